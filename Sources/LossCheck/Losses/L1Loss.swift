@@ -1,0 +1,39 @@
+/// `torch.nn.L1Loss`: the absolute error |x − t|, elementwise.
+///
+/// Input and target broadcast both ways. The gradient in x is sign(x − t),
+/// with sign(0) = 0 (a tie gets no gradient) and 0 where x − t is NaN; the
+/// target's gradient is its negation. `mean` divides by the element count.
+public struct L1Loss: Sendable {
+  public var reduction: Reduction
+
+  public init(reduction: Reduction = .mean) {
+    self.reduction = reduction
+  }
+
+  /// The loss.
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of `input` and `target` with `gradOutput`
+  /// (ones when nil; shaped like the output).
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input", "target"]
+  ) throws(LossError) -> LossValue<T> {
+    try differenceLoss(
+      Kernel(), input: input, target: target, reduction: reduction,
+      gradOutput: gradOutput, wrt: wrt)
+  }
+
+  @usableFromInline
+  struct Kernel: DifferenceKernel {
+    @usableFromInline init() {}
+    @inlinable func value<T: LossScalar>(_ d: T) -> T { abs(d) }
+    @inlinable func derivative<T: LossScalar>(_ d: T) -> T {
+      d > 0 ? 1 : (d < 0 ? -1 : 0)
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/// A dense, row-major tensor: a shape and its elements.
+///
+/// A 0-d tensor (`shape == []`) holds one element. `Scalar` is `Float` or
+/// `Double` for values and `Int64` for class indices and lengths.
+public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
+  public private(set) var shape: [Int]
+  public var scalars: [Scalar]
+
+  /// Creates a tensor, checking that `scalars` fills `shape` exactly.
+  public init(shape: [Int], scalars: [Scalar]) throws(LossError) {
+    guard let count = Tensor.elementCount(shape) else {
+      throw .shape("shape \(shape) is not a list of non-negative sizes")
+    }
+    guard count == scalars.count else {
+      throw .shape(
+        "shape \(shape) needs \(count) elements, got \(scalars.count)")
+    }
+    self.shape = shape
+    self.scalars = scalars
+  }
+
+  /// Internal initializer for shapes already known to be consistent.
+  @usableFromInline
+  init(unchecked shape: [Int], _ scalars: [Scalar]) {
+    self.shape = shape
+    self.scalars = scalars
+  }
+
+  /// A 0-d tensor.
+  public init(_ scalar: Scalar) {
+    self.shape = []
+    self.scalars = [scalar]
+  }
+
+  /// A tensor of `shape` filled with `value`.
+  public init(repeating value: Scalar, shape: [Int]) throws(LossError) {
+    guard let count = Tensor.elementCount(shape) else {
+      throw .shape("shape \(shape) is not a list of non-negative sizes")
+    }
+    self.shape = shape
+    self.scalars = Array(repeating: value, count: count)
+  }
+
+  public var rank: Int { shape.count }
+  public var count: Int { scalars.count }
+
+  /// The product of `shape`, or nil for a negative size or an overflow.
+  public static func elementCount(_ shape: [Int]) -> Int? {
+    var n = 1
+    for d in shape {
+      guard d >= 0 else { return nil }
+      let (p, o) = n.multipliedReportingOverflow(by: d)
+      if o { return nil }
+      n = p
+    }
+    return n
+  }
+
+  /// The same elements under another shape of equal element count.
+  public func reshaped(_ newShape: [Int]) throws(LossError) -> Tensor {
+    try Tensor(shape: newShape, scalars: scalars)
+  }
+}
+
+extension Tensor: Equatable where Scalar: Equatable {}
+
+extension Tensor: CustomStringConvertible {
+  public var description: String {
+    "Tensor(shape: \(shape), \(scalars.prefix(8))\(count > 8 ? "…" : ""))"
+  }
+}

@@ -1,0 +1,11 @@
+import LossCheck
+
+struct L1LossAdapter: ReferenceAdapter {
+  func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
+    throws(LossError) -> LossValue<T>
+  {
+    try L1Loss(reduction: call.reduction()).valueWithGradient(
+      call.input("input", as: T.self), call.input("target", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
+  }
+}

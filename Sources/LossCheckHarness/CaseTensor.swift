@@ -1,0 +1,223 @@
+import LossCheck
+
+/// The dtypes of the case schema.
+public enum DType: String, Sendable, CaseIterable {
+  case float32, float64, int64
+
+  public var isFloating: Bool { self != .int64 }
+}
+
+/// A tensor of any case dtype.
+public enum AnyTensor: Sendable, Equatable {
+  case float32(Tensor<Float>)
+  case float64(Tensor<Double>)
+  case int64(Tensor<Int64>)
+
+  public var dtype: DType {
+    switch self {
+    case .float32: .float32
+    case .float64: .float64
+    case .int64: .int64
+    }
+  }
+
+  public var shape: [Int] {
+    switch self {
+    case .float32(let t): t.shape
+    case .float64(let t): t.shape
+    case .int64(let t): t.shape
+    }
+  }
+
+  public var count: Int {
+    switch self {
+    case .float32(let t): t.count
+    case .float64(let t): t.count
+    case .int64(let t): t.count
+    }
+  }
+
+  /// The elements as doubles (exact for every float32 and float64 value).
+  public var doubles: [Double] {
+    switch self {
+    case .float32(let t): t.scalars.map(Double.init)
+    case .float64(let t): t.scalars
+    case .int64(let t): t.scalars.map(Double.init)
+    }
+  }
+
+  /// Wraps a tensor of a loss scalar type.
+  public init<T: LossScalar>(_ t: Tensor<T>) {
+    if let f = t as? Tensor<Float> {
+      self = .float32(f)
+    } else if let d = t as? Tensor<Double> {
+      self = .float64(d)
+    } else {
+      // LossScalar has exactly the two conformances above.
+      self = .float64(
+        (try? Tensor(shape: t.shape, scalars: t.scalars.map { Double($0) }))
+          ?? Tensor(.nan))
+    }
+  }
+}
+
+/// Why part of a case could not be read: the field, what is wrong, and the
+/// error kind a result reports for it.
+public struct CaseError: Error, Sendable, CustomStringConvertible {
+  public var kind: LossError.Kind
+  public var field: String
+  public var message: String
+
+  public init(_ kind: LossError.Kind, field: String, _ message: String) {
+    self.kind = kind
+    self.field = field
+    self.message = message
+  }
+
+  public var description: String { "\(field): \(message)" }
+}
+
+/// Reading and writing the tensor JSON of CASE_SCHEMA.md.
+public enum TensorJSON {
+  /// The largest element count a tensor may claim (2^31); larger claims
+  /// are refused before anything is allocated.
+  public static let maxElements = 1 << 31
+
+  public static func decode(_ json: JSONValue, field: String)
+    throws(CaseError) -> AnyTensor
+  {
+    guard case .object(let o) = json else {
+      throw CaseError(
+        .dtypeMismatch, field: field,
+        "expected a tensor object, got \(json.typeName)")
+    }
+    guard case .string(let dtypeName)? = o["dtype"] else {
+      throw CaseError(.dtypeMismatch, field: "\(field).dtype", "missing dtype")
+    }
+    guard let dtype = DType(rawValue: dtypeName) else {
+      throw CaseError(
+        .dtypeMismatch, field: "\(field).dtype",
+        "unknown dtype \"\(dtypeName)\" (expected float64, float32 or int64)")
+    }
+    guard case .array(let dims)? = o["shape"] else {
+      throw CaseError(.shapeMismatch, field: "\(field).shape", "missing shape")
+    }
+    var shape: [Int] = []
+    var count = 1
+    for d in dims {
+      guard case .number(let text) = d, let n = Int(text), n >= 0 else {
+        throw CaseError(
+          .shapeMismatch, field: "\(field).shape",
+          "sizes must be non-negative integers, got \(JSONWriter.write(d))")
+      }
+      shape.append(n)
+      let (p, overflow) = count.multipliedReportingOverflow(by: n)
+      guard !overflow, p <= maxElements else {
+        throw CaseError(
+          .shapeMismatch, field: "\(field).shape",
+          "shape \(JSONWriter.write(.array(dims))) claims more than \(maxElements) elements"
+        )
+      }
+      count = p
+    }
+    guard case .array(let data)? = o["data"] else {
+      throw CaseError(.shapeMismatch, field: "\(field).data", "missing data")
+    }
+    guard data.count == count else {
+      throw CaseError(
+        .shapeMismatch, field: "\(field).data",
+        "shape \(shape) needs \(count) elements, data has \(data.count)")
+    }
+    switch dtype {
+    case .float64:
+      return .float64(
+        try make(shape, try floats(data, field: field, as: Double.self), field))
+    case .float32:
+      // Through Double, as the generator checks its float32 decimals.
+      let d = try floats(data, field: field, as: Double.self)
+      return .float32(try make(shape, d.map { Float($0) }, field))
+    case .int64:
+      var out: [Int64] = []
+      out.reserveCapacity(count)
+      for (k, v) in data.enumerated() {
+        guard case .number(let text) = v else {
+          throw CaseError(
+            .dtypeMismatch, field: "\(field).data[\(k)]",
+            "expected an integer, got \(JSONWriter.write(v))")
+        }
+        if let n = Int64(text) {
+          out.append(n)
+        } else if let d = Double(text), d.rounded() == d,
+          abs(d) < 9.2e18
+        {
+          out.append(Int64(d))
+        } else {
+          throw CaseError(
+            .dtypeMismatch, field: "\(field).data[\(k)]",
+            "\(text) is not an integral int64 value")
+        }
+      }
+      return .int64(try make(shape, out, field))
+    }
+  }
+
+  static func make<S>(_ shape: [Int], _ scalars: [S], _ field: String)
+    throws(CaseError) -> Tensor<S>
+  {
+    do {
+      return try Tensor(shape: shape, scalars: scalars)
+    } catch {
+      throw CaseError(error.kind, field: field, error.message)
+    }
+  }
+
+  static func floats<T: LosslessStringConvertible & FloatingPoint>(
+    _ data: [JSONValue], field: String, as: T.Type
+  ) throws(CaseError) -> [T] {
+    var out: [T] = []
+    out.reserveCapacity(data.count)
+    for (k, v) in data.enumerated() {
+      switch v {
+      case .number(let text):
+        guard let x = T(text) else {
+          throw CaseError(
+            .dtypeMismatch, field: "\(field).data[\(k)]", "bad number \(text)")
+        }
+        out.append(x)
+      case .string("nan"): out.append(.nan)
+      case .string("inf"): out.append(.infinity)
+      case .string("-inf"): out.append(-.infinity)
+      default:
+        throw CaseError(
+          .dtypeMismatch, field: "\(field).data[\(k)]",
+          "expected a number or \"nan\", \"inf\", \"-inf\"; got \(JSONWriter.write(v))"
+        )
+      }
+    }
+    return out
+  }
+
+  public static func encode(_ t: AnyTensor) -> JSONValue {
+    let data: [JSONValue]
+    switch t {
+    case .float32(let x): data = x.scalars.map(number)
+    case .float64(let x): data = x.scalars.map(number)
+    case .int64(let x): data = x.scalars.map { .number(String($0)) }
+    }
+    return .object(
+      JSONObject([
+        ("dtype", .string(t.dtype.rawValue)),
+        ("shape", .array(t.shape.map { .number(String($0)) })),
+        ("data", .array(data)),
+      ]))
+  }
+
+  /// The shortest round-trip decimal, or "nan", "inf", "-inf".
+  public static func number<T: BinaryFloatingPoint & LosslessStringConvertible>(
+    _ x: T
+  ) -> JSONValue {
+    if x.isNaN { return .string("nan") }
+    if x.isInfinite { return .string(x > 0 ? "inf" : "-inf") }
+    return .number(x.description)
+  }
+}

@@ -1,0 +1,388 @@
+/// A JSON value as LossCheck reads it: numbers keep their text, so that a
+/// float32 tensor, a float64 tensor and an int64 tensor can each read the
+/// same lexeme exactly; objects keep their key order.
+public indirect enum JSONValue: Sendable, Equatable {
+  case null
+  case bool(Bool)
+  case number(String)
+  case string(String)
+  case array([JSONValue])
+  case object(JSONObject)
+
+  /// The type name used in error messages.
+  public var typeName: String {
+    switch self {
+    case .null: "null"
+    case .bool: "a boolean"
+    case .number: "a number"
+    case .string: "a string"
+    case .array: "an array"
+    case .object: "an object"
+    }
+  }
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let o) = self { return o[key] }
+    return nil
+  }
+}
+
+/// An ordered JSON object.
+public struct JSONObject: Sendable, Equatable {
+  public private(set) var keys: [String] = []
+  public private(set) var values: [JSONValue] = []
+
+  public init() {}
+
+  public init(_ pairs: [(String, JSONValue)]) {
+    for (k, v) in pairs { self[k] = v }
+  }
+
+  public subscript(key: String) -> JSONValue? {
+    get {
+      guard let i = keys.firstIndex(of: key) else { return nil }
+      return values[i]
+    }
+    set {
+      if let i = keys.firstIndex(of: key) {
+        if let newValue {
+          values[i] = newValue
+        } else {
+          keys.remove(at: i)
+          values.remove(at: i)
+        }
+      } else if let newValue {
+        keys.append(key)
+        values.append(newValue)
+      }
+    }
+  }
+
+  public var pairs: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+}
+
+/// Why a JSON text could not be read.
+public struct JSONParseError: Error, Equatable, Sendable,
+  CustomStringConvertible
+{
+  public var offset: Int
+  public var reason: String
+  public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// A strict RFC 8259 parser with limits for hostile input: nesting deeper
+/// than `maxDepth` and invalid UTF-8 are refused rather than followed.
+public struct JSONParser {
+  public static let defaultMaxDepth = 64
+
+  /// Parses one complete JSON text.
+  public static func parse(
+    _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth
+  ) throws(JSONParseError) -> JSONValue {
+    let array = Array(bytes)
+    guard String(validating: array, as: UTF8.self) != nil else {
+      throw JSONParseError(offset: 0, reason: "the text is not valid UTF-8")
+    }
+    var p = JSONParser(bytes: array, maxDepth: maxDepth)
+    p.skipSpace()
+    let v = try p.value(depth: 0)
+    p.skipSpace()
+    guard p.i == p.bytes.count else {
+      throw p.fail("unexpected text after the value")
+    }
+    return v
+  }
+
+  public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth)
+    throws(JSONParseError) -> JSONValue
+  {
+    try parse(Array(text.utf8), maxDepth: maxDepth)
+  }
+
+  let bytes: [UInt8]
+  let maxDepth: Int
+  var i = 0
+
+  init(bytes: [UInt8], maxDepth: Int) {
+    self.bytes = bytes
+    self.maxDepth = maxDepth
+  }
+
+  func fail(_ reason: String) -> JSONParseError {
+    JSONParseError(offset: i, reason: reason)
+  }
+
+  mutating func skipSpace() {
+    while i < bytes.count {
+      switch bytes[i] {
+      case 0x20, 0x09, 0x0A, 0x0D: i += 1
+      default: return
+      }
+    }
+  }
+
+  mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+    guard i < bytes.count else { throw fail("unexpected end of text") }
+    switch bytes[i] {
+    case UInt8(ascii: "{"):
+      guard depth < maxDepth else {
+        throw fail("nesting deeper than \(maxDepth) levels")
+      }
+      return try object(depth: depth + 1)
+    case UInt8(ascii: "["):
+      guard depth < maxDepth else {
+        throw fail("nesting deeper than \(maxDepth) levels")
+      }
+      return try array(depth: depth + 1)
+    case UInt8(ascii: "\""):
+      return .string(try string())
+    case UInt8(ascii: "t"):
+      try literal("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try literal("false")
+      return .bool(false)
+    case UInt8(ascii: "n"):
+      try literal("null")
+      return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      return .number(try number())
+    default:
+      throw fail("unexpected character '\(Unicode.Scalar(bytes[i]))'")
+    }
+  }
+
+  mutating func literal(_ word: String) throws(JSONParseError) {
+    for b in word.utf8 {
+      guard i < bytes.count, bytes[i] == b else {
+        throw fail("expected '\(word)'")
+      }
+      i += 1
+    }
+  }
+
+  mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+    i += 1
+    var keys: [String] = []
+    var values: [JSONValue] = []
+    var seen = Set<String>()
+    skipSpace()
+    if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+      i += 1
+      return .object(JSONObject())
+    }
+    while true {
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+        throw fail("expected a string key")
+      }
+      let key = try string()
+      guard seen.insert(key).inserted else {
+        throw fail("duplicate key \"\(key)\"")
+      }
+      skipSpace()
+      guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+        throw fail("expected ':'")
+      }
+      i += 1
+      skipSpace()
+      keys.append(key)
+      values.append(try value(depth: depth))
+      skipSpace()
+      guard i < bytes.count else { throw fail("unterminated object") }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if bytes[i] == UInt8(ascii: "}") {
+        i += 1
+        break
+      }
+      throw fail("expected ',' or '}'")
+    }
+    var o = JSONObject()
+    for (k, v) in zip(keys, values) { o[k] = v }
+    return .object(o)
+  }
+
+  mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+    i += 1
+    var items: [JSONValue] = []
+    skipSpace()
+    if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+      i += 1
+      return .array(items)
+    }
+    while true {
+      skipSpace()
+      items.append(try value(depth: depth))
+      skipSpace()
+      guard i < bytes.count else { throw fail("unterminated array") }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if bytes[i] == UInt8(ascii: "]") {
+        i += 1
+        break
+      }
+      throw fail("expected ',' or ']'")
+    }
+    return .array(items)
+  }
+
+  mutating func number() throws(JSONParseError) -> String {
+    let start = i
+    func digits(_ p: inout JSONParser) -> Int {
+      let s = p.i
+      while p.i < p.bytes.count,
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.i])
+      {
+        p.i += 1
+      }
+      return p.i - s
+    }
+    if bytes[i] == UInt8(ascii: "-") { i += 1 }
+    guard i < bytes.count else { throw fail("incomplete number") }
+    if bytes[i] == UInt8(ascii: "0") {
+      i += 1
+    } else if digits(&self) == 0 {
+      throw fail("expected a digit")
+    }
+    if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+      i += 1
+      guard digits(&self) > 0 else { throw fail("expected a digit after '.'") }
+    }
+    if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+      i += 1
+      if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+        i += 1
+      }
+      guard digits(&self) > 0 else { throw fail("expected an exponent") }
+    }
+    return String(decoding: bytes[start..<i], as: UTF8.self)
+  }
+
+  mutating func string() throws(JSONParseError) -> String {
+    i += 1
+    var out: [UInt8] = []
+    while true {
+      guard i < bytes.count else { throw fail("unterminated string") }
+      let b = bytes[i]
+      i += 1
+      switch b {
+      case UInt8(ascii: "\""):
+        return String(decoding: out, as: UTF8.self)
+      case UInt8(ascii: "\\"):
+        guard i < bytes.count else { throw fail("unterminated escape") }
+        let e = bytes[i]
+        i += 1
+        switch e {
+        case UInt8(ascii: "\""): out.append(0x22)
+        case UInt8(ascii: "\\"): out.append(0x5C)
+        case UInt8(ascii: "/"): out.append(0x2F)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+          var code = try hex4()
+          if (0xD800..<0xDC00).contains(code) {
+            guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
+              bytes[i + 1] == UInt8(ascii: "u")
+            else { throw fail("unpaired surrogate") }
+            i += 2
+            let low = try hex4()
+            guard (0xDC00..<0xE000).contains(low) else {
+              throw fail("unpaired surrogate")
+            }
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+          } else if (0xDC00..<0xE000).contains(code) {
+            throw fail("unpaired surrogate")
+          }
+          guard let scalar = Unicode.Scalar(code) else {
+            throw fail("invalid code point")
+          }
+          out.append(contentsOf: Array(String(Character(scalar)).utf8))
+        default:
+          throw fail("invalid escape")
+        }
+      case 0..<0x20:
+        throw fail("control character in a string")
+      default:
+        out.append(b)
+      }
+    }
+  }
+
+  mutating func hex4() throws(JSONParseError) -> UInt32 {
+    guard i + 4 <= bytes.count else { throw fail("incomplete \\u escape") }
+    var v: UInt32 = 0
+    for _ in 0..<4 {
+      let b = bytes[i]
+      let d: UInt32
+      switch b {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(b - 48)
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(b - 87)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(b - 55)
+      default: throw fail("invalid \\u escape")
+      }
+      v = v * 16 + d
+      i += 1
+    }
+    return v
+  }
+}
+
+/// Compact JSON text, keys in order.
+public enum JSONWriter {
+  public static func write(_ value: JSONValue) -> String {
+    var out = ""
+    write(value, into: &out)
+    return out
+  }
+
+  public static func write(_ value: JSONValue, into out: inout String) {
+    switch value {
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .number(let n): out += n
+    case .string(let s): writeString(s, into: &out)
+    case .array(let items):
+      out += "["
+      for (k, v) in items.enumerated() {
+        if k > 0 { out += "," }
+        write(v, into: &out)
+      }
+      out += "]"
+    case .object(let o):
+      out += "{"
+      for (k, (key, v)) in o.pairs.enumerated() {
+        if k > 0 { out += "," }
+        writeString(key, into: &out)
+        out += ":"
+        write(v, into: &out)
+      }
+      out += "}"
+    }
+  }
+
+  public static func writeString(_ s: String, into out: inout String) {
+    out += "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case _ where u.value < 0x20:
+        let h = String(u.value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+      default: out.unicodeScalars.append(u)
+      }
+    }
+    out += "\""
+  }
+}

@@ -1,0 +1,24 @@
+"""L1Loss: |x - t|, elementwise, input and target broadcast both ways.
+
+d/dx = sign(x - t) (0 at x == t and where x - t is NaN); d/dt = -d/dx.
+"""
+
+import numpy as np
+
+from . import core
+from .pointwise import declare_regression_cases, elementwise, tie_edges
+
+
+def evaluate(c):
+    def loss(d):
+        return np.abs(d)
+
+    def dloss(d):
+        # sign with 0 at a tie and 0 (not NaN) where the difference is NaN.
+        return np.where(d > 0, 1.0, np.where(d < 0, -1.0, 0.0))
+
+    return elementwise(c, loss, dloss)
+
+
+def cases(b):
+    declare_regression_cases(b, edges=tie_edges)

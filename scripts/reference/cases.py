@@ -1,0 +1,170 @@
+"""Declaring golden cases: the `Builder` a loss module's `cases()` fills.
+
+A case is declared by its inputs and options; the builder evaluates it with
+the loss's NumPy reference, draws a random `grad_output` where the output is
+unreduced, and records the expected result. Ids read `Loss/dtype/what`.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from . import core, evaluate_case
+
+
+class Declared:
+    """One golden case plus what the reference's own tests want to know."""
+
+    def __init__(self, case, smooth):
+        self.case = case
+        # True when no input sits at a kink, clamp or other non-smooth point,
+        # so central finite differences are a valid check of the gradient.
+        self.smooth = smooth
+
+
+class Builder:
+    dtypes = ("float64", "float32")
+
+    def __init__(self, loss):
+        self.loss = loss
+        self.spec = core.spec()["loss_specs"][loss]
+        self.declared: list[Declared] = []
+        self._ids = set()
+
+    # -- the grid ----------------------------------------------------------
+
+    def grid(self):
+        """Every point of the spec's option grid, as {option: value}."""
+        g = self.spec.get("grid", {})
+        names = list(g)
+        return [dict(zip(names, vals)) for vals in itertools.product(*(g[n] for n in names))]
+
+    def options_for(self, point, **extra):
+        """Case options for a grid point. A tensor option's grid value is a
+        boolean (present or absent): pass the tensor itself in `extra`."""
+        types = {o["name"]: o["type"] for o in self.spec["options"]}
+        opts = {k: v for k, v in point.items() if types.get(k) != "tensor"}
+        opts.update(extra)
+        return opts
+
+    # -- random inputs -----------------------------------------------------
+
+    @staticmethod
+    def rng(key):
+        return core.seeded(key)
+
+    @staticmethod
+    def uniform(rng, shape, lo, hi, dtype):
+        n = int(np.prod(shape)) if len(shape) else 1
+        vals = [rng.uniform(lo, hi) for _ in range(n)]
+        return core.round_to(dtype, np.array(vals, dtype=np.float64)).reshape(shape)
+
+    @staticmethod
+    def integers(rng, shape, lo, hi):
+        """Integers in [lo, hi)."""
+        n = int(np.prod(shape)) if len(shape) else 1
+        return np.array([rng.randrange(lo, hi) for _ in range(n)], dtype=np.int64).reshape(shape)
+
+    # -- declaring ---------------------------------------------------------
+
+    def tensor(self, value, dtype):
+        value = np.asarray(value)
+        if dtype == "int64":
+            return core.encode_tensor(value.astype(np.int64), "int64")
+        return core.encode_tensor(value.astype(np.float64), dtype)
+
+    def add(
+        self,
+        name,
+        dtype,
+        options,
+        inputs,
+        grad_wrt=(),
+        grad_output="auto",
+        smooth=True,
+        tolerance=None,
+        input_dtypes=None,
+    ):
+        """Declare one case.
+
+        inputs: {name: ndarray | float}; float arrays take the case dtype and
+        integer arrays int64, unless `input_dtypes` names another dtype.
+        options: plain JSON values, or ndarrays for tensor options (in the
+        case dtype). grad_output: "auto" (random when the output is not 0-d
+        or the reduction is none, else absent), None (absent) or an array.
+        """
+        cid = f"{self.loss}/{dtype}/{name}"
+        if cid in self._ids:
+            raise ValueError(f"duplicate case id {cid}")
+        self._ids.add(cid)
+        input_dtypes = input_dtypes or {}
+        enc_inputs = {}
+        for k, v in inputs.items():
+            if isinstance(v, float):
+                enc_inputs[k] = core.number(v, "float64")
+                continue
+            v = np.asarray(v)
+            dt = input_dtypes.get(k) or ("int64" if v.dtype.kind in "iu" else dtype)
+            enc_inputs[k] = self.tensor(v, dt)
+        enc_options = {}
+        for k, v in options.items():
+            if isinstance(v, np.ndarray):
+                dt = input_dtypes.get(k) or ("int64" if v.dtype.kind in "iu" else dtype)
+                enc_options[k] = self.tensor(v, dt)
+            else:
+                enc_options[k] = v
+        case = {
+            "id": cid,
+            "loss": self.loss,
+            "dtype": dtype,
+            "options": enc_options,
+            "inputs": enc_inputs,
+            "grad_wrt": list(grad_wrt),
+        }
+        result = evaluate_case(_plain(case))
+        if "error" not in result and grad_wrt:
+            out_shape = result["output"]["shape"]
+            if isinstance(grad_output, str):
+                reduction = options.get("reduction", "mean")
+                if out_shape or reduction == "none":
+                    rng = self.rng(cid + "/grad_output")
+                    case["grad_output"] = self.tensor(self.uniform(rng, tuple(out_shape), -1.0, 1.0, dtype), dtype)
+            elif grad_output is not None:
+                case["grad_output"] = self.tensor(np.asarray(grad_output, dtype=np.float64), dtype)
+            result = evaluate_case(_plain(case))
+        if "error" in result:
+            expected = {"error": result["error"]}
+        else:
+            expected = {"output": result["output"]}
+            if "grads" in result:
+                expected["grads"] = result["grads"]
+        case["expected"] = expected
+        if tolerance is not None:
+            case["tolerance"] = tolerance
+        self.declared.append(Declared(case, smooth and "error" not in result))
+        return case
+
+    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None):
+        """Declare a case PyTorch refuses, asserting the reference agrees."""
+        case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False, input_dtypes=input_dtypes)
+        got = case["expected"].get("error", {}).get("kind")
+        if got != kind:
+            raise AssertionError(f"{case['id']}: expected error {kind}, reference gave {got or 'a value'}")
+        return case
+
+
+def _plain(case):
+    """The case as plain JSON values (what a backend would read)."""
+    import json
+
+    return json.loads(core.dumps(case))
+
+
+def build(loss):
+    b = Builder(loss)
+    from . import module
+
+    module(loss).cases(b)
+    return b

@@ -31,6 +31,26 @@ public struct ReferenceBackend: LossBackend {
   /// The adapters, by loss name.
   public static let adapters: [String: any ReferenceAdapter] = [
     "L1Loss": L1LossAdapter(),
+    "MSELoss": MSELossAdapter(),
+    "HuberLoss": HuberLossAdapter(),
+    "SmoothL1Loss": SmoothL1LossAdapter(),
+    "PoissonNLLLoss": PoissonNLLLossAdapter(),
+    "GaussianNLLLoss": GaussianNLLLossAdapter(),
+    "CrossEntropyLoss": CrossEntropyLossAdapter(),
+    "NLLLoss": NLLLossAdapter(),
+    "KLDivLoss": KLDivLossAdapter(),
+    "BCELoss": BCELossAdapter(),
+    "BCEWithLogitsLoss": BCEWithLogitsLossAdapter(),
+    "SoftMarginLoss": SoftMarginLossAdapter(),
+    "MultiLabelSoftMarginLoss": MultiLabelSoftMarginLossAdapter(),
+    "MarginRankingLoss": MarginRankingLossAdapter(),
+    "HingeEmbeddingLoss": HingeEmbeddingLossAdapter(),
+    "MultiLabelMarginLoss": MultiLabelMarginLossAdapter(),
+    "MultiMarginLoss": MultiMarginLossAdapter(),
+    "CosineEmbeddingLoss": CosineEmbeddingLossAdapter(),
+    "TripletMarginLoss": TripletMarginLossAdapter(),
+    "TripletMarginWithDistanceLoss": TripletMarginWithDistanceLossAdapter(),
+    "CTCLoss": CTCLossAdapter(),
   ]
 
   public func evaluate(_ c: Case) -> CaseResult {

@@ -6,7 +6,7 @@ d/dx = sign(x - t) (0 at x == t and where x - t is NaN); d/dt = -d/dx.
 import numpy as np
 
 from . import core
-from .pointwise import declare_regression_cases, elementwise, tie_edges
+from .pointwise import declare_regression_cases, elementwise, random_regression_case, tie_edges
 
 
 def evaluate(c):
@@ -22,3 +22,9 @@ def evaluate(c):
 
 def cases(b):
     declare_regression_cases(b, edges=tie_edges)
+
+
+def random_case(rng, dtype):
+    from . import core
+
+    return random_regression_case(rng, dtype, core.spec()["loss_specs"]["L1Loss"])

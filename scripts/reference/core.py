@@ -330,6 +330,8 @@ def decode_tensor(obj, where="tensor"):
         )
     vals = []
     for x in data:
+        if isinstance(x, Raw):
+            x = float(x.text)
         if isinstance(x, str):
             if x not in ("nan", "inf", "-inf"):
                 raise LossError("dtype_mismatch", f"{where}: bad element {x!r}")

@@ -128,3 +128,35 @@ def tie_edges(point, dtype):
     """x == t (the kink of |d|) at several magnitudes, exactly representable."""
     x = np.array([0.0, 1.5, -0.25, 2.0, -3.0, 0.75])
     return [("tie", x, x.copy())]
+
+
+def random_shapes(rng):
+    """A random shape (rank 0 to 3, sizes 1 to 5) and a shape that
+    broadcasts with it (equal half the time)."""
+    shape = tuple(rng.randint(1, 5) for _ in range(rng.randint(0, 3)))
+    if rng.random() < 0.5:
+        return shape, shape
+    other = tuple(1 if rng.random() < 0.4 else n for n in shape)
+    if rng.random() < 0.3 and other:
+        other = other[1:]
+    return (shape, other) if rng.random() < 0.5 else (other, shape)
+
+
+def random_regression_case(rng, dtype, spec, lo=-2.0, hi=2.0, target_range=None, extra=None):
+    """A random valid case: random shapes, reduction and grid option values."""
+    from .cases import Builder
+
+    xs, ts = random_shapes(rng)
+    t_lo, t_hi = target_range or (lo, hi)
+    options = {"reduction": rng.choice(["none", "mean", "sum"])}
+    for name, values in spec.get("grid", {}).items():
+        if name != "reduction":
+            options[name] = rng.choice(values)
+    if extra:
+        options.update(extra(rng))
+    return {
+        "options": options,
+        "inputs": {"input": Builder.uniform(rng, xs, lo, hi, dtype),
+                   "target": Builder.uniform(rng, ts, t_lo, t_hi, dtype)},
+        "grad_wrt": [i["name"] for i in spec["inputs"] if i.get("differentiable")],
+    }

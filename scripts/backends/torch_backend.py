@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""PyTorch as a LossCheck backend: the eval protocol of CASE_SCHEMA.md.
+
+    python3 scripts/backends/torch_backend.py < cases.jsonl > results.jsonl
+
+Reads one case per line and answers one result line per case, flushed.
+Each case is evaluated as `getattr(torch.nn, case["loss"])(**options)`
+applied to the inputs (by the spec's input order), then `backward` with the
+case's grad_output. PyTorch's exceptions become error results; their kind
+is inferred from the exception and message (PyTorch has no error kinds), so
+compare kinds from this backend with care.
+
+Needs torch (never used in CI or to write goldens).
+"""
+
+import json
+import math
+import os
+import sys
+import warnings
+
+import torch
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(int(os.environ.get("LOSSCHECK_TORCH_THREADS", "1")))
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "golden", "spec")
+DTYPES = {"float64": torch.float64, "float32": torch.float32, "int64": torch.int64}
+
+
+def load_specs():
+    specs = {}
+    for name in os.listdir(SPEC_DIR):
+        if name.endswith(".json"):
+            with open(os.path.join(SPEC_DIR, name)) as f:
+                s = json.load(f)
+            specs[s["loss"]] = s
+    return specs
+
+
+SPECS = load_specs()
+
+
+def to_torch(t):
+    data = [float(x) if isinstance(x, str) else x for x in t["data"]]
+    dt = DTYPES[t["dtype"]]
+    return torch.tensor(data, dtype=dt).reshape(t["shape"])
+
+
+def num(x):
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def from_torch(t):
+    t = t.detach()
+    name = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int64"}[t.dtype]
+    return {"dtype": name, "shape": list(t.shape), "data": [num(x) for x in t.reshape(-1).tolist()]}
+
+
+def distance(name):
+    import torch.nn.functional as F
+
+    if name in (None, "pairwise_distance"):
+        return None
+    if name == "cosine_distance":
+        return lambda a, b: 1.0 - F.cosine_similarity(a, b)
+    if name == "l_infinity":
+        return lambda a, b: (a - b).abs().amax(dim=-1)
+    raise ValueError(f"unknown distance_function {name!r}")
+
+
+def kind_of(e):
+    m = str(e).lower()
+    if "out of bounds" in m or "out of range" in m or "index" in m and "range" in m:
+        return "index_out_of_range"
+    if "dtype" in m or "expected scalar type" in m or "type" in m and "expected" in m and "float" in m:
+        return "dtype_mismatch"
+    if "size" in m or "shape" in m or "dimension" in m or "match" in m or "broadcast" in m or "length" in m:
+        return "shape_mismatch"
+    if "reduction" in m or "not a valid value" in m or "smoothing" in m or "margin" in m or "only p" in m:
+        return "invalid_option"
+    if "between 0 and 1" in m or "negative" in m or "all elements of" in m:
+        return "value_out_of_domain"
+    return "invalid_option"
+
+
+def evaluate(case):
+    loss = case["loss"]
+    spec = SPECS[loss]
+    opts = {}
+    for k, v in (case.get("options") or {}).items():
+        if isinstance(v, dict):
+            opts[k] = to_torch(v)
+        elif k == "distance_function":
+            opts[k] = distance(v)
+        else:
+            opts[k] = v
+    module = getattr(torch.nn, loss)(**opts)
+    args = []
+    wrt = case.get("grad_wrt") or []
+    leaves = {}
+    for spec_in in spec["inputs"]:
+        v = case["inputs"][spec_in["name"]]
+        if isinstance(v, dict):
+            t = to_torch(v)
+            if spec_in["name"] in wrt:
+                t.requires_grad_(True)
+                leaves[spec_in["name"]] = t
+            args.append(t)
+        else:
+            args.append(float(v))
+    out = module(*args)
+    result = {"id": case.get("id", ""), "output": from_torch(out)}
+    if wrt:
+        g = case.get("grad_output")
+        g = to_torch(g) if g is not None else torch.ones_like(out)
+        grads = torch.autograd.grad(out, [leaves[n] for n in wrt], g, allow_unused=True)
+        result["grads"] = {
+            n: from_torch(gr if gr is not None else torch.zeros_like(leaves[n])) for n, gr in zip(wrt, grads)
+        }
+    return result
+
+
+def main():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        cid = ""
+        try:
+            case = json.loads(line)
+            cid = case.get("id", "")
+            result = evaluate(case)
+        except Exception as e:  # PyTorch refused: an error result
+            result = {"id": cid, "error": {"kind": kind_of(e), "message": f"{type(e).__name__}: {e}"}}
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

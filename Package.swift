@@ -21,10 +21,17 @@ let package = Package(
       dependencies: [.product(name: "RealModule", package: "swift-numerics")]
     ),
     .target(name: "LossCheckHarness", dependencies: ["LossCheck"]),
+    // CPython, embedded: Debian's libpython3-dev (pkg-config python3-embed).
+    .systemLibrary(
+      name: "CPython", pkgConfig: "python3-embed",
+      providers: [.apt(["libpython3-dev"])]),
+    .target(
+      name: "LossCheckPython", dependencies: ["LossCheckHarness", "CPython"]),
     .executableTarget(
       name: "losscheck",
       dependencies: [
         "LossCheckHarness",
+        "LossCheckPython",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -35,7 +42,10 @@ let package = Package(
     ),
     .testTarget(
       name: "LossCheckTests",
-      dependencies: ["LossCheck", "LossCheckHarness", "LossCheckTestSupport"]
+      dependencies: [
+        "LossCheck", "LossCheckHarness", "LossCheckPython",
+        "LossCheckTestSupport",
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

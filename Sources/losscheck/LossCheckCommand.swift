@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LossCheck
 import LossCheckHarness
+import LossCheckPython
 
 @main
 struct LossCheckCommand: ParsableCommand {
@@ -69,6 +70,12 @@ extension LossCheckCommand {
     @Option(help: "Also write the report as JUnit XML to this file.")
     var junit: String?
 
+    @Option(help: ArgumentHelp("The backend to check.", discussion: Backends.help))
+    var backend = "reference"
+
+    @Option(help: "Seconds an exec backend may take per case before it is stopped.")
+    var timeout: Double = 30
+
     @Flag(help: "List every uncovered grid point, not the first 20.")
     var verbose = false
 
@@ -89,7 +96,8 @@ extension LossCheckCommand {
       }
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
-      let backend = ReferenceBackend(spec: corpus.spec)
+      let backend = try Backends.make(
+        self.backend, spec: corpus.spec, goldenDirectory: dir, timeout: timeout)
       let verdicts = Runner.run(cases, spec: corpus.spec, backend: backend)
       let report = RunReport(
         backend: backend.name, verdicts: verdicts,

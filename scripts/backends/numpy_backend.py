@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""The NumPy reference as an exec backend: the eval protocol of
+CASE_SCHEMA.md on standard input and output.
+
+    losscheck run --backend exec:'python3 scripts/backends/numpy_backend.py'
+
+Also importable as a `python:` backend module (`evaluate(case) -> dict`).
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from reference import core, evaluate_case  # noqa: E402
+
+
+def evaluate(case):
+    return json.loads(core.dumps(evaluate_case(case)))
+
+
+def main():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+            text = core.dumps(evaluate_case(case))
+        except Exception as e:  # a line that is not JSON: an error result
+            text = core.dumps({"id": "", "error": {"kind": "invalid_option", "message": f"{type(e).__name__}: {e}"}})
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,7 @@ struct LossCheckCommand: ParsableCommand {
       The golden directory is found by walking up from the current \
       directory to golden/spec.json; --golden names another.
       """,
-    subcommands: [Run.self, Eval.self, List.self],
+    subcommands: [Run.self, Eval.self, List.self, Fuzz.self],
     defaultSubcommand: Run.self
   )
 }
@@ -180,5 +180,103 @@ extension LossCheckCommand {
         for p in corpus.problems { print("  \(p)") }
       }
     }
+  }
+
+  struct Fuzz: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Differential fuzzing: random valid cases through two backends.",
+      discussion: """
+        Draws random valid cases from each loss's declared sample-input \
+        generator (random_case() in scripts/reference/<Loss>.py: random \
+        shapes, option values from the spec's domains, both dtypes), runs \
+        each through --backend and --against, and compares them with the \
+        spec's tolerances (the --against answer standing as expected; \
+        errors must agree in kind).
+
+        Each disagreement is shrunk (options back to defaults, fewer \
+        gradients, simpler input values) and printed on standard output as \
+        one case JSON line, ready to become a golden case; what differs \
+        goes to standard error. Exit status 1 when any disagreement is found.
+
+        Needs python3 with numpy on PATH to draw the cases.
+
+        Example:
+          losscheck fuzz --backend reference --against numpy --cases 10000 --seed 1
+        """)
+
+    @OptionGroup var goldenOptions: GoldenOptions
+
+    @Option(help: ArgumentHelp("The backend under test.", discussion: Backends.help))
+    var backend = "reference"
+
+    @Option(help: "The backend to compare with.")
+    var against = "numpy"
+
+    @Option(help: "How many random cases.")
+    var cases = 1000
+
+    @Option(help: "The random seed (same seed, same cases).")
+    var seed = 0
+
+    @Option(help: "Only this loss (repeatable).")
+    var loss: [String] = []
+
+    @Option(help: "Seconds an exec backend may take per case.")
+    var timeout: Double = 30
+
+    @Option(help: "The python3 that draws the cases.")
+    var python = "python3"
+
+    func run() throws {
+      let dir = GoldenCorpus.locate(goldenOptions.golden)
+      let spec = try Spec.load(goldenDirectory: dir)
+      let root = (dir as NSString).deletingLastPathComponent
+      var args = [
+        "\(root)/scripts/random_cases.py", "--cases", "\(cases)", "--seed", "\(seed)",
+      ]
+      for l in loss { args += ["--loss", l] }
+      let drawn = try CaseSource.lines(python: python, arguments: args)
+      var list: [Case] = []
+      for line in drawn {
+        list.append(try Case(json: JSONParser.parse(line)))
+      }
+      let a = try Backends.make(backend, spec: spec, goldenDirectory: dir, timeout: timeout)
+      let b = try Backends.make(against, spec: spec, goldenDirectory: dir, timeout: timeout)
+      let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
+      for d in found {
+        print(CaseJSON.encode(d.testCase))
+        FileHandle.standardError.write(
+          Data("disagreement on \(d.original.id): \(d.problems.joined(separator: "; "))\n".utf8))
+      }
+      var perLoss: [String: Int] = [:]
+      for c in list { perLoss[c.loss, default: 0] += 1 }
+      FileHandle.standardError.write(
+        Data(
+          "\(list.count) cases over \(perLoss.count) losses, \(found.count) disagreements (\(a.name) vs \(b.name), seed \(seed))\n"
+            .utf8))
+      if !found.isEmpty { throw ExitCode(1) }
+    }
+  }
+}
+
+/// Runs a program and returns its standard output's lines.
+enum CaseSource {
+  struct Failed: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  static func lines(python: String, arguments: [String]) throws -> [String] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [python] + arguments
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else {
+      throw Failed(description: "\(python) \(arguments.first ?? "") exited with status \(p.terminationStatus)")
+    }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
   }
 }

@@ -135,6 +135,11 @@ public enum TensorJSON {
     case .float32:
       // Through Double, as the generator checks its float32 decimals.
       let d = try floats(data, field: field, as: Double.self)
+      if let k = d.firstIndex(where: { Float($0).isInfinite }) {
+        throw CaseError(
+          .dtypeMismatch, field: "\(field).data[\(k)]",
+          "\(d[k]) overflows float32 (write \"inf\" for an infinity)")
+      }
       return .float32(try make(shape, d.map { Float($0) }, field))
     case .int64:
       var out: [Int64] = []
@@ -179,9 +184,10 @@ public enum TensorJSON {
     for (k, v) in data.enumerated() {
       switch v {
       case .number(let text):
-        guard let x = T(text) else {
+        guard let x = T(text), x.isFinite else {
           throw CaseError(
-            .dtypeMismatch, field: "\(field).data[\(k)]", "bad number \(text)")
+            .dtypeMismatch, field: "\(field).data[\(k)]",
+            "\(text) is not a finite number (write \"inf\" for an infinity)")
         }
         out.append(x)
       case .string("nan"): out.append(.nan)

@@ -345,7 +345,11 @@ def decode_tensor(obj, where="tensor"):
                 raise LossError("dtype_mismatch", f"{where}: non-integral {x!r} in an int64 tensor")
             vals.append(int(x))
         else:
-            vals.append(float(x))
+            v = float(x)
+            if not math.isfinite(v) or (dtype == "float32" and math.isinf(float(np.float32(v)))):
+                raise LossError("dtype_mismatch", f"{where}: {x!r} is not a finite {dtype} number "
+                                "(write \"inf\" for an infinity)")
+            vals.append(v)
     if dtype == "int64":
         arr = np.array(vals, dtype=np.int64).reshape(shape)
     else:

@@ -35,6 +35,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The fuzz target (docs/FUZZING.md); a plain build replays inputs.
+    .executableTarget(name: "losscheck-fuzz", dependencies: ["LossCheckHarness"]),
     .target(
       name: "LossCheckTestSupport",
       dependencies: ["LossCheck", "LossCheckHarness"],

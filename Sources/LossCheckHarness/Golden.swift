@@ -78,10 +78,14 @@ public struct GoldenCorpus: Sendable {
         [], [LoadProblem(file: path, line: nil, caseID: nil, message: "missing or unreadable")]
       )
     }
+    return parse([UInt8](data), path: path)
+  }
+
+  /// Reads golden-file bytes (`path` names them in problems).
+  public static func parse(_ bytes: [UInt8], path: String) -> ([Case], [LoadProblem]) {
     var cases: [Case] = []
     var problems: [LoadProblem] = []
     var seen = Set<String>()
-    let bytes = [UInt8](data)
     var lineNo = 0
     var start = 0
     while start < bytes.count {

@@ -84,13 +84,19 @@ public struct JSONParser {
       throw JSONParseError(offset: 0, reason: "the text is not valid UTF-8")
     }
     var p = JSONParser(bytes: array, maxDepth: maxDepth)
-    p.skipSpace()
-    let v = try p.value(depth: 0)
-    p.skipSpace()
-    guard p.i == p.bytes.count else {
-      throw p.fail("unexpected text after the value")
+    do {
+      p.skipSpace()
+      let v = try p.value(depth: 0)
+      p.skipSpace()
+      guard p.i == p.bytes.count else {
+        throw p.fail("unexpected text after the value")
+      }
+      return v
+    } catch let e as JSONParseError {
+      throw e
+    } catch {
+      throw JSONParseError(offset: p.i, reason: "\(error)")
     }
-    return v
   }
 
   public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth)
@@ -121,7 +127,7 @@ public struct JSONParser {
     }
   }
 
-  mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+  mutating func value(depth: Int) throws -> JSONValue {
     guard i < bytes.count else { throw fail("unexpected end of text") }
     switch bytes[i] {
     case UInt8(ascii: "{"):
@@ -152,7 +158,7 @@ public struct JSONParser {
     }
   }
 
-  mutating func literal(_ word: String) throws(JSONParseError) {
+  mutating func literal(_ word: String) throws {
     for b in word.utf8 {
       guard i < bytes.count, bytes[i] == b else {
         throw fail("expected '\(word)'")
@@ -161,7 +167,7 @@ public struct JSONParser {
     }
   }
 
-  mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+  mutating func object(depth: Int) throws -> JSONValue {
     i += 1
     var keys: [String] = []
     var values: [JSONValue] = []
@@ -205,7 +211,7 @@ public struct JSONParser {
     return .object(o)
   }
 
-  mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+  mutating func array(depth: Int) throws -> JSONValue {
     i += 1
     var items: [JSONValue] = []
     skipSpace()
@@ -231,7 +237,7 @@ public struct JSONParser {
     return .array(items)
   }
 
-  mutating func number() throws(JSONParseError) -> String {
+  mutating func number() throws -> String {
     let start = i
     func digits(_ p: inout JSONParser) -> Int {
       let s = p.i
@@ -263,7 +269,7 @@ public struct JSONParser {
     return String(decoding: bytes[start..<i], as: UTF8.self)
   }
 
-  mutating func string() throws(JSONParseError) -> String {
+  mutating func string() throws -> String {
     i += 1
     var out: [UInt8] = []
     while true {
@@ -316,7 +322,7 @@ public struct JSONParser {
     }
   }
 
-  mutating func hex4() throws(JSONParseError) -> UInt32 {
+  mutating func hex4() throws -> UInt32 {
     guard i + 4 <= bytes.count else { throw fail("incomplete \\u escape") }
     var v: UInt32 = 0
     for _ in 0..<4 {

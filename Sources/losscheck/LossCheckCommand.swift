@@ -22,7 +22,7 @@ struct LossCheckCommand: ParsableCommand {
       The golden directory is found by walking up from the current \
       directory to golden/spec.json; --golden names another.
       """,
-    subcommands: [Run.self, Eval.self, List.self, Fuzz.self],
+    subcommands: [Run.self, Eval.self, List.self, Fuzz.self, Bench.self],
     defaultSubcommand: Run.self
   )
 }

@@ -1,10 +1,11 @@
 import LossCheck
 
-// Stub: replaced when MultiLabelMarginLoss is implemented.
 struct MultiLabelMarginLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: MultiLabelMarginLoss is not implemented yet")
+    try MultiLabelMarginLoss(reduction: call.reduction()).valueWithGradient(
+      call.input("input", as: T.self), call.indexInput("target"),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

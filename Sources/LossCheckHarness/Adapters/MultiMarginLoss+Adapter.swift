@@ -1,10 +1,14 @@
 import LossCheck
 
-// Stub: replaced when MultiMarginLoss is implemented.
 struct MultiMarginLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: MultiMarginLoss is not implemented yet")
+    try MultiMarginLoss<T>(
+      p: call.int("p"), margin: call.double("margin"),
+      weight: call.tensorOption("weight", as: T.self), reduction: call.reduction()
+    ).valueWithGradient(
+      call.input("input", as: T.self), call.indexInput("target"),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

@@ -179,10 +179,6 @@ def decode_call(case):
     return Call(loss, dtype, options, inputs, list(grad_wrt), ls)
 
 
-def loss_name(call):
-    return call.loss
-
-
 def evaluate_case(case):
     """Run one case dict; return the result dict (output and grads, or error)."""
     cid = case.get("id", "") if isinstance(case, dict) else ""
@@ -207,7 +203,7 @@ def evaluate_case(case):
             out = {}
             for name in call.grad_wrt:
                 if name not in grads:
-                    raise LossError("invalid_option", f"grad_wrt: {loss_name(call)} gives no gradient for {name!r}")
+                    raise LossError("invalid_option", f"grad_wrt: {call.loss} gives no gradient for {name!r}")
                 out[name] = core.encode_tensor(np.asarray(grads[name], dtype=np.float64), call.dtype)
             result["grads"] = out
         return result

@@ -149,9 +149,28 @@ def log_sigmoid(a):
     return -(log1p(exp(-np.abs(a))) + np.maximum(-a, 0.0))
 
 
+def _fsum(vals) -> float:
+    """math.fsum, with IEEE answers where it raises: inf + -inf is NaN
+    (math.fsum raises ValueError, even with a NaN present), and finite
+    partial sums beyond the float range are summed exactly as fractions
+    (then rounded, or +-inf)."""
+    try:
+        return math.fsum(vals)
+    except ValueError:
+        return NAN
+    except OverflowError:
+        from fractions import Fraction
+
+        s = sum(Fraction(v) for v in vals)
+        try:
+            return float(s)
+        except OverflowError:
+            return INF if s > 0 else -INF
+
+
 def fsum(a) -> float:
     """Exactly rounded sum of every element."""
-    return math.fsum(np.asarray(a, dtype=np.float64).ravel().tolist())
+    return _fsum(np.asarray(a, dtype=np.float64).ravel().tolist())
 
 
 def fsum_axis(a, axis):
@@ -161,7 +180,7 @@ def fsum_axis(a, axis):
     flat = a.reshape(-1, a.shape[-1]) if a.size else a.reshape(out.size, a.shape[-1])
     out_flat = out.reshape(-1)
     for i in range(out_flat.size):
-        out_flat[i] = math.fsum(flat[i].tolist())
+        out_flat[i] = _fsum(flat[i].tolist())
     return out
 
 

@@ -1,10 +1,13 @@
 import LossCheck
 
-// Stub: replaced when BCELoss is implemented.
 struct BCELossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: BCELoss is not implemented yet")
+    let loss = BCELoss(
+      weight: try call.tensorOption("weight", as: T.self), reduction: try call.reduction())
+    return try loss.valueWithGradient(
+      call.input("input", as: T.self), call.input("target", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

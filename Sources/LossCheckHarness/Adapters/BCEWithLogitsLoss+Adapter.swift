@@ -1,10 +1,15 @@
 import LossCheck
 
-// Stub: replaced when BCEWithLogitsLoss is implemented.
 struct BCEWithLogitsLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: BCEWithLogitsLoss is not implemented yet")
+    let loss = BCEWithLogitsLoss(
+      weight: try call.tensorOption("weight", as: T.self),
+      posWeight: try call.tensorOption("pos_weight", as: T.self),
+      reduction: try call.reduction())
+    return try loss.valueWithGradient(
+      call.input("input", as: T.self), call.input("target", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

@@ -1,10 +1,13 @@
 import LossCheck
 
-// Stub: replaced when MultiLabelSoftMarginLoss is implemented.
 struct MultiLabelSoftMarginLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: MultiLabelSoftMarginLoss is not implemented yet")
+    let loss = MultiLabelSoftMarginLoss(
+      weight: try call.tensorOption("weight", as: T.self), reduction: try call.reduction())
+    return try loss.valueWithGradient(
+      call.input("input", as: T.self), call.promotedTarget(as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

@@ -1,0 +1,96 @@
+import RealModule
+
+/// `torch.nn.MultiLabelSoftMarginLoss`: per sample, the weighted mean over
+/// the class dimension (the input's last) of the logistic loss,
+///
+///     ℓ = (1/C) Σ_c w_c · (t·softplus(−x) + (1 − t)·softplus(x)),
+///
+/// C = input.shape.last (softplus(−x) = −log σ(x)). Output: input.shape
+/// without its last dimension ((N) for (N, C), 0-d for (C)); `mean`
+/// averages those values, `sum` adds them.
+///
+/// PyTorch writes this loss as plain tensor code, so input, target and
+/// weight broadcast both ways, and the sum runs over dimension
+/// input.rank − 1 *of the broadcast shape, counted from the front*: a target
+/// or weight of higher rank moves the summed axis (input (4) with target
+/// (3, 4) sums over the 3, giving shape (4)). We do the same.
+///
+/// - A 0-d input has no class dimension: `shape_mismatch`.
+/// - C = 0 gives 0/0 = NaN per sample. Non-finite logits follow the formula:
+///   x = +inf with t = 1, and x = −inf with t = 0, are 0·inf = NaN.
+/// - Gradients: ∂/∂x = g·w·(σ(x) − t)/C, ∂/∂t = −g·w·x/C, summed back to
+///   each argument's shape.
+public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
+  public var weight: Tensor<T>?
+  public var reduction: Reduction
+
+  public init(weight: Tensor<T>? = nil, reduction: Reduction = .mean) {
+    self.weight = weight
+    self.reduction = reduction
+  }
+
+  public func callAsFunction(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, wrt: .none).value
+  }
+
+  public func valueWithGradient(
+    _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input", "target"]
+  ) throws(LossError) -> LossValue<T> {
+    var shape = try Broadcast.shape([input.shape, target.shape], names: ["input", "target"])
+    if let weight {
+      shape = try Broadcast.shape([shape, weight.shape], names: ["the loss", "weight"])
+    }
+    guard let classes = input.shape.last else {
+      throw LossError(
+        .shapeMismatch,
+        "input: a 0-d tensor has no class dimension (expected at least 1 dimension: (C) or (N, C))")
+    }
+    let axis = input.rank - 1  // in `shape`, counted from the front
+    let outer = shape[..<axis].reduce(1, *)
+    let span = shape[axis]
+    let inner = shape[(axis + 1)...].reduce(1, *)
+    var outShape = shape
+    outShape.remove(at: axis)
+    let x = Broadcast.expand(input, to: shape)
+    let t = Broadcast.expand(target, to: shape)
+    let w = weight.map { Broadcast.expand($0, to: shape) }
+    let c = T(classes)
+
+    var perSample = [T](repeating: 0, count: outer * inner)
+    var terms = [T](repeating: 0, count: span)
+    for o in 0..<outer {
+      for i in 0..<inner {
+        for k in 0..<span {
+          let e = (o * span + k) * inner + i
+          let v = t[e] * Logistic.softplus(-x[e]) + (1 - t[e]) * Logistic.softplus(x[e])
+          terms[k] = (w?[e] ?? 1) * v
+        }
+        perSample[o * inner + i] = accurateSum(terms) / c  // C = 0: 0/0 = NaN
+      }
+    }
+    let output = reduction.apply(perSample, shape: outShape)
+    var result = LossValue(value: output)
+    let wantX = wrt.contains("input")
+    let wantT = wrt.contains("target")
+    guard wantX || wantT else { return result }
+    try checkGradOutput(gradOutput, outputShape: output.shape)
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: perSample.count)
+    var dx = [T](repeating: 0, count: wantX ? x.count : 0)
+    var dt = [T](repeating: 0, count: wantT ? x.count : 0)
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let gs = g[o * inner + i] / c
+        for k in 0..<span {
+          let e = (o * span + k) * inner + i
+          let scale = gs * (w?[e] ?? 1)
+          if wantX { dx[e] = scale * (Logistic.sigmoid(x[e]) - t[e]) }
+          if wantT { dt[e] = scale * -x[e] }
+        }
+      }
+    }
+    if wantX { result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape) }
+    if wantT { result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    return result
+  }
+}

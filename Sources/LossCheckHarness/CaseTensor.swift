@@ -135,7 +135,7 @@ public enum TensorJSON {
     case .float32:
       // Through Double, as the generator checks its float32 decimals.
       let d = try floats(data, field: field, as: Double.self)
-      if let k = d.firstIndex(where: { Float($0).isInfinite }) {
+      if let k = d.firstIndex(where: { $0.isFinite && Float($0).isInfinite }) {
         throw CaseError(
           .dtypeMismatch, field: "\(field).data[\(k)]",
           "\(d[k]) overflows float32 (write \"inf\" for an infinity)")

@@ -102,7 +102,10 @@ extension LossCheckCommand {
       let report = RunReport(
         backend: backend.name, verdicts: verdicts,
         loadProblems: corpus.problems,
-        uncovered: (filter == nil && dtype == nil) ? corpus.uncoveredGridPoints() : [],
+        uncovered: (filter == nil && dtype == nil)
+          ? corpus.uncoveredGridPoints().filter { u in
+            loss.isEmpty || loss.contains { u.hasPrefix("\($0)/") }
+          } : [],
         loadSeconds: loadSeconds,
         checkSeconds: Date().timeIntervalSince(checkStart))
       print(ReportFormat.table(report, verbose: verbose), terminator: "")

@@ -1,10 +1,12 @@
 import LossCheck
 
-// Stub: replaced when HuberLoss is implemented.
 struct HuberLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: HuberLoss is not implemented yet")
+    try HuberLoss(reduction: call.reduction(), delta: call.double("delta"))
+      .valueWithGradient(
+        call.input("input", as: T.self), call.input("target", as: T.self),
+        gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

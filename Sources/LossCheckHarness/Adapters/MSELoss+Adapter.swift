@@ -1,10 +1,11 @@
 import LossCheck
 
-// Stub: replaced when MSELoss is implemented.
 struct MSELossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: MSELoss is not implemented yet")
+    try MSELoss(reduction: call.reduction()).valueWithGradient(
+      call.input("input", as: T.self), call.input("target", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

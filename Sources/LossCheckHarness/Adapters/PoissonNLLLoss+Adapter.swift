@@ -1,10 +1,14 @@
 import LossCheck
 
-// Stub: replaced when PoissonNLLLoss is implemented.
 struct PoissonNLLLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: PoissonNLLLoss is not implemented yet")
+    let loss = try PoissonNLLLoss(
+      reduction: call.reduction(), logInput: call.bool("log_input"),
+      full: call.bool("full"), eps: call.double("eps"))
+    return try loss.valueWithGradient(
+      call.input("input", as: T.self), call.input("target", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

@@ -1,10 +1,12 @@
 import LossCheck
 
-// Stub: replaced when SmoothL1Loss is implemented.
 struct SmoothL1LossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: SmoothL1Loss is not implemented yet")
+    try SmoothL1Loss(reduction: call.reduction(), beta: call.double("beta"))
+      .valueWithGradient(
+        call.input("input", as: T.self), call.input("target", as: T.self),
+        gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

@@ -1,0 +1,142 @@
+import RealModule
+
+/// `torch.nn.GaussianNLLLoss(full: false, eps: 1e-6)`: the negative log
+/// likelihood of the target under N(input, var), elementwise:
+/// ½(log v + (x − t)²/v) with v = max(var, eps), plus ½·log(2π) if `full`.
+///
+/// Checks, in PyTorch's order:
+/// 1. a negative `var` entry (or a negative plain-number var) is
+///    `value_out_of_domain` (NaN passes: NaN < 0 is false, and gives NaN);
+/// 2. var's shape must be x's shape; or x's shape without its last
+///    dimension (var is then read with a trailing 1, so a 0-d var fits a
+///    0-d or 1-d x); or x's rank where the var sizes at the dimensions that
+///    differ sum to 1 (one dimension where var has size 1: (N, 1) or (1, D)
+///    for (N, D), not (1, 1)). Anything else is `shape_mismatch`.
+/// A plain-number var is a float broadcast to x's shape (and gets no
+/// gradient). x and t broadcast both ways, then var with them.
+///
+/// Gradients, with r = (x − t)/v: ∂x = r, ∂t = −r,
+/// ∂var = ½(1/v − r²). PyTorch clamps without gradient tracking, so ∂var
+/// is this same expression at the clamped v also where var < eps (not the
+/// true derivative 0 of the flat part).
+public struct GaussianNLLLoss: Sendable {
+  public var reduction: Reduction
+  public var full: Bool
+  public var eps: Double
+
+  public init(reduction: Reduction = .mean, full: Bool = false, eps: Double = 1e-6) {
+    self.reduction = reduction
+    self.full = full
+    self.eps = eps
+  }
+
+  /// The loss with a tensor variance.
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, variance, wrt: .none).value
+  }
+
+  /// The loss with a plain-number variance (a float, as in PyTorch).
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, variance: Double
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, variance: variance, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of `input`, `target` and `var` (the variance
+  /// tensor) with `gradOutput` (ones when nil; shaped like the output).
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>,
+    gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input", "target", "var"]
+  ) throws(LossError) -> LossValue<T> {
+    if let bad = variance.scalars.first(where: { $0 < 0 }) {
+      throw .domain("var: has a negative entry (\(bad)); expected var >= 0")
+    }
+    let readShape = try GaussianNLLLoss.varianceReadShape(
+      input: input.shape, variance: variance.shape)
+    let read = Tensor(unchecked: readShape, variance.scalars)
+    var result = try compute(input, target, read, gradOutput: gradOutput, wrt: wrt)
+    if let g = result.gradients["var"] {
+      result.gradients["var"] = Tensor(unchecked: variance.shape, g.scalars)
+    }
+    return result
+  }
+
+  /// The loss and the VJPs of `input` and `target` with a plain-number
+  /// variance, which has no gradient.
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, variance: Double,
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["input", "target"]
+  ) throws(LossError) -> LossValue<T> {
+    guard !(variance < 0) else {
+      throw .domain("var: \(variance) is negative (expected var >= 0)")
+    }
+    if wrt.contains("var") {
+      throw .option("grad_wrt: var is a plain number and has no gradient")
+    }
+    // PyTorch: var * ones_like(input), in the input's dtype.
+    let read = Tensor(unchecked: input.shape, [T](repeating: T(variance), count: input.count))
+    return try compute(input, target, read, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// The shape var is read at, or `shape_mismatch`.
+  static func varianceReadShape(input x: [Int], variance v: [Int]) throws(LossError) -> [Int] {
+    if v == x { return v }
+    if !x.isEmpty && v == Array(x.dropLast()) { return v + [1] }
+    if v.count == x.count {
+      var sizes = 0
+      for k in 0..<x.count where x[k] != v[k] { sizes += v[k] }
+      if sizes == 1 { return v }
+    }
+    throw .shape(
+      "var: shape \(v) is of incorrect size for input shape \(x) (expected the input's shape, "
+        + "the input's shape without its last dimension, or the input's shape with one dimension of size 1)"
+    )
+  }
+
+  func compute<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let shape = try Broadcast.shape(
+      [input.shape, target.shape, variance.shape], names: ["input", "target", "var"])
+    let x = Broadcast.expand(input, to: shape)
+    let t = Broadcast.expand(target, to: shape)
+    let raw = Broadcast.expand(variance, to: shape)
+    let n = x.count
+    let e = T(eps)  // PyTorch clamps with eps in the tensor's dtype
+    let constant: T = full ? T.log(2 * T.pi) / 2 : 0
+    var values = [T](repeating: 0, count: n)
+    var r = [T](repeating: 0, count: n)
+    var v = [T](repeating: 0, count: n)
+    for i in 0..<n {
+      let vi = raw[i].isNaN ? raw[i] : Swift.max(raw[i], e)
+      let d = x[i] - t[i]
+      let ri = d / vi
+      v[i] = vi
+      r[i] = ri
+      values[i] = (T.log(vi) + d * ri) / 2 + constant
+    }
+    let output = reduction.apply(values, shape: shape)
+    var result = LossValue(value: output)
+    guard wrt.contains("input") || wrt.contains("target") || wrt.contains("var") else {
+      return result
+    }
+    try checkGradOutput(gradOutput, outputShape: output.shape)
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
+    let gx = (0..<n).map { g[$0] * r[$0] }
+    if wrt.contains("input") {
+      result.gradients["input"] = Broadcast.sum(gx, from: shape, to: input.shape)
+    }
+    if wrt.contains("target") {
+      result.gradients["target"] = Broadcast.sum(gx.map { -$0 }, from: shape, to: target.shape)
+    }
+    if wrt.contains("var") {
+      let gv = (0..<n).map { g[$0] * (1 / v[$0] - r[$0] * r[$0]) / 2 }
+      result.gradients["var"] = Broadcast.sum(gv, from: shape, to: variance.shape)
+    }
+    return result
+  }
+}

@@ -1,0 +1,62 @@
+/// `torch.nn.HuberLoss(delta: 1)`: with z = |x − t|,
+/// ½z² where z < δ, else δ(z − ½δ); elementwise.
+///
+/// Computed here as m·(z − ½m) with m = min(z, δ), which is the same
+/// function (and the same rounding: z/2 is exact). Input and target
+/// broadcast both ways.
+///
+/// Gradient in x: clamp(x − t, −δ, δ). At |x − t| == δ that is ±δ (the
+/// linear branch, as PyTorch); at a tie 0; at a NaN difference NaN. The
+/// target's gradient is its negation.
+///
+/// Refusals: δ ≤ 0 or NaN is `invalid_option` (PyTorch checks `delta > 0`).
+/// HuberLoss has no `size_average`/`reduce`.
+public struct HuberLoss: Sendable {
+  public var reduction: Reduction
+  public var delta: Double
+
+  public init(reduction: Reduction = .mean, delta: Double = 1) {
+    self.reduction = reduction
+    self.delta = delta
+  }
+
+  /// The loss.
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of `input` and `target` with `gradOutput`
+  /// (ones when nil; shaped like the output).
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input", "target"]
+  ) throws(LossError) -> LossValue<T> {
+    guard delta > 0 else {
+      throw .option("delta: \(delta) is not allowed (expected delta > 0)")
+    }
+    return try differenceLoss(
+      Kernel(delta: T(delta)), input: input, target: target,
+      reduction: reduction, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  @usableFromInline
+  struct Kernel<U: LossScalar>: DifferenceKernel {
+    @usableFromInline let delta: U
+    @usableFromInline init(delta: U) { self.delta = delta }
+
+    @inlinable func value<T: LossScalar>(_ d: T) -> T {
+      let z = abs(d)
+      if z.isNaN { return z }
+      let m = Swift.min(z, T(delta))
+      return m * (z - m / 2)
+    }
+
+    @inlinable func derivative<T: LossScalar>(_ d: T) -> T {
+      if d.isNaN { return d }
+      let c = T(delta)
+      return Swift.max(-c, Swift.min(d, c))
+    }
+  }
+}

@@ -1,0 +1,38 @@
+/// `torch.nn.MSELoss`: the squared error (x − t)², elementwise.
+///
+/// Input and target broadcast both ways (shapes that cannot broadcast are
+/// `shape_mismatch`). The gradient in x is 2(x − t), the target's its
+/// negation; NaN and inf propagate (inf − inf is NaN). `mean` divides by
+/// the element count of the broadcast shape.
+public struct MSELoss: Sendable {
+  public var reduction: Reduction
+
+  public init(reduction: Reduction = .mean) {
+    self.reduction = reduction
+  }
+
+  /// The loss.
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of `input` and `target` with `gradOutput`
+  /// (ones when nil; shaped like the output).
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input", "target"]
+  ) throws(LossError) -> LossValue<T> {
+    try differenceLoss(
+      Kernel(), input: input, target: target, reduction: reduction,
+      gradOutput: gradOutput, wrt: wrt)
+  }
+
+  @usableFromInline
+  struct Kernel: DifferenceKernel {
+    @usableFromInline init() {}
+    @inlinable func value<T: LossScalar>(_ d: T) -> T { d * d }
+    @inlinable func derivative<T: LossScalar>(_ d: T) -> T { d + d }
+  }
+}

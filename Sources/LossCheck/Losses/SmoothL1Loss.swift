@@ -1,0 +1,65 @@
+/// `torch.nn.SmoothL1Loss(beta: 1)`: with z = |x − t|,
+/// ½z²/β where z < β, else z − ½β; elementwise. β == 0 is exactly L1Loss,
+/// value and gradient. Input and target broadcast both ways.
+///
+/// Gradient in x: (x − t)/β where z < β, else sign(x − t) (±1 at z == β);
+/// 0 at a tie. At a NaN difference it is NaN for β > 0 but 0 for β == 0
+/// (L1's sign), as in PyTorch. The target's gradient is its negation.
+/// SmoothL1(β)·β equals Huber(δ = β) up to rounding.
+///
+/// Refusals: β < 0 or NaN is `invalid_option` (PyTorch checks `beta >= 0`).
+public struct SmoothL1Loss: Sendable {
+  public var reduction: Reduction
+  public var beta: Double
+
+  public init(reduction: Reduction = .mean, beta: Double = 1) {
+    self.reduction = reduction
+    self.beta = beta
+  }
+
+  /// The loss.
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of `input` and `target` with `gradOutput`
+  /// (ones when nil; shaped like the output).
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input", "target"]
+  ) throws(LossError) -> LossValue<T> {
+    guard beta >= 0 else {
+      throw .option("beta: \(beta) is not allowed (expected beta >= 0)")
+    }
+    if beta == 0 {
+      return try L1Loss(reduction: reduction).valueWithGradient(
+        input, target, gradOutput: gradOutput, wrt: wrt)
+    }
+    return try differenceLoss(
+      Kernel(beta: T(beta)), input: input, target: target,
+      reduction: reduction, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// β > 0 (β == 0 goes to L1Loss).
+  @usableFromInline
+  struct Kernel<U: LossScalar>: DifferenceKernel {
+    @usableFromInline let beta: U
+    @usableFromInline init(beta: U) { self.beta = beta }
+
+    @inlinable func value<T: LossScalar>(_ d: T) -> T {
+      let b = T(beta)
+      let z = abs(d)
+      // Computed directly (not as Huber / β), as PyTorch does.
+      return z < b ? z * z / (2 * b) : z - b / 2
+    }
+
+    @inlinable func derivative<T: LossScalar>(_ d: T) -> T {
+      let b = T(beta)
+      if abs(d) < b { return d / b }
+      // |d| >= β > 0, or NaN (which falls through to NaN).
+      return d > 0 ? 1 : (d < 0 ? -1 : .nan)
+    }
+  }
+}

@@ -108,24 +108,24 @@ func refuseUnbatchedLengthOneGradient(input: [Int], target: [Int]) throws(LossEr
   }
 }
 
-/// log Σ_c exp(x[c]) over the classes at one position, shifted by the
-/// maximum. NaN anywhere gives NaN; +inf gives NaN (inf − inf), as PyTorch's
-/// log_softmax does.
-func logSumExp<T: LossScalar>(
+/// The log-softmax shift at one position: (m, log Σ_c exp(x[c] − m)) with
+/// m the maximum, so that log p[c] = (x[c] − m) − log Σ (exact first
+/// difference, as PyTorch's log_softmax; subtracting m + log Σ in one step
+/// would round at the magnitude of m). NaN anywhere gives NaN; +inf gives
+/// NaN (inf − inf); a row of −inf gives NaN, as in PyTorch.
+func logSoftmaxShift<T: LossScalar>(
   _ x: [T], _ layout: ClassLayout, position p: Int
-) -> T {
+) -> (shift: T, logSum: T) {
   var m = -T.infinity
-  var sawNaN = false
   for c in 0..<layout.classes {
     let v = x[layout.index(position: p, class: c)]
-    if v.isNaN { sawNaN = true }
+    if v.isNaN { return (.nan, .nan) }
     if v > m { m = v }
   }
-  if sawNaN { return .nan }
-  if m == -.infinity { return layout.classes == 0 ? -.infinity : .nan }
+  if m == -.infinity { return (.nan, .nan) }
   var s: T = 0
   for c in 0..<layout.classes {
     s += T.exp(x[layout.index(position: p, class: c)] - m)
   }
-  return m + T.log(s)
+  return (m, T.log(s))
 }

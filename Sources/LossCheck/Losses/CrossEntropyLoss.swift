@@ -94,10 +94,10 @@ public struct CrossEntropyLoss: Sendable {
   func logSoftmax<T: LossScalar>(_ x: [T], _ layout: ClassLayout) -> [T] {
     var lp = [T](repeating: 0, count: x.count)
     for p in 0..<layout.positions {
-      let lse = logSumExp(x, layout, position: p)
+      let (m, logSum) = logSoftmaxShift(x, layout, position: p)
       for c in 0..<layout.classes {
         let k = layout.index(position: p, class: c)
-        lp[k] = x[k] - lse
+        lp[k] = (x[k] - m) - logSum
       }
     }
     return lp

@@ -1,10 +1,15 @@
 import LossCheck
 
-// Stub: replaced when KLDivLoss is implemented.
 struct KLDivLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    throw LossError(.invalidOption, "loss: KLDivLoss is not implemented yet")
+    let reduction = try KLDivLoss.Reduction(
+      parsing: call.reductionName(), sizeAverage: call.optionalBool("size_average"),
+      reduce: call.optionalBool("reduce"))
+    return try KLDivLoss(reduction: reduction, logTarget: call.bool("log_target"))
+      .valueWithGradient(
+        call.input("input", as: T.self), call.input("target", as: T.self),
+        gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

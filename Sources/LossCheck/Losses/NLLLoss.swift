@@ -1,0 +1,85 @@
+/// `torch.nn.NLLLoss`: the negative log likelihood of class-index targets.
+///
+/// Input (N, C), (C) or (N, C, d1, …, dk); target (N), 0-d (or [1],
+/// forward only) for (C), (N, d1, …, dk); int64 class indices. At each
+/// position i the loss is −w[tᵢ]·x[i, tᵢ] (w = 1 without weights), and 0
+/// where tᵢ == `ignoreIndex` (checked before the range, so an ignore index
+/// outside [0, C) is fine). `mean` divides the sum by D = Σ w[tᵢ] over the
+/// positions kept: all ignored gives NaN with an all-zero gradient; kept
+/// positions whose weights sum to 0 give NaN. `none` has the target's shape
+/// (0-d unbatched).
+///
+/// Gradient: −gᵢ·w[tᵢ]/D at (i, tᵢ), 0 elsewhere (NaN there when D = 0
+/// with kept positions).
+///
+/// Refusals: a 0-d input, batch or spatial sizes that differ, a target
+/// outside [0, C) that is not the ignore index, a weight that is not 1-d
+/// with C elements, a gradient with a [1] target for a (C) input.
+public struct NLLLoss: Sendable {
+  /// Class weights (C elements), converted to the computation's type.
+  public var weight: Tensor<Double>?
+  public var ignoreIndex: Int
+  public var reduction: Reduction
+
+  public init(
+    weight: Tensor<Double>? = nil, ignoreIndex: Int = -100,
+    reduction: Reduction = .mean
+  ) {
+    self.weight = weight
+    self.ignoreIndex = ignoreIndex
+    self.reduction = reduction
+  }
+
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<Int64>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input, target, wrt: .none).value
+  }
+
+  /// The loss and the VJP of `input` with `gradOutput` (ones when nil).
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["input"]
+  ) throws(LossError) -> LossValue<T> {
+    let layout = try ClassLayout(indicesFor: input.shape, target: target.shape)
+    let w: [T]? = try classWeights(weight, classes: layout.classes)
+    let classOf = try classTargets(
+      target, classes: layout.classes, ignoreIndex: ignoreIndex)
+    if wrt.contains("input") {
+      try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
+    }
+    let x = input.scalars
+    let positions = layout.positions
+    var values = [T](repeating: 0, count: positions)
+    var weightOf = [T](repeating: 0, count: positions)
+    for p in 0..<positions {
+      guard let c = classOf[p] else { continue }
+      let wc = w?[c] ?? 1
+      weightOf[p] = wc
+      values[p] = -wc * x[layout.index(position: p, class: c)]
+    }
+    let denominator = accurateSum(weightOf)
+    let output: Tensor<T>
+    switch reduction {
+    case .none: output = Tensor(unchecked: layout.outputShape, values)
+    case .sum: output = Tensor(accurateSum(values))
+    case .mean: output = Tensor(accurateSum(values) / denominator)
+    }
+    var result = LossValue(value: output)
+    guard wrt.contains("input") else { return result }
+    try checkGradOutput(gradOutput, outputShape: output.shape)
+    var dx = [T](repeating: 0, count: x.count)
+    for p in 0..<positions {
+      guard let c = classOf[p] else { continue }
+      let g: T
+      switch reduction {
+      case .none: g = gradOutput?.scalars[p] ?? 1
+      case .sum: g = gradOutput?.scalars[0] ?? 1
+      case .mean: g = (gradOutput?.scalars[0] ?? 1) / denominator
+      }
+      dx[layout.index(position: p, class: c)] = -weightOf[p] * g
+    }
+    result.gradients["input"] = Tensor(unchecked: input.shape, dx)
+    return result
+  }
+}

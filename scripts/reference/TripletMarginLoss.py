@@ -62,7 +62,9 @@ def declare_triplet_cases(b, grid_shapes, extra_edges):
         # Broadcasting (same rank, sizes of 1).
         rng = b.rng(f"{b.loss}/{dtype}/broadcast")
         for red, shapes in (("none", ((1, 4), (3, 4), (3, 4))), ("sum", ((3, 4), (1, 4), (3, 1))),
-                            ("mean", ((2, 1, 3), (2, 4, 3), (1, 4, 3)))):
+                            ("mean", ((2, 1, 3), (2, 4, 3), (1, 4, 3))),
+                            # each pair broadcasts on its own: d(a, p) over 1 element, the others over 4
+                            ("none", ((1, 1), (2, 1), (2, 4)))):
             b.add(f"{red}/broadcast={'-'.join(shape_name(s) for s in shapes)}", dtype,
                   dict(base, reduction=red, margin=2.0), triple(b, rng, shapes, dtype), wrt)
         # One large case (>= 1000 elements per input); inputs on a 1/16 grid keep the file lean.

@@ -45,9 +45,12 @@ public struct TripletMarginLoss: Sendable {
   /// The loss and the VJPs of the three inputs with `gradOutput` (ones
   /// when nil; shaped like the output).
   ///
-  /// Computed row by row over the broadcast of all three inputs, each row
-  /// forming its three differences and norms itself (an independent path
-  /// from ``TripletMarginWithDistanceLoss``'s distance composition).
+  /// Each pair (a, p), (a, n) and (p, n) is broadcast on its own, as
+  /// `torch.pairwise_distance` does (so a (1, 1) anchor against a (2, 1)
+  /// positive is a 1-element distance even when the negative is (2, 4));
+  /// the distances then broadcast to the output. Norms are taken row by row
+  /// here (an independent path from ``TripletMarginWithDistanceLoss``'s
+  /// distance composition).
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
@@ -56,99 +59,117 @@ public struct TripletMarginLoss: Sendable {
     try checkTripletMargin(margin)
     let shapes = [anchor.shape, positive.shape, negative.shape]
     try checkTripletRanks(shapes)
-    // Each pair must broadcast on its own (PyTorch forms each difference separately).
-    _ = try Broadcast.shape([shapes[0], shapes[1]], names: ["anchor", "positive"])
-    _ = try Broadcast.shape([shapes[0], shapes[2]], names: ["anchor", "negative"])
-    _ = try Broadcast.shape([shapes[1], shapes[2]], names: ["positive", "negative"])
-    let full = try Broadcast.shape(shapes, names: ["anchor", "positive", "negative"])
-    let outShape = full.isEmpty ? [] : Array(full.dropLast())
-    let d = full.last ?? 1
-    let rows = outShape.reduce(1, *)
-    if p.isInfinite && d == 0 {
-      throw .shape("p: the \(p) norm of an empty last dimension is undefined (no identity)")
-    }
-    let a = Broadcast.expand(anchor, to: full)
-    let pos = Broadcast.expand(positive, to: full)
-    let neg = Broadcast.expand(negative, to: full)
-    let e = T(eps)
+    let ap = try Pair(anchor, positive, "anchor", "positive", self)
+    let an = try Pair(anchor, negative, "anchor", "negative", self)
+    let pn = swap ? try Pair(positive, negative, "positive", "negative", self) : an
+    let shape = try Broadcast.shape(
+      [ap.outShape, an.outShape, pn.outShape],
+      names: ["d(anchor, positive)", "d(anchor, negative)", "d(positive, negative)"])
+    let count = shape.reduce(1, *)
+    let iap = Broadcast.indexMap(from: ap.outShape, to: shape)
+    let ian = Broadcast.indexMap(from: an.outShape, to: shape)
+    let ipn = Broadcast.indexMap(from: pn.outShape, to: shape)
     let m = T(margin)
-    let norm = PNorm(p: p)
-
-    var values = [T](repeating: 0, count: rows)
-    // Per row: the three difference vectors and their norms.
-    var zs: [(ap: ArraySlice<T>, an: ArraySlice<T>, pn: ArraySlice<T>)] = []
-    var ns: [(ap: T, an: T, pn: T)] = []
-    zs.reserveCapacity(rows)
-    ns.reserveCapacity(rows)
-    for r in 0..<rows {
-      let range = (r * d)..<((r + 1) * d)
-      let zap = ArraySlice(range.map { a[$0] - pos[$0] + e })
-      let zan = ArraySlice(range.map { a[$0] - neg[$0] + e })
-      let zpn: ArraySlice<T> = swap ? ArraySlice(range.map { pos[$0] - neg[$0] + e }) : []
-      let nAP = norm.value(zap)
-      let nAN = norm.value(zan)
-      let nPN = swap ? norm.value(zpn) : nAN
-      zs.append((zap, zan, zpn))
-      ns.append((nAP, nAN, nPN))
-      let dneg = swap ? minimumPropagatingNaN(nAN, nPN) : nAN
-      let z = m + nAP - dneg
-      values[r] = z.isNaN ? z : max(z, 0)
+    var z = [T](repeating: 0, count: count)
+    for i in 0..<count {
+      let dAN = an.norms[ian?[i] ?? i]
+      let dneg = swap ? minimumPropagatingNaN(dAN, pn.norms[ipn?[i] ?? i]) : dAN
+      z[i] = m + ap.norms[iap?[i] ?? i] - dneg
     }
-    let output = reduction.apply(values, shape: outShape)
+    let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
     var result = LossValue(value: output)
     let names = ["anchor", "positive", "negative"]
     guard names.contains(where: wrt.contains) else { return result }
     try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
-    var ga = [T](repeating: 0, count: a.count)
-    var gp = [T](repeating: 0, count: a.count)
-    var gn = [T](repeating: 0, count: a.count)
-    for r in 0..<rows {
-      let (nAP, nAN, nPN) = ns[r]
-      let dneg = swap ? minimumPropagatingNaN(nAN, nPN) : nAN
-      let z = m + nAP - dneg
-      guard z > 0 else { continue }  // inactive, or exactly at the hinge
-      let gz = g[r]
-      // Shares of −gz going to d(a, n) and d(p, n): torch.minimum's rule.
-      var wan: T = 1
-      var wpn: T = 0
-      if swap {
-        if nAN == nPN {
-          (wan, wpn) = (0.5, 0.5)
-        } else if nAN > nPN {
-          (wan, wpn) = (0, 1)
-        } else if nAN < nPN {
-          (wan, wpn) = (1, 0)
-        } else {
-          (wan, wpn) = (1, 1)  // a NaN: both get the full gradient
-        }
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: count)
+    // The cotangent of each distance, gathered from the output elements.
+    var cAP = [T](repeating: 0, count: ap.rows)
+    var cAN = [T](repeating: 0, count: an.rows)
+    var cPN = [T](repeating: 0, count: pn.rows)
+    for i in 0..<count where z[i] > 0 {  // 0 when inactive and exactly at the hinge
+      let gz = g[i]
+      cAP[iap?[i] ?? i] += gz
+      let (kAN, kPN) = (ian?[i] ?? i, ipn?[i] ?? i)
+      guard swap else {
+        cAN[kAN] -= gz
+        continue
       }
-      let dap = norm.gradient(zs[r].ap, norm: nAP)
-      let dan = wan == 0 ? [] : norm.gradient(zs[r].an, norm: nAN)
-      let dpn = wpn == 0 ? [] : norm.gradient(zs[r].pn, norm: nPN)
-      for k in 0..<d {
-        let i = r * d + k
-        let tap = gz * dap[k]
-        ga[i] += tap
-        gp[i] -= tap
-        if wan != 0 {
-          let t = gz * wan * dan[k]
-          ga[i] -= t
-          gn[i] += t
-        }
-        if wpn != 0 {
-          let t = gz * wpn * dpn[k]
-          gp[i] -= t
-          gn[i] += t
-        }
+      // torch.minimum: a tie sends half to each side.
+      let (dAN, dPN) = (an.norms[kAN], pn.norms[kPN])
+      if dAN == dPN {
+        cAN[kAN] -= gz / 2
+        cPN[kPN] -= gz / 2
+      } else if dAN < dPN {
+        cAN[kAN] -= gz
+      } else {
+        cPN[kPN] -= gz
       }
     }
-    let summed = [ga, gp, gn]
+    let (ga1, gp1) = ap.pullback(cAP, self)
+    let (ga2, gn1) = an.pullback(cAN, self)
+    var grads = [ga1, gp1, gn1]
+    for k in 0..<ga2.count { grads[0][k] += ga2[k] }
+    if swap {
+      let (gp2, gn2) = pn.pullback(cPN, self)
+      for k in 0..<gp2.count { grads[1][k] += gp2[k] }
+      for k in 0..<gn2.count { grads[2][k] += gn2[k] }
+    }
     for (k, name) in names.enumerated() where wrt.contains(name) {
-      result.gradients[name] = Broadcast.sum(
-        summed[k], from: full.isEmpty ? [] : full, to: shapes[k])
+      result.gradients[name] = try Tensor(shape: shapes[k], scalars: grads[k])
     }
     return result
+  }
+
+  /// One pair broadcast together: its difference rows z = x − y + eps along
+  /// the last dimension and their p-norms.
+  struct Pair<T: LossScalar> {
+    let xShape: [Int]
+    let yShape: [Int]
+    let shape: [Int]
+    let outShape: [Int]
+    let length: Int
+    let rows: Int
+    let z: [T]
+    let norms: [T]
+
+    init(
+      _ x: Tensor<T>, _ y: Tensor<T>, _ xName: String, _ yName: String,
+      _ loss: TripletMarginLoss
+    ) throws(LossError) {
+      shape = try Broadcast.shape([x.shape, y.shape], names: [xName, yName])
+      xShape = x.shape
+      yShape = y.shape
+      outShape = shape.isEmpty ? [] : Array(shape.dropLast())
+      length = shape.last ?? 1
+      rows = outShape.reduce(1, *)
+      if loss.p.isInfinite && length == 0 {
+        throw .shape(
+          "p: the \(loss.p) norm of the empty last dimension of \(xName) and \(yName) is undefined (no identity)")
+      }
+      let e = T(loss.eps)
+      let xs = Broadcast.expand(x, to: shape)
+      let ys = Broadcast.expand(y, to: shape)
+      let z = (0..<xs.count).map { xs[$0] - ys[$0] + e }
+      let norm = PNorm(p: loss.p)
+      let d = length
+      self.z = z
+      norms = (0..<rows).map { r in norm.value(z[(r * d)..<((r + 1) * d)]) }
+    }
+
+    /// The gradients of x and y (own shapes, as flat arrays) for the
+    /// cotangents `c` of the norms.
+    func pullback(_ c: [T], _ loss: TripletMarginLoss) -> ([T], [T]) {
+      let norm = PNorm(p: loss.p)
+      var gz = [T](repeating: 0, count: z.count)
+      for r in 0..<rows {
+        let range = (r * length)..<((r + 1) * length)
+        let dn = norm.gradient(z[range], norm: norms[r])
+        for (k, i) in range.enumerated() { gz[i] = c[r] * dn[k] }
+      }
+      let gx = Broadcast.sum(gz, from: shape, to: xShape)
+      let gy = Broadcast.sum(gz.map { -$0 }, from: shape, to: yShape)
+      return (gx.scalars, gy.scalars)
+    }
   }
 }
 

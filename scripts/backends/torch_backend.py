@@ -99,6 +99,9 @@ def evaluate(case):
             opts[k] = to_torch(v)
         elif k == "distance_function":
             opts[k] = distance(v)
+        elif v in ("nan", "inf", "-inf"):
+            # A non-finite float option is a string in the case schema.
+            opts[k] = float(v)
         else:
             opts[k] = v
     module = getattr(torch.nn, loss)(**opts)

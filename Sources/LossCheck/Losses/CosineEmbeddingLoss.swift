@@ -1,0 +1,134 @@
+/// `torch.nn.CosineEmbeddingLoss`: for each pair of vectors, with
+/// cos = Σ x1·x2 / √((Σ x1² + ε)(Σ x2² + ε)) over the last dimension and
+/// ε = `Float(1e-12)` (PyTorch's float32 constant, in Double too):
+/// 1 − cos where the target is 1, max(0, cos − margin) where it is −1,
+/// and 0 for any other target value (0, 2, 0.5, NaN…).
+///
+/// - Shapes: a 1-d target (N) needs 2-d inputs (N, D); a 0-d target needs
+///   1-d inputs (D) and gives a 0-d loss; a target of any other rank, and
+///   inputs of any other rank (3-d inputs included), are `shape_mismatch`.
+///   input1 and input2 broadcast, and the target broadcasts against the
+///   cosines. As in ATen each sum runs over its own operands: the dot
+///   product over the broadcast pair, each squared norm over its own input,
+///   so a (N, 1) input1 against a (N, D) input2 has Σ x1² = x1², not D·x1².
+/// - The ε terms keep a zero vector finite: cos = 0, and its gradient is
+///   PyTorch's: x2/√(ε(Σ x2² + ε)) for the zero side (about 1e6·x2/‖x2‖).
+/// - Gradient: ∂cos/∂x1 = x2/√(m1·m2) − cos·x1/m1 (m = Σx² + ε); 0 for
+///   other targets and at or below the hinge (cos − margin ≤ 0). The target
+///   gets no gradient (a zero tensor if asked for).
+/// - The margin is not checked (any real; NaN gives NaN for t = −1).
+public struct CosineEmbeddingLoss: Sendable {
+  public var margin: Double
+  public var reduction: Reduction
+
+  public init(margin: Double = 0, reduction: Reduction = .mean) {
+    self.margin = margin
+    self.reduction = reduction
+  }
+
+  /// The loss.
+  public func callAsFunction<T: LossScalar>(
+    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(input1, input2, target, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of `input1`, `input2` (and a zero `target`
+  /// gradient when asked) with `gradOutput` (ones when nil).
+  public func valueWithGradient<T: LossScalar>(
+    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["input1", "input2"]
+  ) throws(LossError) -> LossValue<T> {
+    guard target.rank <= 1 else {
+      throw .shape("target: expected a 0-d or 1-d tensor, got shape \(target.shape)")
+    }
+    let want = target.rank + 1
+    guard input1.rank == want, input2.rank == want else {
+      throw .shape(
+        "input1, input2: a \(target.rank)-d target expects \(want)-d inputs, got shapes \(input1.shape) and \(input2.shape)"
+      )
+    }
+    // View both inputs as matrices (rows, columns); an unbatched pair is one row.
+    let s1 = want == 2 ? input1.shape : [1] + input1.shape
+    let s2 = want == 2 ? input2.shape : [1] + input2.shape
+    let b = try Broadcast.shape([s1, s2], names: ["input1", "input2"])
+    let (rows, cols) = (b[0], b[1])
+    let (c1, c2) = (s1[1], s2[1])
+    let x1 = input1.scalars
+    let x2 = input2.scalars
+    let eps = T.pytorchEpsilon1e12
+    func row1(_ i: Int) -> Int { s1[0] == 1 ? 0 : i }
+    func row2(_ i: Int) -> Int { s2[0] == 1 ? 0 : i }
+    func at1(_ i: Int, _ j: Int) -> T { x1[row1(i) * c1 + (c1 == 1 ? 0 : j)] }
+    func at2(_ i: Int, _ j: Int) -> T { x2[row2(i) * c2 + (c2 == 1 ? 0 : j)] }
+
+    // Squared norms over each input's own rows, then per broadcast row the
+    // dot product and the cosine.
+    let m1 = (0..<s1[0]).map { r in (0..<c1).reduce(T(0)) { $0 + x1[r * c1 + $1] * x1[r * c1 + $1] } + eps }
+    let m2 = (0..<s2[0]).map { r in (0..<c2).reduce(T(0)) { $0 + x2[r * c2 + $1] * x2[r * c2 + $1] } + eps }
+    var denom = [T](repeating: 0, count: rows)
+    var cos = [T](repeating: 0, count: rows)
+    for i in 0..<rows {
+      var dot: T = 0
+      for j in 0..<cols { dot += at1(i, j) * at2(i, j) }
+      denom[i] = (m1[row1(i)] * m2[row2(i)]).squareRoot()
+      cos[i] = dot / denom[i]
+    }
+    let cosShape = want == 2 ? [rows] : []
+    let outShape = try Broadcast.shape(
+      [cosShape, target.shape], names: ["the cosines of input1 and input2", "target"])
+    let cosAt = Broadcast.indexMap(from: cosShape, to: outShape)
+    let t = Broadcast.expand(target, to: outShape)
+    let n = t.count
+    let m = T(margin)
+    var values = [T](repeating: 0, count: n)
+    for o in 0..<n {
+      let c = cos[cosAt?[o] ?? o]
+      if t[o] == 1 {
+        values[o] = 1 - c
+      } else if t[o] == -1 {
+        let h = c - m
+        values[o] = h.isNaN ? h : max(h, 0)
+      }
+    }
+    let output = reduction.apply(values, shape: outShape)
+    var result = LossValue(value: output)
+    if wrt.contains("target") {
+      result.gradients["target"] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
+    }
+    guard wrt.contains("input1") || wrt.contains("input2") else { return result }
+    try checkGradOutput(gradOutput, outputShape: output.shape)
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
+    // The cotangent of each cosine.
+    var gcos = [T](repeating: 0, count: rows)
+    for o in 0..<n {
+      let i = cosAt?[o] ?? o
+      if t[o] == 1 {
+        gcos[i] += -g[o]
+      } else if t[o] == -1 && cos[i] - m > 0 {
+        gcos[i] += g[o]
+      }
+    }
+    var g1 = [T](repeating: 0, count: x1.count)
+    var g2 = [T](repeating: 0, count: x2.count)
+    // Every row, also those with a zero cotangent: PyTorch's chain gives 0/denom, NaN for a NaN row.
+    for i in 0..<rows {
+      let r1 = row1(i)
+      let r2 = row2(i)
+      let gd = gcos[i] / denom[i]
+      // ∂cos/∂x1 = x2/denom (through the dot product, summed over broadcast columns)
+      //          − cos·x1/m1 (through x1's own squared norm).
+      for j in 0..<cols {
+        g1[r1 * c1 + (c1 == 1 ? 0 : j)] += gd * at2(i, j)
+        g2[r2 * c2 + (c2 == 1 ? 0 : j)] += gd * at1(i, j)
+      }
+      let k1 = gcos[i] * cos[i] / m1[r1]
+      let k2 = gcos[i] * cos[i] / m2[r2]
+      for k in 0..<c1 { g1[r1 * c1 + k] -= k1 * x1[r1 * c1 + k] }
+      for k in 0..<c2 { g2[r2 * c2 + k] -= k2 * x2[r2 * c2 + k] }
+    }
+    if wrt.contains("input1") { result.gradients["input1"] = Tensor(unchecked: input1.shape, g1) }
+    if wrt.contains("input2") { result.gradients["input2"] = Tensor(unchecked: input2.shape, g2) }
+    return result
+  }
+}

@@ -1,0 +1,181 @@
+/// `torch.nn.TripletMarginLoss`: max(0, margin + d(a, p) − d_neg) with
+/// d(x, y) = ‖x − y + eps‖_p over the last dimension and d_neg = d(a, n),
+/// or min(d(a, n), d(p, n)) with `swap`.
+///
+/// - Shapes: anchor, positive and negative must have the same number of
+///   dimensions (else `shape_mismatch`), then broadcast. The output (for
+///   `none`) is the broadcast shape without its last dimension: (N) for
+///   (N, D) inputs, 0-d for unbatched (D) inputs and for 0-d inputs (one
+///   vector of one element). `mean` divides by the output's element count.
+/// - eps is added to every element of the difference, so an anchor equal
+///   to its positive is at distance eps·D^(1/p), not 0.
+/// - p: any value PyTorch accepts: p = 0 counts non-zero differences (no
+///   gradient), p = ±∞ is max/min |z| (tied extremes share the gradient),
+///   0 < p < 1 and p < 0 use (Σ|z|^p)^(1/p). The p = ±∞ norm of an empty
+///   last dimension is refused (`shape_mismatch`).
+/// - Gradient: 0 where the hinge is inactive and exactly at it (clamp_min);
+///   at a swap tie d(a, n) = d(p, n) each side gets half (torch.minimum).
+///   The norm's gradient is 0 where the norm is 0 (p ≠ 1).
+/// - Errors: margin ≤ 0 is `invalid_option` (NaN passes, as in PyTorch).
+public struct TripletMarginLoss: Sendable {
+  public var margin: Double
+  public var p: Double
+  public var eps: Double
+  public var swap: Bool
+  public var reduction: Reduction
+
+  public init(
+    margin: Double = 1, p: Double = 2, eps: Double = 1e-6, swap: Bool = false,
+    reduction: Reduction = .mean
+  ) {
+    self.margin = margin
+    self.p = p
+    self.eps = eps
+    self.swap = swap
+    self.reduction = reduction
+  }
+
+  /// The loss.
+  public func callAsFunction<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
+    try valueWithGradient(anchor, positive, negative, wrt: .none).value
+  }
+
+  /// The loss and the VJPs of the three inputs with `gradOutput` (ones
+  /// when nil; shaped like the output).
+  ///
+  /// Each pair (a, p), (a, n) and (p, n) is broadcast on its own, as
+  /// `torch.pairwise_distance` does (so a (1, 1) anchor against a (2, 1)
+  /// positive is a 1-element distance even when the negative is (2, 4));
+  /// the distances then broadcast to the output. Norms are taken row by row
+  /// here (an independent path from ``TripletMarginWithDistanceLoss``'s
+  /// distance composition).
+  public func valueWithGradient<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+    gradOutput: Tensor<T>? = nil,
+    wrt: GradientRequest = ["anchor", "positive", "negative"]
+  ) throws(LossError) -> LossValue<T> {
+    try checkTripletMargin(margin)
+    let shapes = [anchor.shape, positive.shape, negative.shape]
+    try checkTripletRanks(shapes)
+    let ap = try Pair(anchor, positive, "anchor", "positive", self)
+    let an = try Pair(anchor, negative, "anchor", "negative", self)
+    let pn = swap ? try Pair(positive, negative, "positive", "negative", self) : an
+    let shape = try Broadcast.shape(
+      [ap.outShape, an.outShape, pn.outShape],
+      names: ["d(anchor, positive)", "d(anchor, negative)", "d(positive, negative)"])
+    let count = shape.reduce(1, *)
+    let iap = Broadcast.indexMap(from: ap.outShape, to: shape)
+    let ian = Broadcast.indexMap(from: an.outShape, to: shape)
+    let ipn = Broadcast.indexMap(from: pn.outShape, to: shape)
+    let m = T(margin)
+    var z = [T](repeating: 0, count: count)
+    for i in 0..<count {
+      let dAN = an.norms[ian?[i] ?? i]
+      let dneg = swap ? minimumPropagatingNaN(dAN, pn.norms[ipn?[i] ?? i]) : dAN
+      z[i] = m + ap.norms[iap?[i] ?? i] - dneg
+    }
+    let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
+    var result = LossValue(value: output)
+    let names = ["anchor", "positive", "negative"]
+    guard names.contains(where: wrt.contains) else { return result }
+    try checkGradOutput(gradOutput, outputShape: output.shape)
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: count)
+    // The cotangent of each distance, gathered from the output elements.
+    var cAP = [T](repeating: 0, count: ap.rows)
+    var cAN = [T](repeating: 0, count: an.rows)
+    var cPN = [T](repeating: 0, count: pn.rows)
+    for i in 0..<count where z[i] > 0 {  // 0 when inactive and exactly at the hinge
+      let gz = g[i]
+      cAP[iap?[i] ?? i] += gz
+      let (kAN, kPN) = (ian?[i] ?? i, ipn?[i] ?? i)
+      guard swap else {
+        cAN[kAN] -= gz
+        continue
+      }
+      // torch.minimum: a tie sends half to each side.
+      let (dAN, dPN) = (an.norms[kAN], pn.norms[kPN])
+      if dAN == dPN {
+        cAN[kAN] -= gz / 2
+        cPN[kPN] -= gz / 2
+      } else if dAN < dPN {
+        cAN[kAN] -= gz
+      } else {
+        cPN[kPN] -= gz
+      }
+    }
+    let (ga1, gp1) = ap.pullback(cAP, self)
+    let (ga2, gn1) = an.pullback(cAN, self)
+    var grads = [ga1, gp1, gn1]
+    for k in 0..<ga2.count { grads[0][k] += ga2[k] }
+    if swap {
+      let (gp2, gn2) = pn.pullback(cPN, self)
+      for k in 0..<gp2.count { grads[1][k] += gp2[k] }
+      for k in 0..<gn2.count { grads[2][k] += gn2[k] }
+    }
+    for (k, name) in names.enumerated() where wrt.contains(name) {
+      result.gradients[name] = try Tensor(shape: shapes[k], scalars: grads[k])
+    }
+    return result
+  }
+
+  /// One pair broadcast together: its difference rows z = x − y + eps along
+  /// the last dimension and their p-norms.
+  struct Pair<T: LossScalar> {
+    let xShape: [Int]
+    let yShape: [Int]
+    let shape: [Int]
+    let outShape: [Int]
+    let length: Int
+    let rows: Int
+    let z: [T]
+    let norms: [T]
+
+    init(
+      _ x: Tensor<T>, _ y: Tensor<T>, _ xName: String, _ yName: String,
+      _ loss: TripletMarginLoss
+    ) throws(LossError) {
+      shape = try Broadcast.shape([x.shape, y.shape], names: [xName, yName])
+      xShape = x.shape
+      yShape = y.shape
+      outShape = shape.isEmpty ? [] : Array(shape.dropLast())
+      length = shape.last ?? 1
+      rows = outShape.reduce(1, *)
+      if loss.p.isInfinite && length == 0 {
+        throw .shape(
+          "p: the \(loss.p) norm of the empty last dimension of \(xName) and \(yName) is undefined (no identity)")
+      }
+      let e = T(loss.eps)
+      let xs = Broadcast.expand(x, to: shape)
+      let ys = Broadcast.expand(y, to: shape)
+      let z = (0..<xs.count).map { xs[$0] - ys[$0] + e }
+      let norm = PNorm(p: loss.p)
+      let d = length
+      self.z = z
+      norms = (0..<rows).map { r in norm.value(z[(r * d)..<((r + 1) * d)]) }
+    }
+
+    /// The gradients of x and y (own shapes, as flat arrays) for the
+    /// cotangents `c` of the norms.
+    func pullback(_ c: [T], _ loss: TripletMarginLoss) -> ([T], [T]) {
+      let norm = PNorm(p: loss.p)
+      var gz = [T](repeating: 0, count: z.count)
+      for r in 0..<rows {
+        let range = (r * length)..<((r + 1) * length)
+        let dn = norm.gradient(z[range], norm: norms[r])
+        for (k, i) in range.enumerated() { gz[i] = c[r] * dn[k] }
+      }
+      let gx = Broadcast.sum(gz, from: shape, to: xShape)
+      let gy = Broadcast.sum(gz.map { -$0 }, from: shape, to: yShape)
+      return (gx.scalars, gy.scalars)
+    }
+  }
+}
+
+/// min(x, y) with NaN propagating, as torch.minimum.
+@inlinable
+func minimumPropagatingNaN<T: LossScalar>(_ x: T, _ y: T) -> T {
+  if x.isNaN || y.isNaN { return .nan }
+  return min(x, y)
+}

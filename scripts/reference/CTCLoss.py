@@ -527,7 +527,18 @@ def cases(b):
     r = b.rng("CTCLoss/float32/long/targets")
     labels = [r.randrange(1, 50) for _ in range(200)]
     b.add("sum/long/T=1000/S=200/C=50", d, {"reduction": "sum"},
-          inputs(lp, padded([labels], 200), [1000], [200]), W)
+          inputs(lp, padded([labels], 200), [1000], [200]), W,
+          tolerance={"rtol": 5e-3, "atol": 5e-4,
+                     "why": "float32 recursions over 1000 frames accumulate rounding in log alpha and "
+                            "log beta; PyTorch CPU's own float32 gradient is off by up to 2.4e-3 here "
+                            "(the loss by 2e-7), which this tolerance admits with a 2x margin. The "
+                            "forward-only long case keeps the loss to the default tolerance."})
+    # The same length with the default tolerance, forward only (C = 20 keeps the file small).
+    lp = random_log_probs(b.rng("CTCLoss/float32/long/forward"), (1000, 1, 20), d)
+    r = b.rng("CTCLoss/float32/long/forward/targets")
+    labels = [r.randrange(1, 20) for _ in range(200)]
+    b.add("sum/long/forward_only/T=1000/S=200/C=20", d, {"reduction": "sum"},
+          inputs(lp, padded([labels], 200), [1000], [200]))
 
 
 def _errors(b, d, rng):

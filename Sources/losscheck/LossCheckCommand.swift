@@ -94,7 +94,11 @@ extension LossCheckCommand {
       let report = RunReport(
         backend: backend.name, verdicts: verdicts,
         loadProblems: corpus.problems,
-        uncovered: (filter == nil && dtype == nil) ? corpus.uncoveredGridPoints() : [],
+        // Only the selected losses' grid points (their goldens are all that was loaded).
+        uncovered: (filter == nil && dtype == nil)
+          ? corpus.uncoveredGridPoints().filter { p in
+            loss.isEmpty || loss.contains(String(p.prefix { $0 != "/" }))
+          } : [],
         loadSeconds: loadSeconds,
         checkSeconds: Date().timeIntervalSince(checkStart))
       print(ReportFormat.table(report, verbose: verbose), terminator: "")

@@ -28,6 +28,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // Times the CTCLoss row of BENCHMARK.md (scripts/bench_ctc.sh); not part of the CLI.
+    .executableTarget(
+      name: "ctc-bench", dependencies: ["LossCheck"], path: "Benchmarks/CTCBench"),
     .target(
       name: "LossCheckTestSupport",
       dependencies: ["LossCheck", "LossCheckHarness"],

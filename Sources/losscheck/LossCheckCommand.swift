@@ -102,9 +102,10 @@ extension LossCheckCommand {
       let report = RunReport(
         backend: backend.name, verdicts: verdicts,
         loadProblems: corpus.problems,
+        // Only the selected losses' grid points (their goldens are all that was loaded).
         uncovered: (filter == nil && dtype == nil)
-          ? corpus.uncoveredGridPoints().filter { u in
-            loss.isEmpty || loss.contains { u.hasPrefix("\($0)/") }
+          ? corpus.uncoveredGridPoints().filter { p in
+            loss.isEmpty || loss.contains(String(p.prefix { $0 != "/" }))
           } : [],
         loadSeconds: loadSeconds,
         checkSeconds: Date().timeIntervalSince(checkStart))

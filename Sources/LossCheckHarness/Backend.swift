@@ -28,29 +28,45 @@ public struct ReferenceBackend: LossBackend {
 
   public init(spec: Spec) { self.spec = spec }
 
+  /// An adapter's two concrete entry points. Built by `entry(_:)`, which
+  /// the optimizer specializes for each adapter type, so that the loss runs
+  /// its Float or Double specialization rather than generic code (through an
+  /// existential, a generic method would run unspecialized, with every
+  /// element operation a witness-table call).
+  public struct Entry: Sendable {
+    let float: @Sendable (LossCall) throws(LossError) -> LossValue<Float>
+    let double: @Sendable (LossCall) throws(LossError) -> LossValue<Double>
+  }
+
+  static func entry<A: ReferenceAdapter>(_ a: A) -> Entry {
+    Entry(
+      float: { c throws(LossError) in try a.evaluate(c, as: Float.self) },
+      double: { c throws(LossError) in try a.evaluate(c, as: Double.self) })
+  }
+
   /// The adapters, by loss name.
-  public static let adapters: [String: any ReferenceAdapter] = [
-    "L1Loss": L1LossAdapter(),
-    "MSELoss": MSELossAdapter(),
-    "HuberLoss": HuberLossAdapter(),
-    "SmoothL1Loss": SmoothL1LossAdapter(),
-    "PoissonNLLLoss": PoissonNLLLossAdapter(),
-    "GaussianNLLLoss": GaussianNLLLossAdapter(),
-    "CrossEntropyLoss": CrossEntropyLossAdapter(),
-    "NLLLoss": NLLLossAdapter(),
-    "KLDivLoss": KLDivLossAdapter(),
-    "BCELoss": BCELossAdapter(),
-    "BCEWithLogitsLoss": BCEWithLogitsLossAdapter(),
-    "SoftMarginLoss": SoftMarginLossAdapter(),
-    "MultiLabelSoftMarginLoss": MultiLabelSoftMarginLossAdapter(),
-    "MarginRankingLoss": MarginRankingLossAdapter(),
-    "HingeEmbeddingLoss": HingeEmbeddingLossAdapter(),
-    "MultiLabelMarginLoss": MultiLabelMarginLossAdapter(),
-    "MultiMarginLoss": MultiMarginLossAdapter(),
-    "CosineEmbeddingLoss": CosineEmbeddingLossAdapter(),
-    "TripletMarginLoss": TripletMarginLossAdapter(),
-    "TripletMarginWithDistanceLoss": TripletMarginWithDistanceLossAdapter(),
-    "CTCLoss": CTCLossAdapter(),
+  public static let adapters: [String: Entry] = [
+    "L1Loss": entry(L1LossAdapter()),
+    "MSELoss": entry(MSELossAdapter()),
+    "HuberLoss": entry(HuberLossAdapter()),
+    "SmoothL1Loss": entry(SmoothL1LossAdapter()),
+    "PoissonNLLLoss": entry(PoissonNLLLossAdapter()),
+    "GaussianNLLLoss": entry(GaussianNLLLossAdapter()),
+    "CrossEntropyLoss": entry(CrossEntropyLossAdapter()),
+    "NLLLoss": entry(NLLLossAdapter()),
+    "KLDivLoss": entry(KLDivLossAdapter()),
+    "BCELoss": entry(BCELossAdapter()),
+    "BCEWithLogitsLoss": entry(BCEWithLogitsLossAdapter()),
+    "SoftMarginLoss": entry(SoftMarginLossAdapter()),
+    "MultiLabelSoftMarginLoss": entry(MultiLabelSoftMarginLossAdapter()),
+    "MarginRankingLoss": entry(MarginRankingLossAdapter()),
+    "HingeEmbeddingLoss": entry(HingeEmbeddingLossAdapter()),
+    "MultiLabelMarginLoss": entry(MultiLabelMarginLossAdapter()),
+    "MultiMarginLoss": entry(MultiMarginLossAdapter()),
+    "CosineEmbeddingLoss": entry(CosineEmbeddingLossAdapter()),
+    "TripletMarginLoss": entry(TripletMarginLossAdapter()),
+    "TripletMarginWithDistanceLoss": entry(TripletMarginWithDistanceLossAdapter()),
+    "CTCLoss": entry(CTCLossAdapter()),
   ]
 
   public func evaluate(_ c: Case) -> CaseResult {
@@ -62,8 +78,8 @@ public struct ReferenceBackend: LossBackend {
       }
       let call = try LossCall(c, spec: lossSpec)
       switch c.dtype {
-      case .float32: return try run(adapter, call, as: Float.self)
-      case .float64: return try run(adapter, call, as: Double.self)
+      case .float32: return try finish(adapter.float(call), call)
+      case .float64: return try finish(adapter.double(call), call)
       case .int64:
         throw LossError(.dtypeMismatch, "dtype: int64 is not a floating dtype")
       }
@@ -72,10 +88,9 @@ public struct ReferenceBackend: LossBackend {
     }
   }
 
-  func run<T: LossScalar>(
-    _ adapter: any ReferenceAdapter, _ call: LossCall, as: T.Type
-  ) throws(LossError) -> CaseResult {
-    let v = try adapter.evaluate(call, as: T.self)
+  func finish<T: LossScalar>(_ v: LossValue<T>, _ call: LossCall)
+    throws(LossError) -> CaseResult
+  {
     var grads: [String: AnyTensor] = [:]
     for name in call.testCase.gradWrt {
       guard let g = v.gradients[name] else {

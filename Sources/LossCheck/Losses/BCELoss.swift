@@ -26,6 +26,8 @@ public struct BCELoss<T: LossScalar>: Sendable {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = ["input", "target"]

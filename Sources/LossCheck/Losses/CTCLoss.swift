@@ -81,6 +81,8 @@ public struct CTCLoss: Sendable {
 
   /// The loss and PyTorch's gradient of `logProbs` (a VJP with `gradOutput`,
   /// ones when nil; shaped like the output).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ logProbs: Tensor<T>, _ targets: Tensor<Int64>,
     inputLengths: Tensor<Int64>, targetLengths: Tensor<Int64>,

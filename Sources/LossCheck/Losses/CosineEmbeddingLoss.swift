@@ -35,6 +35,8 @@ public struct CosineEmbeddingLoss: Sendable {
 
   /// The loss and the VJPs of `input1`, `input2` (and a zero `target`
   /// gradient when asked) with `gradOutput` (ones when nil).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
     gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["input1", "input2"]

@@ -58,6 +58,8 @@ public struct CrossEntropyLoss: Sendable {
 
   /// The loss and the VJPs of `input` (and of `target` for probabilities)
   /// with `gradOutput` (ones when nil).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Target<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = ["input"]

@@ -46,6 +46,8 @@ public struct GaussianNLLLoss: Sendable {
 
   /// The loss and the VJPs of `input`, `target` and `var` (the variance
   /// tensor) with `gradOutput` (ones when nil; shaped like the output).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
@@ -66,6 +68,8 @@ public struct GaussianNLLLoss: Sendable {
 
   /// The loss and the VJPs of `input` and `target` with a plain-number
   /// variance, which has no gradient.
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, variance: Double,
     gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["input", "target"]

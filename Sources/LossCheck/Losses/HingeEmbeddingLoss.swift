@@ -21,6 +21,8 @@ public struct HingeEmbeddingLoss: Sendable {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = ["input"]

@@ -23,6 +23,8 @@ public struct MarginRankingLoss: Sendable {
     try valueWithGradient(input1, input2, target, wrt: .none).value
   }
 
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
     gradOutput: Tensor<T>? = nil,

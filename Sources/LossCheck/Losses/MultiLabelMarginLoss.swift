@@ -30,6 +30,8 @@ public struct MultiLabelMarginLoss: Sendable {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = ["input"]

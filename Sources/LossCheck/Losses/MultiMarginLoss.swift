@@ -39,6 +39,8 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  @_specialize(exported: true, where Scalar == Float)
+  @_specialize(exported: true, where Scalar == Double)
   public func valueWithGradient(
     _ input: Tensor<Scalar>, _ target: Tensor<Int64>,
     gradOutput: Tensor<Scalar>? = nil, wrt: GradientRequest = ["input"]

@@ -37,6 +37,8 @@ public struct NLLLoss: Sendable {
   }
 
   /// The loss and the VJP of `input` with `gradOutput` (ones when nil).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = ["input"]

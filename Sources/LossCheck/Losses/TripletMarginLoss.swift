@@ -51,6 +51,8 @@ public struct TripletMarginLoss: Sendable {
   /// the distances then broadcast to the output. Norms are taken row by row
   /// here (an independent path from ``TripletMarginWithDistanceLoss``'s
   /// distance composition).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,

@@ -75,18 +75,33 @@ def distance(name):
     raise ValueError(f"unknown distance_function {name!r}")
 
 
+# PyTorch has no error kinds: LossCheck's kind for each of PyTorch's
+# messages, first match wins (ordered from the most specific).
+KIND_RULES = [
+    (r"unexpected keyword argument", "invalid_option"),
+    (r"ignore_index is not supported", "invalid_option"),
+    (r"must not be empty|Dimension specified as|Attempting to broadcast|Dimension out of range"
+     r"|have the same number of dimensions|should have same dimension|target tensor should be"
+     r"|expected weight to be None or 1D|0D or 1D target tensor expected|multi-target"
+     r"|Expected reduction dim", "shape_mismatch"),
+    (r"must be integral|Integral inputs not supported|expected scalar type|must be Tensor, not"
+     r"|floating point|dtype|Long|Float", "dtype_mismatch"),
+    (r"Expected (input|target)_lengths to have value", "value_out_of_domain"),
+    (r"negative values for beta|smoothing|only p ==|reduction|margin|is not a valid value|blank"
+     r"|distance_function|must be positive|delta", "invalid_option"),
+    (r"out of bounds|out of range|index", "index_out_of_range"),
+    (r"between 0 and 1|non-negative|negative|must be in|NaN", "value_out_of_domain"),
+    (r"size|shape|match|broadcast|dimension|length|same number", "shape_mismatch"),
+]
+
+
 def kind_of(e):
-    m = str(e).lower()
-    if "out of bounds" in m or "out of range" in m or "index" in m and "range" in m:
-        return "index_out_of_range"
-    if "dtype" in m or "expected scalar type" in m or "type" in m and "expected" in m and "float" in m:
-        return "dtype_mismatch"
-    if "size" in m or "shape" in m or "dimension" in m or "match" in m or "broadcast" in m or "length" in m:
-        return "shape_mismatch"
-    if "reduction" in m or "not a valid value" in m or "smoothing" in m or "margin" in m or "only p" in m:
-        return "invalid_option"
-    if "between 0 and 1" in m or "negative" in m or "all elements of" in m:
-        return "value_out_of_domain"
+    import re
+
+    m = f"{type(e).__name__}: {e}"
+    for pattern, kind in KIND_RULES:
+        if re.search(pattern, m, re.IGNORECASE):
+            return kind
     return "invalid_option"
 
 

@@ -8,7 +8,8 @@ public enum Backends {
     reference of scripts/, in-process through embedded Python); \
     python:MODULE (a Python module with evaluate(case: dict) -> dict, \
     in-process); exec:'CMD ARGS' (a program speaking the eval protocol on \
-    stdin/stdout, started once).
+    stdin/stdout, started once); example:wrong-ce (the reference with a \
+    planted bug, CrossEntropyLoss ignoring weight under mean: a demo).
     """
 
   public struct UnknownBackend: Error, CustomStringConvertible {
@@ -26,6 +27,9 @@ public enum Backends {
     let root = (goldenDirectory as NSString).deletingLastPathComponent
     let scripts = (root as NSString).appendingPathComponent("scripts")
     if name == "reference" { return ReferenceBackend(spec: spec) }
+    if name == "example:wrong-ce" {
+      return CrossEntropyIgnoringWeightUnderMean(reference: ReferenceBackend(spec: spec))
+    }
     if name == "numpy" { return try PythonBackend.numpyReference(scriptsDirectory: scripts) }
     if name.hasPrefix("python:") {
       let module = String(name.dropFirst("python:".count))

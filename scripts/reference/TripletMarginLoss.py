@@ -138,6 +138,13 @@ def cases(b):
               smooth=False)
         b.error("error/p=inf/empty=2x0", dtype, dict(base, p="inf"), {k: np.zeros((2, 0)) for k in INPUTS},
                 "shape_mismatch", wrt)
+        # Non-finite values propagate: NaN anywhere in a row, an infinite
+        # distance on either side (inf - inf = NaN when both are infinite).
+        nonfinite = {"anchor": np.array([[np.nan, 0.0], [np.inf, 0.0], [0.0, 0.0], [1.0, 0.5]]),
+                     "positive": np.array([[0.0, 1.0], [0.0, 1.0], [np.inf, 0.0], [0.5, 0.5]]),
+                     "negative": np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 2.0], [-np.inf, 0.5]])}
+        for red in ("none", "sum"):
+            b.add(f"{red}/nonfinite", dtype, dict(base, reduction=red), nonfinite, wrt, smooth=False)
         # Deprecated arguments and the elementwise_mean alias.
         x = triple(b, rng, (2, 3), dtype)
         for label, extra in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),

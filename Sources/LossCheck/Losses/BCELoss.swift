@@ -130,19 +130,24 @@ enum BCEKernel<T: LossScalar> {
     let dt = dt.map { $0 + lo }
     let floor: T = -100
     let eps = T.pytorchEpsilon1e12
-    withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * n) { buffer in
+    // Scratch: log1p(−x), the weights, the cotangents and sinks for
+    // gradients not asked for (no optionals in the loops: they vectorize).
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 5 * n) { buffer in
       guard let logQ = buffer.baseAddress else { return }
-      let wb = logQ + n
+      let (wb, gb) = (logQ + n, logQ + 2 * n)
+      let dx = dx ?? logQ + 3 * n
+      let dt = dt ?? logQ + 4 * n
       weight.gather(range, into: wb)
+      if let gp { gb.update(from: gp, count: n) } else { gb.update(repeating: gu, count: n) }
       // v ← log x, logQ ← log1p(−x).
       BlockMath.log(x, v, n)
       for i in 0..<n { logQ[i] = -x[i] }
       BlockMath.log1p(logQ, logQ, n)
       for i in 0..<n {
         let (xi, ti, lp, lq) = (x[i], t[i], v[i], logQ[i])
-        let scale = (gp?[i] ?? gu) * wb[i]
-        dx?[i] = scale * (xi - ti) / Swift.max(xi * (1 - xi), eps)
-        dt?[i] = scale * (lq - lp)
+        let scale = gb[i] * wb[i]
+        dx[i] = scale * (xi - ti) / Swift.max(xi * (1 - xi), eps)
+        dt[i] = scale * (lq - lp)
         // t·(−log p) + (1 − t)·(−log q), weighted, logs clamped at −100.
         v[i] = wb[i] * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
       }

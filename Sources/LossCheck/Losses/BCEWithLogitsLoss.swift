@@ -62,16 +62,21 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
                 total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
                   guard let x = x.baseAddress, let t = t.baseAddress else { return }
                   let count = range.count
-                  withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * count) { buffer in
+                  // Scratch: e, the weights, the pos_weights, the
+                  // cotangents, and sinks for gradients not asked for, so
+                  // that the loops below have no optionals and vectorize.
+                  withUnsafeTemporaryAllocation(of: T.self, capacity: 6 * count) { buffer in
                     guard let e = buffer.baseAddress else { return }
-                    let wb = e + count
-                    let pb = e + 2 * count
+                    let (wb, pb, gb) = (e + count, e + 2 * count, e + 3 * count)
                     let lo = range.lowerBound
                     let (x, t) = (x + lo, t + lo)
-                    let dx = dx.nonEmptyBase.map { $0 + lo }
-                    let dt = dt.nonEmptyBase.map { $0 + lo }
-                    let gp = gp.map { $0 + lo }
-                    let gu = g.uniform
+                    let dx = dx.nonEmptyBase.map { $0 + lo } ?? e + 4 * count
+                    let dt = dt.nonEmptyBase.map { $0 + lo } ?? e + 5 * count
+                    if let gp {
+                      gb.update(from: gp + lo, count: count)
+                    } else {
+                      gb.update(repeating: g.uniform, count: count)
+                    }
                     w.gather(range, into: wb)
                     logisticBlock(x, count, e: e, l: v)
                     if let pw {
@@ -79,17 +84,17 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
                       for i in 0..<count {
                         let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
                         let negLogSigmoid = positivePart(-xi) + l
-                        let scale = (gp?[i] ?? gu) * wb[i]
-                        dx?[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
-                        dt?[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
+                        let scale = gb[i] * wb[i]
+                        dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
+                        dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
                         v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
                       }
                     } else {
                       for i in 0..<count {
                         let (xi, ti, l) = (x[i], t[i], v[i])
-                        let scale = (gp?[i] ?? gu) * wb[i]
-                        dx?[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
-                        dt?[i] = scale * -xi
+                        let scale = gb[i] * wb[i]
+                        dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
+                        dt[i] = scale * -xi
                         v[i] = wb[i] * ((1 - ti) * xi + 1 * (positivePart(-xi) + l))
                       }
                     }

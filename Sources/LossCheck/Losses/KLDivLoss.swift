@@ -134,30 +134,35 @@ struct KLDivKernel<T: LossScalar> {
       let t = t.map({ $0 + range.lowerBound })
     else { return }
     let n = range.count
-    let gp = gp.map { $0 + range.lowerBound }
-    let dx = dx.map { $0 + range.lowerBound }
-    let dt = dt.map { $0 + range.lowerBound }
-    let gu = uniformCotangent
-    if logTarget {
-      // v ← eᵗ, then the value eᵗ·(t − x).
-      BlockMath.exp(t, v, n)
-      for i in 0..<n {
-        let e = v[i]
-        let g = gp?[i] ?? gu
-        dx?[i] = -g * e
-        dt?[i] = g * e * (t[i] - x[i] + 1)
-        v[i] = e * (t[i] - x[i])
-      }
-    } else {
-      // v ← log t, then the value xlogy(t, t) − t·x.
-      BlockMath.log(t, v, n)
-      for i in 0..<n {
-        let ti = t[i]
-        let logT = ti == 0 ? 0 : v[i]
-        let g = gp?[i] ?? gu
-        dx?[i] = -g * ti
-        dt?[i] = g * (logT + ti / ti - x[i])
-        v[i] = (ti == 0 ? 0 : ti * v[i]) - ti * x[i]
+    // Scratch: the cotangents and sinks for gradients not asked for, so
+    // that the loops have no optionals and vectorize.
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * n) { buffer in
+      guard let gb = buffer.baseAddress else { return }
+      let lo = range.lowerBound
+      let dx = dx.map { $0 + lo } ?? gb + n
+      let dt = dt.map { $0 + lo } ?? gb + 2 * n
+      if let gp { gb.update(from: gp + lo, count: n) } else { gb.update(repeating: uniformCotangent, count: n) }
+      if logTarget {
+        // v ← eᵗ, then the value eᵗ·(t − x).
+        BlockMath.exp(t, v, n)
+        for i in 0..<n {
+          let e = v[i]
+          let g = gb[i]
+          dx[i] = -g * e
+          dt[i] = g * e * (t[i] - x[i] + 1)
+          v[i] = e * (t[i] - x[i])
+        }
+      } else {
+        // v ← log t, then the value xlogy(t, t) − t·x.
+        BlockMath.log(t, v, n)
+        for i in 0..<n {
+          let ti = t[i]
+          let logT = ti == 0 ? 0 : v[i]
+          let g = gb[i]
+          dx[i] = -g * ti
+          dt[i] = g * (logT + ti / ti - x[i])
+          v[i] = (ti == 0 ? 0 : ti * v[i]) - ti * x[i]
+        }
       }
     }
   }

@@ -134,8 +134,10 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
                 return
               }
               FusedPass.forEachRowChunk(
-                rows: rows, width: classes, scratchCount: 3 * classes, of: T.self
+                rows: rows, width: classes, scratchCount: 5 * classes, of: T.self
               ) { chunk, scratch in
+                // e, log1p(e) then the terms, the weights, and sinks for
+                // gradients not asked for (no optionals: the loop vectorizes).
                 let (e, l, wb) = (scratch, scratch + classes, scratch + 2 * classes)
                 for r in chunk {
                   let lo = r * classes
@@ -143,13 +145,13 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
                   w.gather(lo..<(lo + classes), into: wb)
                   logisticBlock(x, classes, e: e, l: l)
                   let gs = g[r] / c
-                  let dx = dx.nonEmptyBase.map { $0 + lo }
-                  let dt = dt.nonEmptyBase.map { $0 + lo }
+                  let dx = dx.nonEmptyBase.map { $0 + lo } ?? scratch + 3 * classes
+                  let dt = dt.nonEmptyBase.map { $0 + lo } ?? scratch + 4 * classes
                   for k in 0..<classes {
                     let (xk, tk, lk) = (x[k], t[k], l[k])
                     let scale = gs * wb[k]
-                    dx?[k] = scale * (sigmoid(xk, fromExpOfMinusAbs: e[k]) - tk)
-                    dt?[k] = scale * -xk
+                    dx[k] = scale * (sigmoid(xk, fromExpOfMinusAbs: e[k]) - tk)
+                    dt[k] = scale * -xk
                     // w·(t·softplus(−x) + (1 − t)·softplus(x)), over l.
                     l[k] = wb[k] * (tk * (positivePart(-xk) + lk) + (1 - tk) * (positivePart(xk) + lk))
                   }

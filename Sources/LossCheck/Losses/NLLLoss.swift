@@ -61,24 +61,38 @@ public struct NLLLoss: Sendable {
       try checkGradOutput(
         gradOutput, outputShape: reduction == .none ? layout.outputShape : [])
     }
-    // One pass: the value at each kept position and its single non-zero
-    // gradient element (the cotangent needs only D, known already).
-    var dx: [T] = wantX ? FusedPass.zeros(count: input.count) : []
+    // One pass: the value at each kept position and its gradient, which
+    // is zero but for one element (the cotangent needs only D, known
+    // already). With the classes contiguous (no spatial dimensions) each
+    // position's gradient row is written whole, zeros and all, while it is
+    // in cache; positions are split across threads.
+    let contiguous = layout.inner == 1
+    var dx: [T] =
+      !wantX ? [] : contiguous ? FusedPass.uninitialized(count: input.count) : FusedPass.zeros(count: input.count)
     var values = [T](repeating: 0, count: positions)
+    let C = layout.classes
     input.scalars.withUnsafeBufferPointer { x in
-      dx.withUnsafeMutableBufferPointer { dx in
-        for p in 0..<positions {
-          guard let c = classOf[p] else { continue }
-          let k = layout.index(position: p, class: c)
-          values[p] = -weightOf[p] * x[k]
-          guard wantX else { continue }
-          let g: T
-          switch reduction {
-          case .none: g = gradOutput?.scalars[p] ?? 1
-          case .sum: g = gradOutput?.scalars[0] ?? 1
-          case .mean: g = (gradOutput?.scalars[0] ?? 1) / denominator
+      values.withUnsafeMutableBufferPointer { values in
+        dx.withUnsafeMutableBufferPointer { dx in
+          guard let x = x.baseAddress, let values = values.baseAddress else { return }
+          let dxBase = dx.nonEmptyBase
+          FusedPass.forEachRowChunk(rows: positions, width: C, scratchCount: 0, of: T.self) {
+            chunk, _ in
+            for p in chunk {
+              if contiguous, let dxBase { (dxBase + p * C).update(repeating: 0, count: C) }
+              guard let c = classOf[p] else { continue }
+              let k = layout.index(position: p, class: c)
+              values[p] = -weightOf[p] * x[k]
+              guard let dxBase else { continue }
+              let g: T
+              switch reduction {
+              case .none: g = gradOutput?.scalars[p] ?? 1
+              case .sum: g = gradOutput?.scalars[0] ?? 1
+              case .mean: g = (gradOutput?.scalars[0] ?? 1) / denominator
+              }
+              dxBase[k] = -weightOf[p] * g
+            }
           }
-          dx[k] = -weightOf[p] * g
         }
       }
     }

@@ -37,50 +37,120 @@ public struct BCELoss<T: LossScalar>: Sendable {
       // PyTorch expands the weight against the target first ...
       _ = try Broadcast.shape([target.shape, weight.shape], names: ["target", "weight"])
     }
-    // ... checks the values ...
-    for (x, t) in zip(input.scalars, target.scalars) {
-      guard x >= 0 && x <= 1 else {
-        throw LossError(.valueOutOfDomain, "input: every element must lie in [0, 1], found \(x)")
-      }
-      guard t >= 0 && t <= 1 else {
-        throw LossError(.valueOutOfDomain, "target: every element must lie in [0, 1], found \(t)")
+    // ... checks the values (a fast pass; the first offender is searched
+    // for only when there is one) ...
+    if !BCEKernel<T>.inDomain(input.scalars, target.scalars) {
+      for (x, t) in zip(input.scalars, target.scalars) {
+        guard x >= 0 && x <= 1 else {
+          throw LossError(.valueOutOfDomain, "input: every element must lie in [0, 1], found \(x)")
+        }
+        guard t >= 0 && t <= 1 else {
+          throw LossError(.valueOutOfDomain, "target: every element must lie in [0, 1], found \(t)")
+        }
       }
     }
     // ... and multiplies it into the loss in place (it may not enlarge it).
-    let w = try Logistic.option(weight, named: "weight", at: input.shape)
+    let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
     let n = input.count
-    let floor: T = -100
-    var values = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      let x = input.scalars[i]
-      let t = target.scalars[i]
-      let logP = Swift.max(T.log(x), floor)
-      let logQ = Swift.max(T.log(onePlus: -x), floor)
-      // t·(−log p) + (1 − t)·(−log q), weighted.
-      values[i] = (w?[i] ?? 1) * (t * -logP + (1 - t) * -logQ)
-    }
-    let output = reduction.apply(values, shape: input.shape)
-    var result = LossValue(value: output)
     let wantX = wrt.contains("input")
     let wantT = wrt.contains("target")
-    guard wantX || wantT else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
+    if wantX || wantT {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
+    }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    let eps = T.pytorchEpsilon1e12
-    var dx = [T](repeating: 0, count: wantX ? n : 0)
-    var dt = [T](repeating: 0, count: wantT ? n : 0)
-    for i in 0..<n {
-      let x = input.scalars[i]
-      let scale = g[i] * (w?[i] ?? 1)
-      if wantX {
-        dx[i] = scale * (x - target.scalars[i]) / Swift.max(x * (1 - x), eps)
-      }
-      if wantT {
-        dt[i] = scale * (T.log(onePlus: -x) - T.log(x))
+    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: n) : []
+    var dx: [T] = wantX ? FusedPass.uninitialized(count: n) : []
+    var dt: [T] = wantT ? FusedPass.uninitialized(count: n) : []
+    var total: T = 0
+    input.scalars.withUnsafeBufferPointer { x in
+      target.scalars.withUnsafeBufferPointer { t in
+        values.withUnsafeMutableBufferPointer { values in
+          dx.withUnsafeMutableBufferPointer { dx in
+            dt.withUnsafeMutableBufferPointer { dt in
+              g.perElement.withUnsafeOptionalBuffer { gp in
+                total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
+                  BCEKernel<T>.block(
+                    range, x: x.baseAddress, t: t.baseAddress, weight: w, values: v,
+                    cotangents: gp, uniformCotangent: g.uniform,
+                    dx: dx.nonEmptyBase, dt: dt.nonEmptyBase)
+                }
+              }
+            }
+          }
+        }
       }
     }
+    let output: Tensor<T>
+    switch reduction {
+    case .none: output = Tensor(unchecked: input.shape, values)
+    case .sum: output = Tensor(total)
+    case .mean: output = Tensor(n == 0 ? .nan : total / T(n))
+    }
+    var result = LossValue(value: output)
+    guard wantX || wantT else { return result }
     if wantX { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
     if wantT { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
     return result
+  }
+}
+
+/// BCELoss's fused forward + backward over one block.
+enum BCEKernel<T: LossScalar> {
+  /// Whether every x and t lies in [0, 1] (NaN does not), in one
+  /// branch-free pass.
+  @inline(__always)
+  static func inDomain(_ x: [T], _ t: [T]) -> Bool {
+    x.withUnsafeBufferPointer { x in
+      t.withUnsafeBufferPointer { t in
+        var ok = true
+        for i in 0..<Swift.min(x.count, t.count) {
+          ok = ok && (x[i] >= 0) && (x[i] <= 1) && (t[i] >= 0) && (t[i] <= 1)
+        }
+        return ok
+      }
+    }
+  }
+
+  /// Writes the values of `range` to `v[0...]` and, where non-nil, the
+  /// gradients at `dx[i]`, `dt[i]` (see ``BCELoss`` for the formulas).
+  @inline(__always)
+  static func block(
+    _ range: Range<Int>, x: UnsafePointer<T>?, t: UnsafePointer<T>?,
+    weight: PeriodicValues<T>?, values v: UnsafeMutablePointer<T>,
+    cotangents gp: UnsafePointer<T>?, uniformCotangent gu: T,
+    dx: UnsafeMutablePointer<T>?, dt: UnsafeMutablePointer<T>?
+  ) {
+    guard let x = x.map({ $0 + range.lowerBound }),
+      let t = t.map({ $0 + range.lowerBound })
+    else { return }
+    let n = range.count
+    let lo = range.lowerBound
+    let gp = gp.map { $0 + lo }
+    let dx = dx.map { $0 + lo }
+    let dt = dt.map { $0 + lo }
+    let floor: T = -100
+    let eps = T.pytorchEpsilon1e12
+    // Scratch: log1p(−x), the weights, the cotangents and sinks for
+    // gradients not asked for (no optionals in the loops: they vectorize).
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 5 * n) { buffer in
+      guard let logQ = buffer.baseAddress else { return }
+      let (wb, gb) = (logQ + n, logQ + 2 * n)
+      let dx = dx ?? logQ + 3 * n
+      let dt = dt ?? logQ + 4 * n
+      weight.gather(range, into: wb)
+      if let gp { gb.update(from: gp, count: n) } else { gb.update(repeating: gu, count: n) }
+      // v ← log x, logQ ← log1p(−x).
+      BlockMath.log(x, v, n)
+      for i in 0..<n { logQ[i] = -x[i] }
+      BlockMath.log1p(logQ, logQ, n)
+      for i in 0..<n {
+        let (xi, ti, lp, lq) = (x[i], t[i], v[i], logQ[i])
+        let scale = gb[i] * wb[i]
+        dx[i] = scale * (xi - ti) / Swift.max(xi * (1 - xi), eps)
+        dt[i] = scale * (lq - lp)
+        // t·(−log p) + (1 − t)·(−log q), weighted, logs clamped at −100.
+        v[i] = wb[i] * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
+      }
+    }
   }
 }

@@ -38,39 +38,82 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
     wrt: GradientRequest = ["input", "target"]
   ) throws(LossError) -> LossValue<T> {
     try Logistic.requireSameShape(input, target, loss: "BCEWithLogitsLoss")
-    let pw = try Logistic.option(posWeight, named: "pos_weight", at: input.shape)
-    let w = try Logistic.option(weight, named: "weight", at: input.shape)
+    let pw = try Logistic.periodicOption(posWeight, named: "pos_weight", at: input.shape)
+    let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
     let n = input.count
-    var values = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      let x = input.scalars[i]
-      let t = target.scalars[i]
-      let negLogSigmoid = Logistic.softplus(-x)
-      let positive = pw.map { 1 + ($0[i] - 1) * t } ?? 1
-      values[i] = (w?[i] ?? 1) * ((1 - t) * x + positive * negLogSigmoid)
-    }
-    let output = reduction.apply(values, shape: input.shape)
-    var result = LossValue(value: output)
     let wantX = wrt.contains("input")
     let wantT = wrt.contains("target")
-    guard wantX || wantT else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
+    if wantX || wantT {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
+    }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    var dx = [T](repeating: 0, count: wantX ? n : 0)
-    var dt = [T](repeating: 0, count: wantT ? n : 0)
-    for i in 0..<n {
-      let x = input.scalars[i]
-      let t = target.scalars[i]
-      let scale = g[i] * (w?[i] ?? 1)
-      if let pw {
-        let p = pw[i]
-        if wantX { dx[i] = scale * (Logistic.sigmoid(x) * (1 + (p - 1) * t) - p * t) }
-        if wantT { dt[i] = scale * (p * Logistic.softplus(-x) - Logistic.softplus(x)) }
-      } else {
-        if wantX { dx[i] = scale * (Logistic.sigmoid(x) - t) }
-        if wantT { dt[i] = scale * -x }
+    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: n) : []
+    var dx: [T] = wantX ? FusedPass.uninitialized(count: n) : []
+    var dt: [T] = wantT ? FusedPass.uninitialized(count: n) : []
+    var total: T = 0
+    // One pass: per block, e = exp(−|x|) and L = log1p(e) give the value
+    // and both gradients.
+    input.scalars.withUnsafeBufferPointer { x in
+      target.scalars.withUnsafeBufferPointer { t in
+        values.withUnsafeMutableBufferPointer { values in
+          dx.withUnsafeMutableBufferPointer { dx in
+            dt.withUnsafeMutableBufferPointer { dt in
+              g.perElement.withUnsafeOptionalBuffer { gp in
+                total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
+                  guard let x = x.baseAddress, let t = t.baseAddress else { return }
+                  let count = range.count
+                  // Scratch: e, the weights, the pos_weights, the
+                  // cotangents, and sinks for gradients not asked for, so
+                  // that the loops below have no optionals and vectorize.
+                  withUnsafeTemporaryAllocation(of: T.self, capacity: 6 * count) { buffer in
+                    guard let e = buffer.baseAddress else { return }
+                    let (wb, pb, gb) = (e + count, e + 2 * count, e + 3 * count)
+                    let lo = range.lowerBound
+                    let (x, t) = (x + lo, t + lo)
+                    let dx = dx.nonEmptyBase.map { $0 + lo } ?? e + 4 * count
+                    let dt = dt.nonEmptyBase.map { $0 + lo } ?? e + 5 * count
+                    if let gp {
+                      gb.update(from: gp + lo, count: count)
+                    } else {
+                      gb.update(repeating: g.uniform, count: count)
+                    }
+                    w.gather(range, into: wb)
+                    logisticBlock(x, count, e: e, l: v)
+                    if let pw {
+                      pw.gather(range, into: pb)
+                      for i in 0..<count {
+                        let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
+                        let negLogSigmoid = positivePart(-xi) + l
+                        let scale = gb[i] * wb[i]
+                        dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
+                        dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
+                        v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
+                      }
+                    } else {
+                      for i in 0..<count {
+                        let (xi, ti, l) = (x[i], t[i], v[i])
+                        let scale = gb[i] * wb[i]
+                        dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
+                        dt[i] = scale * -xi
+                        v[i] = wb[i] * ((1 - ti) * xi + 1 * (positivePart(-xi) + l))
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
+    let output: Tensor<T>
+    switch reduction {
+    case .none: output = Tensor(unchecked: input.shape, values)
+    case .sum: output = Tensor(total)
+    case .mean: output = Tensor(n == 0 ? .nan : total / T(n))
+    }
+    var result = LossValue(value: output)
+    guard wantX || wantT else { return result }
     if wantX { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
     if wantT { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
     return result

@@ -129,3 +129,140 @@ func logSoftmaxShift<T: LossScalar>(
   }
   return (m, T.log(s))
 }
+
+/// Lane-split sum of `p[0..<n]`: four running sums over interleaved
+/// elements, added pairwise at the end (no loop-carried dependency on one
+/// accumulator, so the loop pipelines and the compiler may vectorize it).
+@inlinable @inline(__always)
+func laneSum<T: LossScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+  var (a, b, c, d): (T, T, T, T) = (0, 0, 0, 0)
+  var i = 0
+  while i + 4 <= n {
+    a += p[i]
+    b += p[i + 1]
+    c += p[i + 2]
+    d += p[i + 3]
+    i += 4
+  }
+  while i < n {
+    a += p[i]
+    i += 1
+  }
+  return (a + b) + (c + d)
+}
+
+/// The cross entropy of one position's logits against a class index, with
+/// label smoothing and class weights, forward and backward in one pass
+/// over the row (CrossEntropyLoss with index targets).
+///
+/// Per row: the maximum m; e_c = exp(x_c − m) into a scratch row and
+/// s = Σ e_c; log p_c = (x_c − m) − log s. The value is
+/// −(1 − ε)·w[t]·log p_t − (ε/C)·(Σ_c w_c·(x_c − m) − W·log s) with
+/// W = Σ w, and the gradient g·(p_c·Σ_k a_k) − g·a_c with p_c = e_c / s
+/// (see ``CrossEntropyLoss``). NaN or +inf anywhere in the row, or a row of
+/// −inf, makes s (and so the row's value and gradient) NaN, as in PyTorch.
+struct SoftmaxCrossEntropyRule<T: LossScalar> {
+  /// 1 − ε.
+  let keep: T
+  /// ε / C.
+  let spread: T
+  /// Whether ε > 0 (the smoothing term is skipped otherwise).
+  let smoothing: Bool
+  /// W = Σ_c w_c.
+  let weightTotal: T
+
+  /// The value of one position; writes its gradient (scaled by the
+  /// cotangent `g`) to `gradient` when non-nil. The row's logits are
+  /// `x[c · stride]`, its gradient `gradient[c · stride]`; `scratch` holds
+  /// at least `classes` elements.
+  @inline(__always)
+  func row(
+    _ x: UnsafePointer<T>, stride: Int, classes: Int, target: Int?,
+    weights w: UnsafePointer<T>, scratch e: UnsafeMutablePointer<T>,
+    cotangent g: T, gradient dx: UnsafeMutablePointer<T>?
+  ) -> T {
+    // The contiguous case gets its own copy of the loops, with stride 1
+    // known to the compiler.
+    if stride == 1 {
+      return rowBody(x, 1, classes, target, w, e, g, dx)
+    }
+    return rowBody(x, stride, classes, target, w, e, g, dx)
+  }
+
+  @inline(__always)
+  private func rowBody(
+    _ x: UnsafePointer<T>, _ stride: Int, _ C: Int, _ target: Int?,
+    _ w: UnsafePointer<T>, _ e: UnsafeMutablePointer<T>,
+    _ g: T, _ dx: UnsafeMutablePointer<T>?
+  ) -> T {
+    if C == 0 { return 0 }  // only ignored targets reach here
+    // Pass 1: the maximum (NaN is skipped here but poisons s below).
+    var (m0, m1, m2, m3) = (-T.infinity, -T.infinity, -T.infinity, -T.infinity)
+    var c = 0
+    while c + 4 <= C {
+      let (v0, v1, v2, v3) = (x[c * stride], x[(c + 1) * stride], x[(c + 2) * stride], x[(c + 3) * stride])
+      m0 = v0 > m0 ? v0 : m0
+      m1 = v1 > m1 ? v1 : m1
+      m2 = v2 > m2 ? v2 : m2
+      m3 = v3 > m3 ? v3 : m3
+      c += 4
+    }
+    while c < C {
+      let v = x[c * stride]
+      m0 = v > m0 ? v : m0
+      c += 1
+    }
+    let m = Swift.max(Swift.max(m0, m1), Swift.max(m2, m3))
+    // Pass 2: the shifted logits (and Σ w·(x − m) for the smoothing term),
+    // then their exponentials in place, then s.
+    var shiftedWeighted: T = 0
+    if smoothing {
+      var (a, b) = (T(0), T(0))
+      c = 0
+      while c + 2 <= C {
+        let d0 = x[c * stride] - m
+        let d1 = x[(c + 1) * stride] - m
+        e[c] = d0
+        e[c + 1] = d1
+        a += w[c] * d0
+        b += w[c + 1] * d1
+        c += 2
+      }
+      if c < C {
+        let d = x[c * stride] - m
+        e[c] = d
+        a += w[c] * d
+      }
+      shiftedWeighted = a + b
+    } else {
+      for c in 0..<C { e[c] = x[c * stride] - m }
+    }
+    let logOfTarget = target.map { e[$0] }  // x_t − m, before exp
+    BlockMath.exp(e, e, C)
+    let s = laneSum(e, C)
+    let logSum = T.log(s)
+    var value: T = 0
+    if let t = target, let shifted = logOfTarget {
+      value = -keep * w[t] * (shifted - logSum)
+      if smoothing {
+        value -= spread * (shiftedWeighted - weightTotal * logSum)
+      }
+    }
+    guard let dx else { return value }
+    // Pass 3: the gradient from the exponentials kept in scratch.
+    guard let t = target else {
+      // Ignored: a zero cotangent through the softmax, NaN where it is NaN.
+      for c in 0..<C { dx[c * stride] = 0 * (e[c] / s) }
+      return value
+    }
+    // Σ_k a_k for a = (1 − ε)·w[t]·onehot(t) + (ε/C)·w.
+    let total = keep * w[t] + spread * weightTotal
+    // Distributed over g so that g = ±inf (mean with D = 0) gives NaN
+    // across the row, as PyTorch's G − p·ΣG does.
+    for c in 0..<C {
+      dx[c * stride] = g * ((e[c] / s) * total) - g * (spread * w[c])
+    }
+    dx[t * stride] = g * ((e[t] / s) * total) - g * (spread * w[t] + keep * w[t])
+    return value
+  }
+}

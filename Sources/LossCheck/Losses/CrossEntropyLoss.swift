@@ -126,25 +126,51 @@ public struct CrossEntropyLoss: Sendable {
     let C = layout.classes
     let w: [T] = try classWeights(weight, classes: C) ?? [T](repeating: 1, count: C)
     let classOf = try classTargets(target, classes: C, ignoreIndex: ignoreIndex)
-    let x = input.scalars
-    let lp = logSoftmax(x, layout)
-    let keep = T(1 - eps)
-    let spread = T(eps) / T(C)
     let positions = layout.positions
-    var values = [T](repeating: 0, count: positions)
-    var kept = [T](repeating: 0, count: positions)
-    for p in 0..<positions {
-      guard let t = classOf[p] else { continue }
-      kept[p] = w[t]
-      var v = -keep * w[t] * lp[layout.index(position: p, class: t)]
-      if eps > 0 {
-        var s: T = 0
-        for c in 0..<C { s += w[c] * lp[layout.index(position: p, class: c)] }
-        v -= spread * s
-      }
-      values[p] = v
+    // D = Σ w[tᵢ] over the kept positions, known before any logit is read,
+    // so that forward and backward share one pass.
+    let kept = FusedPass.array(count: positions) { (k: UnsafeMutablePointer<T>) in
+      for p in 0..<positions { k[p] = classOf[p].map { w[$0] } ?? 0 }
     }
     let denominator = accurateSum(kept)
+    let wantX = wrt.contains("input")
+    let outputShape = reduction == .none ? layout.outputShape : []
+    if wantX { try checkGradOutput(gradOutput, outputShape: outputShape) }
+    let rule = SoftmaxCrossEntropyRule(
+      keep: T(1 - eps), spread: T(eps) / T(C), smoothing: eps > 0,
+      weightTotal: w.reduce(0, +))
+    var dx: [T] = []
+    let values = FusedPass.array(count: positions) { (values: UnsafeMutablePointer<T>) in
+      w.withUnsafeBufferPointer { w in
+        input.scalars.withUnsafeBufferPointer { x in
+          guard let x = x.baseAddress, let w = w.baseAddress else {
+            // No classes: every kept target would be out of range.
+            values.initialize(repeating: 0, count: positions)
+            if wantX { dx = [] }
+            return
+          }
+          let run = { (dxBase: UnsafeMutablePointer<T>?) in
+            FusedPass.forEachRowChunk(
+              rows: positions, width: C, scratchCount: C, of: T.self
+            ) { chunk, scratch in
+              for p in chunk {
+                let g = wantX ? cotangent(gradOutput, p, denominator) : 0
+                let base = layout.index(position: p, class: 0)
+                values[p] = rule.row(
+                  x + base, stride: layout.inner, classes: C, target: classOf[p],
+                  weights: w, scratch: scratch, cotangent: g,
+                  gradient: dxBase.map { $0 + base })
+              }
+            }
+          }
+          if wantX {
+            dx = FusedPass.array(count: input.count) { run($0) }
+          } else {
+            run(nil)
+          }
+        }
+      }
+    }
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
@@ -152,32 +178,7 @@ public struct CrossEntropyLoss: Sendable {
     case .mean: output = Tensor(accurateSum(values) / denominator)
     }
     var result = LossValue(value: output)
-    guard wrt.contains("input") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let weightTotal = w.reduce(0, +)
-    var dx = [T](repeating: 0, count: x.count)
-    for p in 0..<positions {
-      let g = cotangent(gradOutput, p, denominator)
-      guard let t = classOf[p] else {
-        // Ignored: a zero cotangent through the softmax, NaN where it is NaN.
-        for c in 0..<C {
-          let k = layout.index(position: p, class: c)
-          dx[k] = 0 * T.exp(lp[k])
-        }
-        continue
-      }
-      // Σ_k a_k for a = (1 − ε)·w[t]·onehot(t) + (ε/C)·w.
-      let total = keep * w[t] + spread * weightTotal
-      for c in 0..<C {
-        let k = layout.index(position: p, class: c)
-        var a = spread * w[c]
-        if c == t { a += keep * w[t] }
-        // Distributed over g so that g = ±inf (mean with D = 0) gives NaN
-        // across the row, as PyTorch's G − p·ΣG does.
-        dx[k] = g * (T.exp(lp[k]) * total) - g * a
-      }
-    }
-    result.gradients["input"] = Tensor(unchecked: input.shape, dx)
+    if wantX { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
     return result
   }
 

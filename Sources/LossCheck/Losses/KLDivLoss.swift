@@ -64,44 +64,46 @@ public struct KLDivLoss: Sendable {
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
     let n = x.count
-    var values = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      if logTarget {
-        values[i] = T.exp(t[i]) * (t[i] - x[i])
-      } else {
-        // xlogy(t, t): exactly 0 at t == 0 (also when x is finite).
-        let entropy = t[i] == 0 ? 0 : t[i] * T.log(t[i])
-        values[i] = entropy - t[i] * x[i]
-      }
-    }
     let denominator: T
     switch reduction {
     case .none, .sum: denominator = 1
     case .mean: denominator = T(n)
     case .batchmean: denominator = input.rank == 0 ? 1 : T(input.shape[0])
     }
-    let output =
-      reduction == .none
-      ? Tensor(unchecked: shape, values) : Tensor(accurateSum(values) / denominator)
-    var result = LossValue(value: output)
-    guard wrt.contains("input") || wrt.contains("target") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    var dx = [T](repeating: 0, count: n)
-    var dt = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      let g =
-        reduction == .none
-        ? (gradOutput?.scalars[i] ?? 1) : (gradOutput?.scalars[0] ?? 1) / denominator
-      if logTarget {
-        let e = T.exp(t[i])
-        dx[i] = -g * e
-        dt[i] = g * e * (t[i] - x[i] + 1)
-      } else {
-        dx[i] = -g * t[i]
-        let logT = t[i] == 0 ? 0 : T.log(t[i])
-        dt[i] = g * (logT + t[i] / t[i] - x[i])
+    let wantX = wrt.contains("input")
+    let wantT = wrt.contains("target")
+    if wantX || wantT {
+      try checkGradOutput(gradOutput, outputShape: reduction == .none ? shape : [])
+    }
+    // One pass: values, their block sums and the requested gradients.
+    let uniform = (gradOutput?.scalars.first ?? 1) / denominator
+    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: n) : []
+    var dx: [T] = wantX ? FusedPass.uninitialized(count: n) : []
+    var dt: [T] = wantT ? FusedPass.uninitialized(count: n) : []
+    let kernel = KLDivKernel(logTarget: logTarget, uniformCotangent: uniform)
+    var total: T = 0
+    x.withUnsafeBufferPointer { x in
+      t.withUnsafeBufferPointer { t in
+        values.withUnsafeMutableBufferPointer { values in
+          dx.withUnsafeMutableBufferPointer { dx in
+            dt.withUnsafeMutableBufferPointer { dt in
+              let perElement = reduction == .none ? gradOutput?.scalars : nil
+              perElement.withUnsafeOptionalBuffer { gp in
+                total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
+                  kernel.block(
+                    range, x: x.baseAddress, t: t.baseAddress, values: v,
+                    cotangents: gp, dx: dx.nonEmptyBase, dt: dt.nonEmptyBase)
+                }
+              }
+            }
+          }
+        }
       }
     }
+    let output =
+      reduction == .none ? Tensor(unchecked: shape, values) : Tensor(total / denominator)
+    var result = LossValue(value: output)
+    guard wantX || wantT else { return result }
     if wrt.contains("input") {
       result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
@@ -109,5 +111,70 @@ public struct KLDivLoss: Sendable {
       result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
     }
     return result
+  }
+}
+
+/// The pointwise KL divergence over one block, forward and backward
+/// together (see ``KLDivLoss`` for the formulas and their edge cases).
+struct KLDivKernel<T: LossScalar> {
+  let logTarget: Bool
+  /// The cotangent of every element when there is no per-element one.
+  let uniformCotangent: T
+
+  /// Writes the values of `range` to `values[0...]` and, where non-nil,
+  /// the gradients at `dx[i]` and `dt[i]`; `cotangents` (per element,
+  /// for `none`) or else `uniformCotangent` scales them.
+  @inline(__always)
+  func block(
+    _ range: Range<Int>, x: UnsafePointer<T>?, t: UnsafePointer<T>?,
+    values v: UnsafeMutablePointer<T>, cotangents gp: UnsafePointer<T>?,
+    dx: UnsafeMutablePointer<T>?, dt: UnsafeMutablePointer<T>?
+  ) {
+    guard let x = x.map({ $0 + range.lowerBound }),
+      let t = t.map({ $0 + range.lowerBound })
+    else { return }
+    let n = range.count
+    // Scratch: the cotangents and sinks for gradients not asked for, so
+    // that the loops have no optionals and vectorize.
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * n) { buffer in
+      guard let gb = buffer.baseAddress else { return }
+      let lo = range.lowerBound
+      let dx = dx.map { $0 + lo } ?? gb + n
+      let dt = dt.map { $0 + lo } ?? gb + 2 * n
+      if let gp { gb.update(from: gp + lo, count: n) } else { gb.update(repeating: uniformCotangent, count: n) }
+      if logTarget {
+        // v ← eᵗ, then the value eᵗ·(t − x).
+        BlockMath.exp(t, v, n)
+        for i in 0..<n {
+          let e = v[i]
+          let g = gb[i]
+          dx[i] = -g * e
+          dt[i] = g * e * (t[i] - x[i] + 1)
+          v[i] = e * (t[i] - x[i])
+        }
+      } else {
+        // v ← log t, then the value xlogy(t, t) − t·x.
+        BlockMath.log(t, v, n)
+        for i in 0..<n {
+          let ti = t[i]
+          let logT = ti == 0 ? 0 : v[i]
+          let g = gb[i]
+          dx[i] = -g * ti
+          dt[i] = g * (logT + ti / ti - x[i])
+          v[i] = (ti == 0 ? 0 : ti * v[i]) - ti * x[i]
+        }
+      }
+    }
+  }
+}
+
+extension Optional {
+  /// The elements' base address (nil for nil or an empty array).
+  @inlinable
+  func withUnsafeOptionalBuffer<T, R>(
+    _ body: (UnsafePointer<T>?) throws -> R
+  ) rethrows -> R where Wrapped == [T] {
+    guard let array = self else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
   }
 }

@@ -52,54 +52,88 @@ public struct MultiLabelMarginLoss: Sendable {
     for v in target.scalars where v < -1 || v >= Int64(c) {
       throw .index("target: class index \(v) is out of range (expected -1 or a class in [0, \(c)))")
     }
-    let x = input.scalars
-    // Per row: the listed classes (with repeats) and a membership mask.
-    var listed = [[Int]](repeating: [], count: rows)
-    var values = [T](repeating: 0, count: rows)
-    let scale = T(c)
-    for i in 0..<rows {
-      let base = i * c
-      var isTarget = [Bool](repeating: false, count: c)
-      for k in 0..<c {
-        let v = target.scalars[base + k]
-        if v == -1 { break }
-        listed[i].append(Int(v))
-        isTarget[Int(v)] = true
-      }
-      var terms: [T] = []
-      for j in listed[i] {
-        for k in 0..<c where !isTarget[k] {
-          let z = 1 - x[base + j] + x[base + k]
-          if hingeIsActive(z) { terms.append(z) }
-        }
-      }
-      values[i] = accurateSum(terms) / scale
-    }
     let outShape = layout.batched ? [rows] : []
-    let output = reduction.apply(values, shape: outShape)
-    var result = LossValue(value: output)
-    guard wrt.contains("input") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
+    let wantX = wrt.contains("input")
+    if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
-    var dx = [T](repeating: 0, count: x.count)
-    for i in 0..<rows {
-      let base = i * c
-      var isTarget = [Bool](repeating: false, count: c)
-      for j in listed[i] { isTarget[j] = true }
-      // Net count of active pairs each class sits in: +1 as k, −1 as j.
-      var net = [Int](repeating: 0, count: c)
-      for j in listed[i] {
-        for k in 0..<c where !isTarget[k] {
-          if hingeIsActive(1 - x[base + j] + x[base + k]) {
-            net[k] += 1
-            net[j] -= 1
+    let scale = T(c)
+    var values = [T](repeating: 0, count: rows)
+    var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
+    input.scalars.withUnsafeBufferPointer { x in
+      target.scalars.withUnsafeBufferPointer { targets in
+        values.withUnsafeMutableBufferPointer { values in
+          dx.withUnsafeMutableBufferPointer { dx in
+            guard let x = x.baseAddress, let targets = targets.baseAddress,
+              let values = values.baseAddress
+            else { return }
+            // Per chunk: the active terms of one listed class (c), the
+            // per-listed-class sums (c), and two Int32 rows, the
+            // non-target bitmap and the net active-pair count per class.
+            FusedPass.forEachRowChunk(rows: rows, width: c, scratchCount: 2 * c, of: T.self) {
+              chunk, scratch in
+              withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * c) { ints in
+                guard let nonTarget = ints.baseAddress else { return }
+                let net = nonTarget + c
+                for i in chunk {
+                  values[i] = MultiLabelMarginKernel.row(
+                    x + i * c, targets + i * c, classes: c,
+                    terms: scratch, sums: scratch + c, nonTarget: nonTarget, net: net)
+                    / scale
+                  guard let dxRow = dx.nonEmptyBase.map({ $0 + i * c }) else { continue }
+                  let gi = g[i] / scale
+                  for k in 0..<c { dxRow[k] = T(net[k]) * gi }
+                }
+              }
+            }
           }
         }
       }
-      let gi = g[i] / scale
-      for k in 0..<c { dx[base + k] = T(net[k]) * gi }
     }
+    let output = reduction.apply(values, shape: outShape)
+    var result = LossValue(value: output)
+    guard wantX else { return result }
     result.gradients["input"] = try Tensor(shape: input.shape, scalars: dx)
     return result
+  }
+}
+
+/// MultiLabelMarginLoss for one row, forward and backward together.
+enum MultiLabelMarginKernel {
+  /// Returns Σ_{j listed} Σ_{k not listed} max(0, 1 − x_j + x_k) (not yet
+  /// divided by C) and leaves in `net[k]` the net count of active pairs
+  /// class k sits in (+1 as k, −1 as j), the gradient's multiplier.
+  ///
+  /// Membership is a bitmap (`nonTarget`, 1 for classes not listed), so
+  /// the inner loop over k is branch-free and vectorizable; its active
+  /// terms go to `terms` and are summed per listed class into `sums`,
+  /// which are then summed pairwise.
+  @inline(__always)
+  static func row<T: LossScalar>(
+    _ x: UnsafePointer<T>, _ target: UnsafePointer<Int64>, classes c: Int,
+    terms: UnsafeMutablePointer<T>, sums: UnsafeMutablePointer<T>,
+    nonTarget: UnsafeMutablePointer<Int32>, net: UnsafeMutablePointer<Int32>
+  ) -> T {
+    nonTarget.update(repeating: 1, count: c)
+    net.update(repeating: 0, count: c)
+    var listed = 0
+    while listed < c, target[listed] != -1 {
+      nonTarget[Int(target[listed])] = 0
+      listed += 1
+    }
+    for n in 0..<listed {
+      let j = Int(target[n])
+      let oneMinusXj = 1 - x[j]
+      var count: Int32 = 0
+      for k in 0..<c {
+        let z = oneMinusXj + x[k]
+        let active: Int32 = (hingeIsActive(z) ? 1 : 0) & nonTarget[k]
+        terms[k] = active != 0 ? z : 0
+        net[k] &+= active
+        count &+= active
+      }
+      net[j] &-= count
+      sums[n] = laneSum(terms, c)
+    }
+    return accurateSum(UnsafeBufferPointer(start: sums, count: listed))
   }
 }

@@ -48,6 +48,9 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
         .shapeMismatch,
         "input: a 0-d tensor has no class dimension (expected at least 1 dimension: (C) or (N, C))")
     }
+    if shape == input.shape && target.shape == input.shape {
+      return try rowwise(input, target, gradOutput: gradOutput, wrt: wrt)
+    }
     let axis = input.rank - 1  // in `shape`, counted from the front
     let outer = shape[..<axis].reduce(1, *)
     let span = shape[axis]
@@ -93,6 +96,76 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
     }
     if wantX { result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape) }
     if wantT { result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    return result
+  }
+
+  /// The common case, target shaped like the input and any weight
+  /// broadcasting to it: N rows of C contiguous classes, forward and
+  /// backward fused per row, rows split across threads.
+  func rowwise(
+    _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>?,
+    wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let shape = input.shape
+    let classes = shape.last ?? 1
+    let rows = classes == 0 ? shape.dropLast().reduce(1, *) : input.count / classes
+    let w = try Logistic.periodicOption(weight, named: "weight", at: shape)
+    let outShape = Array(shape.dropLast())
+    let wantX = wrt.contains("input")
+    let wantT = wrt.contains("target")
+    if wantX || wantT {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape))
+    }
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
+    let c = T(classes)
+    var perSample = [T](repeating: 0, count: rows)
+    var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
+    var dt: [T] = wantT ? FusedPass.uninitialized(count: input.count) : []
+    input.scalars.withUnsafeBufferPointer { x in
+      target.scalars.withUnsafeBufferPointer { t in
+        perSample.withUnsafeMutableBufferPointer { perSample in
+          dx.withUnsafeMutableBufferPointer { dx in
+            dt.withUnsafeMutableBufferPointer { dt in
+              guard let x = x.baseAddress, let t = t.baseAddress,
+                let perSample = perSample.baseAddress
+              else {
+                // No elements: C = 0 gives 0/0 = NaN per sample.
+                for r in 0..<perSample.count { perSample[r] = 0 / c }
+                return
+              }
+              FusedPass.forEachRowChunk(
+                rows: rows, width: classes, scratchCount: 5 * classes, of: T.self
+              ) { chunk, scratch in
+                // e, log1p(e) then the terms, the weights, and sinks for
+                // gradients not asked for (no optionals: the loop vectorizes).
+                let (e, l, wb) = (scratch, scratch + classes, scratch + 2 * classes)
+                for r in chunk {
+                  let lo = r * classes
+                  let (x, t) = (x + lo, t + lo)
+                  w.gather(lo..<(lo + classes), into: wb)
+                  logisticBlock(x, classes, e: e, l: l)
+                  let gs = g[r] / c
+                  let dx = dx.nonEmptyBase.map { $0 + lo } ?? scratch + 3 * classes
+                  let dt = dt.nonEmptyBase.map { $0 + lo } ?? scratch + 4 * classes
+                  for k in 0..<classes {
+                    let (xk, tk, lk) = (x[k], t[k], l[k])
+                    let scale = gs * wb[k]
+                    dx[k] = scale * (sigmoid(xk, fromExpOfMinusAbs: e[k]) - tk)
+                    dt[k] = scale * -xk
+                    // w·(t·softplus(−x) + (1 − t)·softplus(x)), over l.
+                    l[k] = wb[k] * (tk * (positivePart(-xk) + lk) + (1 - tk) * (positivePart(xk) + lk))
+                  }
+                  perSample[r] = accurateSum(UnsafeBufferPointer(start: l, count: classes)) / c
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    var result = LossValue(value: reduction.apply(perSample, shape: outShape))
+    if wantX { result.gradients["input"] = Tensor(unchecked: shape, dx) }
+    if wantT { result.gradients["target"] = Tensor(unchecked: shape, dt) }
     return result
   }
 }

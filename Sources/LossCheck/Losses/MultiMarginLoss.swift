@@ -65,46 +65,47 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
     for v in target.scalars where v < 0 || v >= Int64(c) {
       throw .index("target: class index \(v) is out of range (expected [0, \(c)))")
     }
-    let x = input.scalars
+    let outShape = target.rank == 0 ? [] : [rows]
+    let wantX = wrt.contains("input")
+    if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let m = T(margin)
     let scale = T(c)
+    let squared = p == 2
     var values = [T](repeating: 0, count: rows)
-    for i in 0..<rows {
-      let base = i * c
-      let y = Int(target.scalars[i])
-      let wy = weight?.scalars[y] ?? 1
-      let xy = x[base + y]
-      var terms: [T] = []
-      for j in 0..<c where j != y {
-        let z = m - xy + x[base + j]
-        guard hingeIsActive(z) else { continue }
-        terms.append((p == 1 ? z : z * z) * wy)
+    var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
+    // One pass per row: the hinge terms into scratch, the gradient row
+    // written directly, then their sums.
+    input.scalars.withUnsafeBufferPointer { x in
+      values.withUnsafeMutableBufferPointer { values in
+        dx.withUnsafeMutableBufferPointer { dx in
+          guard let x = x.baseAddress, let values = values.baseAddress else { return }
+          FusedPass.forEachRowChunk(rows: rows, width: c, scratchCount: c, of: T.self) {
+            chunk, terms in
+            for i in chunk {
+              let base = i * c
+              let y = Int(target.scalars[i])
+              let wy = weight?.scalars[y] ?? 1
+              let gi = wantX ? g[i] * wy / scale : 0
+              let row = x + base
+              let shift = m - row[y]
+              let drow = dx.nonEmptyBase.map { $0 + base }
+              for j in 0..<c {
+                let z = shift + row[j]
+                let active = hingeIsActive(z) && j != y
+                terms[j] = active ? (squared ? z * z : z) * wy : 0
+                drow?[j] = active ? (squared ? 2 * z * gi : gi) : 0
+              }
+              values[i] = laneSum(terms, c) / scale
+              if let drow { drow[y] = -laneSum(UnsafePointer(drow), c) }
+            }
+          }
+        }
       }
-      values[i] = accurateSum(terms) / scale
     }
-    let outShape = target.rank == 0 ? [] : [rows]
     let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
-    guard wrt.contains("input") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
-    var dx = [T](repeating: 0, count: x.count)
-    for i in 0..<rows {
-      let base = i * c
-      let y = Int(target.scalars[i])
-      let wy = weight?.scalars[y] ?? 1
-      let gi = g[i] * wy / scale
-      let xy = x[base + y]
-      var toTarget: [T] = []
-      for j in 0..<c where j != y {
-        let z = m - xy + x[base + j]
-        guard hingeIsActive(z) else { continue }
-        let dj = p == 1 ? gi : 2 * z * gi
-        dx[base + j] = dj
-        toTarget.append(dj)
-      }
-      dx[base + y] = -accurateSum(toTarget)
-    }
+    guard wantX else { return result }
     result.gradients["input"] = try Tensor(shape: input.shape, scalars: dx)
     return result
   }

@@ -50,17 +50,52 @@ public struct NLLLoss: Sendable {
     if wrt.contains("input") {
       try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
     }
-    let x = input.scalars
     let positions = layout.positions
-    var values = [T](repeating: 0, count: positions)
     var weightOf = [T](repeating: 0, count: positions)
     for p in 0..<positions {
-      guard let c = classOf[p] else { continue }
-      let wc = w?[c] ?? 1
-      weightOf[p] = wc
-      values[p] = -wc * x[layout.index(position: p, class: c)]
+      if let c = classOf[p] { weightOf[p] = w?[c] ?? 1 }
     }
     let denominator = accurateSum(weightOf)
+    let wantX = wrt.contains("input")
+    if wantX {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction == .none ? layout.outputShape : [])
+    }
+    // One pass: the value at each kept position and its gradient, which
+    // is zero but for one element (the cotangent needs only D, known
+    // already). With the classes contiguous (no spatial dimensions) each
+    // position's gradient row is written whole, zeros and all, while it is
+    // in cache; positions are split across threads.
+    let contiguous = layout.inner == 1
+    var dx: [T] =
+      !wantX ? [] : contiguous ? FusedPass.uninitialized(count: input.count) : FusedPass.zeros(count: input.count)
+    var values = [T](repeating: 0, count: positions)
+    let C = layout.classes
+    input.scalars.withUnsafeBufferPointer { x in
+      values.withUnsafeMutableBufferPointer { values in
+        dx.withUnsafeMutableBufferPointer { dx in
+          guard let x = x.baseAddress, let values = values.baseAddress else { return }
+          let dxBase = dx.nonEmptyBase
+          FusedPass.forEachRowChunk(rows: positions, width: C, scratchCount: 0, of: T.self) {
+            chunk, _ in
+            for p in chunk {
+              if contiguous, let dxBase { (dxBase + p * C).update(repeating: 0, count: C) }
+              guard let c = classOf[p] else { continue }
+              let k = layout.index(position: p, class: c)
+              values[p] = -weightOf[p] * x[k]
+              guard let dxBase else { continue }
+              let g: T
+              switch reduction {
+              case .none: g = gradOutput?.scalars[p] ?? 1
+              case .sum: g = gradOutput?.scalars[0] ?? 1
+              case .mean: g = (gradOutput?.scalars[0] ?? 1) / denominator
+              }
+              dxBase[k] = -weightOf[p] * g
+            }
+          }
+        }
+      }
+    }
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
@@ -68,19 +103,7 @@ public struct NLLLoss: Sendable {
     case .mean: output = Tensor(accurateSum(values) / denominator)
     }
     var result = LossValue(value: output)
-    guard wrt.contains("input") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    var dx = [T](repeating: 0, count: x.count)
-    for p in 0..<positions {
-      guard let c = classOf[p] else { continue }
-      let g: T
-      switch reduction {
-      case .none: g = gradOutput?.scalars[p] ?? 1
-      case .sum: g = gradOutput?.scalars[0] ?? 1
-      case .mean: g = (gradOutput?.scalars[0] ?? 1) / denominator
-      }
-      dx[layout.index(position: p, class: c)] = -weightOf[p] * g
-    }
+    guard wantX else { return result }
     result.gradients["input"] = Tensor(unchecked: input.shape, dx)
     return result
   }

@@ -1,0 +1,158 @@
+/// Fused elementwise evaluation, shared by the losses that are a function of
+/// each element alone (L1, MSE, Huber, SmoothL1, PoissonNLL, GaussianNLL,
+/// MarginRanking, HingeEmbedding, SoftMargin).
+///
+/// One pass over the elements computes each element's loss and writes its
+/// gradients: for `mean` and `sum` the cotangent of every element is the
+/// same scalar, known before the pass (`gradOutput / n` or `gradOutput`),
+/// so forward and backward share the loads. For `none` the gradients are
+/// computed with a unit cotangent and scaled by the per-element cotangent
+/// afterwards (``Elementwise/scale(_:by:)``).
+///
+/// Summation is blocked and pairwise: the elements are cut into blocks of
+/// ``Elementwise/blockSize``; a block's values go to a stack buffer and are
+/// summed pairwise (``Elementwise/pairwiseSumInPlace(_:count:)``), and the
+/// block sums are summed pairwise again (``accurateSum(_:)``). The error stays O(log n · ε), and
+/// the grid of blocks does not depend on the thread count, so the result is
+/// the same bits for any `Parallelism.threads`: threads take contiguous runs
+/// of whole blocks, each writing only its own block sums and elements.
+@usableFromInline
+enum Elementwise {
+  /// Elements per block (4 KB of Float, 8 KB of Double: the block's values
+  /// stay in L1 between being computed and being summed).
+  @usableFromInline static let blockSize = 1024
+
+  /// Runs `kernel(start, count, values)` over `0..<n` in blocks and returns
+  /// the reduced output.
+  ///
+  /// The kernel must write the loss of elements `start ..< start + count`
+  /// to `values[0 ..< count]` (and may write those elements' gradients to
+  /// buffers it owns). For `none` `values` points into the output; for
+  /// `mean`/`sum` it is a per-thread scratch block. Blocks may run
+  /// concurrently, on disjoint ranges.
+  ///
+  /// - Returns: the unreduced values in `shape` for `none`; their pairwise
+  ///   sum for `sum` (0 over zero elements); that sum over `n` for `mean`
+  ///   (NaN over zero elements).
+  @inlinable
+  static func reduce<T: LossScalar>(
+    count n: Int, shape: [Int], reduction: Reduction,
+    _ kernel: (_ start: Int, _ count: Int, _ values: UnsafeMutablePointer<T>) -> Void
+  ) -> Tensor<T> {
+    let blocks = (n + blockSize - 1) / blockSize
+    let minimumBlocks = max(1, (1 << 15) / blockSize)
+    if reduction == .none {
+      let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+        if let out = buffer.baseAddress {
+          Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
+            for b in range {
+              let start = b * blockSize
+              kernel(start, Swift.min(blockSize, n - start), out + start)
+            }
+          }
+        }
+        initialized = n
+      }
+      return Tensor(unchecked: shape, values)
+    }
+    let blockSums = [T](unsafeUninitializedCapacity: blocks) { sums, initialized in
+      if let sums = sums.baseAddress {
+        Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
+          withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { scratch in
+            guard let values = scratch.baseAddress else { return }
+            for b in range {
+              let start = b * blockSize
+              let count = Swift.min(blockSize, n - start)
+              kernel(start, count, values)
+              sums[b] = pairwiseSumInPlace(values, count: count)
+            }
+          }
+        }
+      }
+      initialized = blocks
+    }
+    let total = accurateSum(blockSums)
+    if reduction == .sum { return Tensor(total) }
+    return Tensor(n == 0 ? .nan : total / T(n))
+  }
+
+  /// The pairwise sum of `p[0 ..< count]`, overwriting them.
+  ///
+  /// Each level adds the upper half onto the lower half elementwise
+  /// (p[i] += p[i + count − h], h = ⌊count/2⌋; a middle element of an odd
+  /// count waits for the next level), which is a plain vectorizable loop
+  /// with no reassociation; under 16 elements the rest are added pairwise
+  /// by recursion. Every element takes part in about log₂(count)
+  /// additions: the error is O(log n · ε) as in any pairwise sum.
+  @inlinable
+  static func pairwiseSumInPlace<T: LossScalar>(
+    _ p: UnsafeMutablePointer<T>, count: Int
+  ) -> T {
+    var length = count
+    while length > 16 {
+      let half = length / 2
+      let offset = length - half
+      for i in 0..<half { p[i] += p[i + offset] }
+      length = offset
+    }
+    return accurateSum(UnsafeBufferPointer(start: p, count: length))
+  }
+
+  /// The uniform cotangent of every element under `mean` or `sum`
+  /// (`gradOutput`, over `n` for `mean`), or 1 for `none`, whose
+  /// per-element cotangent is applied by ``scale(_:by:)``.
+  /// `gradOutput` must already be checked against the output shape.
+  @inlinable
+  static func uniformCotangent<T: LossScalar>(
+    _ gradOutput: Tensor<T>?, reduction: Reduction, count n: Int
+  ) -> T {
+    switch reduction {
+    case .none: return 1
+    case .sum: return gradOutput?.scalars.first ?? 1
+    case .mean: return (gradOutput?.scalars.first ?? 1) / T(n)
+    }
+  }
+
+  /// Multiplies a gradient computed with a unit cotangent by the
+  /// per-element cotangent of `none` (nothing for `mean`/`sum`, or when
+  /// there is no `gradOutput`: its default is ones).
+  @inlinable
+  static func scale<T: LossScalar>(
+    _ gradient: inout [T]?, by gradOutput: Tensor<T>?, reduction: Reduction
+  ) {
+    guard reduction == .none, let g = gradOutput, gradient != nil else { return }
+    var a = gradient ?? []
+    gradient = nil  // a stays the only reference: no copy on write
+    let n = Swift.min(a.count, g.scalars.count)
+    a.withUnsafeMutableBufferPointer { a in
+      g.scalars.withUnsafeBufferPointer { g in
+        for i in 0..<n { a[i] = a[i] * g[i] }
+      }
+    }
+    gradient = a
+  }
+
+  /// An array of `n` elements that `body` initializes, every element,
+  /// through the pointer it is given; or, when `wanted` is false, nil
+  /// (`body` then gets a nil pointer). `body` always runs exactly once.
+  ///
+  /// Lets a fused kernel write each requested gradient straight into its
+  /// final storage, with no zero-fill beforehand.
+  @inlinable
+  static func output<T: LossScalar>(
+    _ n: Int, if wanted: Bool, _ body: (UnsafeMutablePointer<T>?) -> Void
+  ) -> [T]? {
+    guard wanted else {
+      body(nil)
+      return nil
+    }
+    return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+      if let p = buffer.baseAddress {
+        body(p)
+      } else {
+        body(nil)  // n == 0: the kernel never runs
+      }
+      initialized = n
+    }
+  }
+}

@@ -3,77 +3,112 @@
 /// MarginRanking, HingeEmbedding, SoftMargin).
 ///
 /// One pass over the elements computes each element's loss and writes its
-/// gradients: for `mean` and `sum` the cotangent of every element is the
-/// same scalar, known before the pass (`gradOutput / n` or `gradOutput`),
-/// so forward and backward share the loads. For `none` the gradients are
-/// computed with a unit cotangent and scaled by the per-element cotangent
-/// afterwards (``Elementwise/scale(_:by:)``).
+/// gradients: the cotangent of every element is known before the pass
+/// (`gradOutput / n` for `mean`, `gradOutput` for `sum`, the matching
+/// element of `gradOutput` for `none`), so forward and backward share the
+/// loads and no per-element intermediate is stored.
 ///
 /// Summation is blocked and pairwise: the elements are cut into blocks of
 /// ``Elementwise/blockSize``; a block's values go to a stack buffer and are
 /// summed pairwise (``Elementwise/pairwiseSumInPlace(_:count:)``), and the
-/// block sums are summed pairwise again (``accurateSum(_:)``). The error stays O(log n · ε), and
-/// the grid of blocks does not depend on the thread count, so the result is
-/// the same bits for any `Parallelism.threads`: threads take contiguous runs
-/// of whole blocks, each writing only its own block sums and elements.
+/// block sums are summed pairwise again (``accurateSum(_:)``). The error
+/// stays O(log n · ε), and the grid of blocks does not depend on the thread
+/// count, so the result is the same bits for any `Parallelism.threads`:
+/// threads take contiguous runs of whole blocks, each writing only its own
+/// block sums and elements.
 @usableFromInline
 enum Elementwise {
   /// Elements per block (4 KB of Float, 8 KB of Double: the block's values
   /// stay in L1 between being computed and being summed).
   @usableFromInline static let blockSize = 1024
 
-  /// Runs `kernel(start, count, values)` over `0..<n` in blocks and returns
-  /// the reduced output.
+  /// Runs `kernel(start, count, values, cotangents)` over `0..<n` in
+  /// blocks and returns the reduced output.
   ///
   /// The kernel must write the loss of elements `start ..< start + count`
-  /// to `values[0 ..< count]` (and may write those elements' gradients to
-  /// buffers it owns). For `none` `values` points into the output; for
-  /// `mean`/`sum` it is a per-thread scratch block. Blocks may run
-  /// concurrently, on disjoint ranges.
+  /// to `values[0 ..< count]`, and may write those elements' gradients to
+  /// buffers it owns, scaled by their cotangents `cotangents[0 ..< count]`.
+  /// For `none` `values` points into the output; for `mean`/`sum` it is a
+  /// per-thread scratch block. Blocks may run concurrently, on disjoint
+  /// ranges.
+  ///
+  /// `gradOutput` is the output's cotangent (ones when nil). Pass it only
+  /// once it has been checked against the output shape (`checkGradOutput`),
+  /// that is when some gradient is wanted; without it the cotangents are
+  /// those of a unit output cotangent.
   ///
   /// - Returns: the unreduced values in `shape` for `none`; their pairwise
   ///   sum for `sum` (0 over zero elements); that sum over `n` for `mean`
   ///   (NaN over zero elements).
   @inlinable
   static func reduce<T: LossScalar>(
-    count n: Int, shape: [Int], reduction: Reduction,
-    _ kernel: (_ start: Int, _ count: Int, _ values: UnsafeMutablePointer<T>) -> Void
+    count n: Int, shape: [Int], reduction: Reduction, gradOutput: Tensor<T>?,
+    _ kernel: (
+      _ start: Int, _ count: Int, _ values: UnsafeMutablePointer<T>,
+      _ cotangents: UnsafePointer<T>
+    ) -> Void
   ) -> Tensor<T> {
     let blocks = (n + blockSize - 1) / blockSize
     let minimumBlocks = max(1, (1 << 15) / blockSize)
-    if reduction == .none {
-      let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-        if let out = buffer.baseAddress {
+    // The cotangent of every element, when it is one scalar.
+    let uniform: T? =
+      switch reduction {
+      case .none: gradOutput?.scalars.count == n ? nil : 1
+      case .sum: gradOutput?.scalars.first ?? 1
+      case .mean: (gradOutput?.scalars.first ?? 1) / T(n)
+      }
+    let perElement = gradOutput?.scalars ?? []
+    return perElement.withUnsafeBufferPointer { perElement in
+      // Runs the blocks `range`, with `values(start)` the destination of
+      // a block's values and `finish(b, values, count)` after each block.
+      func run(
+        _ range: Range<Int>, values: (Int) -> UnsafeMutablePointer<T>,
+        finish: (Int, UnsafeMutablePointer<T>, Int) -> Void
+      ) {
+        withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { fill in
+          guard let fill = fill.baseAddress else { return }
+          if let uniform { fill.initialize(repeating: uniform, count: blockSize) }
+          for b in range {
+            let start = b * blockSize
+            let count = Swift.min(blockSize, n - start)
+            let cotangents =
+              uniform == nil
+              ? (perElement.baseAddress.map { $0 + start } ?? UnsafePointer(fill))
+              : UnsafePointer(fill)
+            let v = values(start)
+            kernel(start, count, v, cotangents)
+            finish(b, v, count)
+          }
+        }
+      }
+      if reduction == .none {
+        let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
+          if let out = buffer.baseAddress {
+            Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
+              run(range, values: { out + $0 }, finish: { _, _, _ in })
+            }
+          }
+          initialized = n
+        }
+        return Tensor(unchecked: shape, values)
+      }
+      let blockSums = [T](unsafeUninitializedCapacity: blocks) { sums, initialized in
+        if let sums = sums.baseAddress {
           Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
-            for b in range {
-              let start = b * blockSize
-              kernel(start, Swift.min(blockSize, n - start), out + start)
+            withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { scratch in
+              guard let scratch = scratch.baseAddress else { return }
+              run(range, values: { _ in scratch }) { b, v, count in
+                sums[b] = pairwiseSumInPlace(v, count: count)
+              }
             }
           }
         }
-        initialized = n
+        initialized = blocks
       }
-      return Tensor(unchecked: shape, values)
+      let total = accurateSum(blockSums)
+      if reduction == .sum { return Tensor(total) }
+      return Tensor(n == 0 ? .nan : total / T(n))
     }
-    let blockSums = [T](unsafeUninitializedCapacity: blocks) { sums, initialized in
-      if let sums = sums.baseAddress {
-        Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
-          withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { scratch in
-            guard let values = scratch.baseAddress else { return }
-            for b in range {
-              let start = b * blockSize
-              let count = Swift.min(blockSize, n - start)
-              kernel(start, count, values)
-              sums[b] = pairwiseSumInPlace(values, count: count)
-            }
-          }
-        }
-      }
-      initialized = blocks
-    }
-    let total = accurateSum(blockSums)
-    if reduction == .sum { return Tensor(total) }
-    return Tensor(n == 0 ? .nan : total / T(n))
   }
 
   /// The pairwise sum of `p[0 ..< count]`, overwriting them.
@@ -96,40 +131,6 @@ enum Elementwise {
       length = offset
     }
     return accurateSum(UnsafeBufferPointer(start: p, count: length))
-  }
-
-  /// The uniform cotangent of every element under `mean` or `sum`
-  /// (`gradOutput`, over `n` for `mean`), or 1 for `none`, whose
-  /// per-element cotangent is applied by ``scale(_:by:)``.
-  /// `gradOutput` must already be checked against the output shape.
-  @inlinable
-  static func uniformCotangent<T: LossScalar>(
-    _ gradOutput: Tensor<T>?, reduction: Reduction, count n: Int
-  ) -> T {
-    switch reduction {
-    case .none: return 1
-    case .sum: return gradOutput?.scalars.first ?? 1
-    case .mean: return (gradOutput?.scalars.first ?? 1) / T(n)
-    }
-  }
-
-  /// Multiplies a gradient computed with a unit cotangent by the
-  /// per-element cotangent of `none` (nothing for `mean`/`sum`, or when
-  /// there is no `gradOutput`: its default is ones).
-  @inlinable
-  static func scale<T: LossScalar>(
-    _ gradient: inout [T]?, by gradOutput: Tensor<T>?, reduction: Reduction
-  ) {
-    guard reduction == .none, let g = gradOutput, gradient != nil else { return }
-    var a = gradient ?? []
-    gradient = nil  // a stays the only reference: no copy on write
-    let n = Swift.min(a.count, g.scalars.count)
-    a.withUnsafeMutableBufferPointer { a in
-      g.scalars.withUnsafeBufferPointer { g in
-        for i in 0..<n { a[i] = a[i] * g[i] }
-      }
-    }
-    gradient = a
   }
 
   /// An array of `n` elements that `body` initializes, every element,

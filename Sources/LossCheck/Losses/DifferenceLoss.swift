@@ -32,15 +32,16 @@ func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
   let x = Broadcast.expand(input, to: shape)
   let t = Broadcast.expand(target, to: shape)
   let n = x.count
-  let g = Elementwise.uniformCotangent(gradOutput, reduction: reduction, count: n)
   var output = Tensor<T>(0)
   var dt: [T]? = nil
-  var dx: [T]? = x.withUnsafeBufferPointer { x in
+  let dx: [T]? = x.withUnsafeBufferPointer { x in
     t.withUnsafeBufferPointer { t in
       Elementwise.output(n, if: wantX) { dxp in
         dt = Elementwise.output(n, if: wantT) { dtp in
-          output = Elementwise.reduce(count: n, shape: shape, reduction: reduction) {
-            start, count, v in
+          output = Elementwise.reduce(
+            count: n, shape: shape, reduction: reduction,
+            gradOutput: wantX || wantT ? gradOutput : nil
+          ) { start, count, v, g in
             guard let x = x.baseAddress.map({ $0 + start }),
               let t = t.baseAddress.map({ $0 + start })
             else { return }
@@ -51,19 +52,19 @@ func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
               for k in 0..<count {
                 let d = x[k] - t[k]
                 v[k] = kernel.value(d)
-                dx[k] = g * kernel.derivative(d)
+                dx[k] = g[k] * kernel.derivative(d)
               }
             case (nil, let dt?):
               for k in 0..<count {
                 let d = x[k] - t[k]
                 v[k] = kernel.value(d)
-                dt[k] = -(g * kernel.derivative(d))
+                dt[k] = -(g[k] * kernel.derivative(d))
               }
             case (let dx?, let dt?):
               for k in 0..<count {
                 let d = x[k] - t[k]
                 v[k] = kernel.value(d)
-                let gd = g * kernel.derivative(d)
+                let gd = g[k] * kernel.derivative(d)
                 dx[k] = gd
                 dt[k] = -gd
               }
@@ -74,8 +75,6 @@ func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
     }
   }
   var result = LossValue(value: output)
-  Elementwise.scale(&dx, by: gradOutput, reduction: reduction)
-  Elementwise.scale(&dt, by: gradOutput, reduction: reduction)
   if let dx {
     result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
   }

@@ -67,7 +67,7 @@ extension VectorMath {
     var r = a - k * 0x1.62ep-1
     r = r - k * 0x1.0bfbe8p-15
     let y = r + _expPolyF8(r)
-    let big = ki .> 100
+    let big = k .> 100  // (compares of Int32 lanes are not vectorised)
     ki.replace(with: ki &- 1, where: big)
     let s = unsafeBitCast((ki &+ 127) &<< 23, to: _F8.self)
     var result = s * y + (s - 1)
@@ -129,16 +129,17 @@ extension VectorMath {
   internal static func _log1pF8(_ x: _F8) -> _F8 {
     let u = 1 + x
     var iu = unsafeBitCast(u, to: _I8.self) &+ (0x3f80_0000 - 0x3f35_04f3)
-    let k = (iu &>> 23) &- 127
+    // k compared as a Float: compares of Int32 lanes are not vectorised.
+    let dk = _F8((iu &>> 23) &- 127)
     iu = (iu & 0x007f_ffff) &+ 0x3f35_04f3
-    let k0 = k .== 0
+    let k0 = dk .== 0
     var f = unsafeBitCast(iu, to: _F8.self) - 1
     f.replace(with: x, where: k0)
     var c = x - (u - 1)
-    c.replace(with: 1 - (u - x), where: k .>= 2)
+    c.replace(with: 1 - (u - x), where: dk .>= 2)
     c = c / u
-    c.replace(with: 0, where: k0 .| (k .>= 25))
-    var y = _logCoreF8(f, _F8(k), c)
+    c.replace(with: 0, where: k0 .| (dk .>= 25))
+    var y = _logCoreF8(f, dk, c)
     y.replace(with: .nan, where: x .< -1)
     y.replace(with: -.infinity, where: x .== -1)
     y.replace(with: x, where: .!(x .< .infinity) .| (x .== 0))

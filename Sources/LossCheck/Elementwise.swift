@@ -20,7 +20,7 @@
 enum Elementwise {
   /// Elements per block (4 KB of Float, 8 KB of Double: the block's values
   /// stay in L1 between being computed and being summed).
-  @usableFromInline static let blockSize = 1024
+  @inlinable static var blockSize: Int { 1024 }
 
   /// Runs `kernel(start, count, values, cotangents)` over `0..<n` in
   /// blocks and returns the reduced output.
@@ -127,7 +127,8 @@ enum Elementwise {
     while length > 16 {
       let half = length / 2
       let offset = length - half
-      for i in 0..<half { p[i] += p[i + offset] }
+      let upper = p + offset  // disjoint from p[0 ..< half]: offset >= half
+      for i in 0..<half { p[i] += upper[i] }
       length = offset
     }
     return accurateSum(UnsafeBufferPointer(start: p, count: length))

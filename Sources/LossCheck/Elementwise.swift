@@ -120,8 +120,8 @@ enum Elementwise {
   /// Each level adds the upper half onto the lower half elementwise
   /// (p[i] += p[i + count − h], h = ⌊count/2⌋; a middle element of an odd
   /// count waits for the next level), which is a plain vectorizable loop
-  /// with no reassociation; under 16 elements the rest are added pairwise
-  /// by recursion. Every element takes part in about log₂(count)
+  /// with no reassociation; the last 16 or fewer partial sums go to
+  /// ``accurateSum(_:)``. Every element takes part in about log₂(count)
   /// additions: the error is O(log n · ε) as in any pairwise sum.
   @inlinable
   static func pairwiseSumInPlace<T: LossScalar>(

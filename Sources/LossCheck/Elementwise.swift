@@ -88,6 +88,7 @@ enum Elementwise {
       if reduction == .none {
         let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
           if let out = buffer.baseAddress {
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
               run(range, values: { out + $0 }, finish: { _, _, _ in })
             }
@@ -164,8 +165,8 @@ enum Elementwise {
   }
 
   /// Asks the kernel to back the 2 MB-aligned interior of a large, not yet
-  /// written buffer with transparent huge pages (Linux, when THP is in
-  /// `madvise` mode): a fresh 16 MB gradient then costs 8 page faults
+  /// written output or gradient buffer with transparent huge pages (Linux,
+  /// when THP is in `madvise` mode): a fresh 16 MB buffer then costs 8 page faults
   /// instead of 4096. Only a hint: nothing changes if it is refused, and
   /// nothing is done for buffers under 4 MB or on other systems.
   @inlinable

@@ -71,10 +71,24 @@ public enum Broadcast {
       return Tensor(unchecked: source, values)
     }
     let n = Tensor<Int>.elementCount(source) ?? 0
-    // Gather each source element's contributions, then sum them accurately.
-    var buckets = [[T]](repeating: [], count: n)
-    for (i, j) in map.enumerated() { buckets[j].append(values[i]) }
-    return Tensor(unchecked: source, buckets.map { accurateSum($0) })
+    // Gather each source element's contributions, in order, into one flat
+    // array grouped by source element (a counting sort: no per-element
+    // allocation), then sum each group accurately.
+    var offsets = [Int](repeating: 0, count: n + 1)
+    for j in map { offsets[j + 1] += 1 }
+    for j in 0..<n { offsets[j + 1] += offsets[j] }
+    var next = offsets
+    var grouped = [T](repeating: 0, count: map.count)
+    for (i, j) in map.enumerated() {
+      grouped[next[j]] = values[i]
+      next[j] += 1
+    }
+    let sums = grouped.withUnsafeBufferPointer { g in
+      (0..<n).map { j in
+        accurateSum(UnsafeBufferPointer(rebasing: g[offsets[j]..<offsets[j + 1]]))
+      }
+    }
+    return Tensor(unchecked: source, sums)
   }
 
   /// `tensor` read at the broadcast shape `target` (a copy).

@@ -1,38 +1,85 @@
 /// The losses that are an elementwise function of d = input − target, with
 /// input and target broadcast both ways: L1, MSE, Huber and SmoothL1.
+///
+/// A kernel gives the loss of one difference and its derivative; both are
+/// written without branches on data where possible (selects), so the fused
+/// loop below vectorizes.
 @usableFromInline
-protocol DifferenceKernel: Sendable {
+protocol DifferenceKernel<Scalar>: Sendable {
+  associatedtype Scalar: LossScalar
   /// The loss of one difference.
-  func value<T: LossScalar>(_ d: T) -> T
+  func value(_ d: Scalar) -> Scalar
   /// Its derivative in d (the input's gradient; the target's is minus it).
-  func derivative<T: LossScalar>(_ d: T) -> T
+  func derivative(_ d: Scalar) -> Scalar
 }
 
+/// One fused pass (``Elementwise``): per element d = x − t, its loss into
+/// the reduction and, when asked, ∂x = g·k′(d) and ∂t = −∂x, with g the
+/// element's cotangent. Broadcast inputs are expanded first and their
+/// gradients summed back; equal shapes are read in place.
 @inlinable
-func differenceLoss<T: LossScalar, K: DifferenceKernel>(
+func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
   _ kernel: K, input: Tensor<T>, target: Tensor<T>, reduction: Reduction,
   gradOutput: Tensor<T>?, wrt: GradientRequest
 ) throws(LossError) -> LossValue<T> {
   let shape = try Broadcast.shape(
     [input.shape, target.shape], names: ["input", "target"])
+  let wantX = wrt.contains("input")
+  let wantT = wrt.contains("target")
+  if wantX || wantT {
+    try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+  }
   let x = Broadcast.expand(input, to: shape)
   let t = Broadcast.expand(target, to: shape)
   let n = x.count
-  var values = [T](repeating: 0, count: n)
-  for i in 0..<n { values[i] = kernel.value(x[i] - t[i]) }
-  let output = reduction.apply(values, shape: shape)
+  var output = Tensor<T>(0)
+  var dt: [T]? = nil
+  let dx: [T]? = x.withUnsafeBufferPointer { x in
+    t.withUnsafeBufferPointer { t in
+      Elementwise.output(n, if: wantX) { dxp in
+        dt = Elementwise.output(n, if: wantT) { dtp in
+          output = Elementwise.reduce(
+            count: n, shape: shape, reduction: reduction,
+            gradOutput: wantX || wantT ? gradOutput : nil
+          ) { start, count, v, g in
+            guard let x = x.baseAddress.map({ $0 + start }),
+              let t = t.baseAddress.map({ $0 + start })
+            else { return }
+            switch (dxp.map { $0 + start }, dtp.map { $0 + start }) {
+            case (nil, nil):
+              for k in 0..<count { v[k] = kernel.value(x[k] - t[k]) }
+            case (let dx?, nil):
+              for k in 0..<count {
+                let d = x[k] - t[k]
+                v[k] = kernel.value(d)
+                dx[k] = g[k] * kernel.derivative(d)
+              }
+            case (nil, let dt?):
+              for k in 0..<count {
+                let d = x[k] - t[k]
+                v[k] = kernel.value(d)
+                dt[k] = -(g[k] * kernel.derivative(d))
+              }
+            case (let dx?, let dt?):
+              for k in 0..<count {
+                let d = x[k] - t[k]
+                v[k] = kernel.value(d)
+                let gd = g[k] * kernel.derivative(d)
+                dx[k] = gd
+                dt[k] = -gd
+              }
+            }
+          }
+        }
+      }
+    }
+  }
   var result = LossValue(value: output)
-  guard wrt.contains("input") || wrt.contains("target") else { return result }
-  try checkGradOutput(gradOutput, outputShape: output.shape)
-  let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-  var dx = [T](repeating: 0, count: n)
-  for i in 0..<n { dx[i] = g[i] * kernel.derivative(x[i] - t[i]) }
-  if wrt.contains("input") {
+  if let dx {
     result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
   }
-  if wrt.contains("target") {
-    result.gradients["target"] = Broadcast.sum(
-      dx.map { -$0 }, from: shape, to: target.shape)
+  if let dt {
+    result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
   }
   return result
 }

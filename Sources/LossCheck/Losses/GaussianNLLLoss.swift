@@ -53,7 +53,7 @@ public struct GaussianNLLLoss: Sendable {
     gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = ["input", "target", "var"]
   ) throws(LossError) -> LossValue<T> {
-    if let bad = variance.scalars.first(where: { $0 < 0 }) {
+    if let bad = GaussianNLLLoss.firstNegative(variance.scalars) {
       throw .domain("var: has a negative entry (\(bad)); expected var >= 0")
     }
     let readShape = try GaussianNLLLoss.varianceReadShape(
@@ -100,46 +100,104 @@ public struct GaussianNLLLoss: Sendable {
     )
   }
 
+  /// The first negative entry of `values`, if any. A branch-free count
+  /// first (a vectorizable pass; NaN is not negative), the search only on
+  /// the refusal path.
+  @inlinable
+  static func firstNegative<T: LossScalar>(_ values: [T]) -> T? {
+    let negatives = values.withUnsafeBufferPointer { p in
+      var count = 0
+      for v in p { count &+= v < 0 ? 1 : 0 }
+      return count
+    }
+    guard negatives > 0 else { return nil }
+    return values.first { $0 < 0 }
+  }
+
+  /// One fused pass (``Elementwise``) over x, t and var broadcast
+  /// together: per element v = max(var, eps) (NaN stays NaN), d = x − t,
+  /// r = d/v, the loss ½(log v + d·r) (+ ½·log 2π) into the reduction and
+  /// the requested gradients g·r, −g·r and g·(1/v − r²)/2.
+  @inlinable
   func compute<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>,
     gradOutput: Tensor<T>?, wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
       [input.shape, target.shape, variance.shape], names: ["input", "target", "var"])
+    let wantX = wrt.contains("input")
+    let wantT = wrt.contains("target")
+    let wantV = wrt.contains("var")
+    let wantAny = wantX || wantT || wantV
+    if wantAny {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+    }
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
     let raw = Broadcast.expand(variance, to: shape)
     let n = x.count
     let e = T(eps)  // PyTorch clamps with eps in the tensor's dtype
     let constant: T = full ? T.log(2 * T.pi) / 2 : 0
-    var values = [T](repeating: 0, count: n)
-    var r = [T](repeating: 0, count: n)
-    var v = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      let vi = raw[i].isNaN ? raw[i] : Swift.max(raw[i], e)
-      let d = x[i] - t[i]
-      let ri = d / vi
-      v[i] = vi
-      r[i] = ri
-      values[i] = (T.log(vi) + d * ri) / 2 + constant
+    var output = Tensor<T>(0)
+    var dt: [T]? = nil
+    var dv: [T]? = nil
+    let dx: [T]? = x.withUnsafeBufferPointer { x in
+      t.withUnsafeBufferPointer { t in
+        raw.withUnsafeBufferPointer { raw in
+          Elementwise.output(n, if: wantX) { dxp in
+            dt = Elementwise.output(n, if: wantT) { dtp in
+              dv = Elementwise.output(n, if: wantV) { dvp in
+                output = Elementwise.reduce(
+                  count: n, shape: shape, reduction: reduction,
+                  gradOutput: wantAny ? gradOutput : nil
+                ) { start, count, v, g in
+                  guard let x = x.baseAddress.map({ $0 + start }),
+                    let t = t.baseAddress.map({ $0 + start }),
+                    let raw = raw.baseAddress.map({ $0 + start })
+                  else { return }
+                  // v = max(var, eps), NaN kept (eps >= NaN is false).
+                  for k in 0..<count { v[k] = e >= raw[k] ? e : raw[k] }
+                  T.vlog(inPlace: UnsafeMutableBufferPointer(start: v, count: count))
+                  let dx = dxp.map { $0 + start }
+                  if let dx, dtp == nil, dvp == nil {
+                    // The common case: the input's gradient only.
+                    for k in 0..<count {
+                      let vk = e >= raw[k] ? e : raw[k]
+                      let d = x[k] - t[k]
+                      let r = d / vk
+                      v[k] = (v[k] + d * r) / 2 + constant
+                      dx[k] = g[k] * r
+                    }
+                    return
+                  }
+                  let dt = dtp.map { $0 + start }
+                  let dv = dvp.map { $0 + start }
+                  for k in 0..<count {
+                    let vk = e >= raw[k] ? e : raw[k]
+                    let d = x[k] - t[k]
+                    let r = d / vk
+                    v[k] = (v[k] + d * r) / 2 + constant
+                    let gx = g[k] * r
+                    dx?[k] = gx
+                    dt?[k] = -gx
+                    dv?[k] = g[k] * (1 / vk - r * r) / 2
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
-    let output = reduction.apply(values, shape: shape)
     var result = LossValue(value: output)
-    guard wrt.contains("input") || wrt.contains("target") || wrt.contains("var") else {
-      return result
+    if let dx {
+      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    let gx = (0..<n).map { g[$0] * r[$0] }
-    if wrt.contains("input") {
-      result.gradients["input"] = Broadcast.sum(gx, from: shape, to: input.shape)
+    if let dt {
+      result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
     }
-    if wrt.contains("target") {
-      result.gradients["target"] = Broadcast.sum(gx.map { -$0 }, from: shape, to: target.shape)
-    }
-    if wrt.contains("var") {
-      let gv = (0..<n).map { g[$0] * (1 / v[$0] - r[$0] * r[$0]) / 2 }
-      result.gradients["var"] = Broadcast.sum(gv, from: shape, to: variance.shape)
+    if let dv {
+      result.gradients["var"] = Broadcast.sum(dv, from: shape, to: variance.shape)
     }
     return result
   }

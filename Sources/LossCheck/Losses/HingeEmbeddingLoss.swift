@@ -29,32 +29,66 @@ public struct HingeEmbeddingLoss: Sendable {
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
+    let wantX = wrt.contains("input")
+    if wantX {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+    }
     let x = Broadcast.expand(input, to: shape)
     let y = Broadcast.expand(target, to: shape)
     let m = T(margin)
     let n = x.count
-    var values = [T](repeating: 0, count: n)
-    var slopes = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      switch y[i] {
-      case 1:
-        values[i] = x[i]
-        slopes[i] = 1
-      case -1:
-        values[i] = hingeValue(m - x[i])
-        slopes[i] = hingeIsActive(m - x[i]) ? -1 : 0
-      default:
-        values[i] = hingeValue(m - x[i]) + x[i]
-        slopes[i] = hingeIsActive(m - x[i]) ? 0 : 1
+    // One fused pass (Elementwise), branch-free per element so that it
+    // vectorizes: with h = max(0, m − x) and a = (m − x > 0),
+    //   y == 1:  x,      slope 1
+    //   y == −1: h,      slope −[a]
+    //   else:    h + x,  slope 1 − [a]
+    // and the input's gradient g·slope.
+    var output = Tensor<T>(0)
+    let dx: [T]? = x.withUnsafeBufferPointer { x in
+      y.withUnsafeBufferPointer { y in
+        Elementwise.output(n, if: wantX) { dxp in
+          output = Elementwise.reduce(
+            count: n, shape: shape, reduction: reduction,
+            gradOutput: wantX ? gradOutput : nil
+          ) { start, count, v, g in
+            guard let x = x.baseAddress.map({ $0 + start }),
+              let y = y.baseAddress.map({ $0 + start })
+            else { return }
+            if let dx = dxp.map({ $0 + start }) {
+              for k in 0..<count {
+                let (value, slope) = HingeEmbeddingLoss.element(x[k], y[k], margin: m)
+                v[k] = value
+                dx[k] = g[k] * slope
+              }
+            } else {
+              for k in 0..<count {
+                v[k] = HingeEmbeddingLoss.element(x[k], y[k], margin: m).value
+              }
+            }
+          }
+        }
       }
     }
-    let output = reduction.apply(values, shape: shape)
     var result = LossValue(value: output)
-    guard wrt.contains("input") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    for i in 0..<n { slopes[i] *= g[i] }
-    result.gradients["input"] = Broadcast.sum(slopes, from: shape, to: input.shape)
+    if let dx {
+      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+    }
     return result
+  }
+
+  /// The loss of one element and its slope in x (see the type's
+  /// documentation), as selects.
+  @inlinable @inline(__always)
+  static func element<T: LossScalar>(_ x: T, _ y: T, margin m: T) -> (value: T, slope: T) {
+    let z = m - x
+    let active = hingeIsActive(z)
+    let h = hingeValue(z)
+    let isPositive = y == 1
+    let isNegative = y == -1
+    let value = isPositive ? x : (isNegative ? h : h + x)
+    let otherSlope: T = active ? 0 : 1
+    let negativeSlope: T = active ? -1 : 0
+    let slope: T = isPositive ? 1 : (isNegative ? negativeSlope : otherSlope)
+    return (value, slope)
   }
 }

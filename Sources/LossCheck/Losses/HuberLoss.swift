@@ -44,21 +44,22 @@ public struct HuberLoss: Sendable {
   }
 
   @usableFromInline
-  struct Kernel<U: LossScalar>: DifferenceKernel {
-    @usableFromInline let delta: U
-    @usableFromInline init(delta: U) { self.delta = delta }
+  struct Kernel<Scalar: LossScalar>: DifferenceKernel {
+    @usableFromInline let delta: Scalar
+    @usableFromInline init(delta: Scalar) { self.delta = delta }
 
-    @inlinable func value<T: LossScalar>(_ d: T) -> T {
-      let z = abs(d)
-      if z.isNaN { return z }
-      let m = Swift.min(z, T(delta))
+    /// m·(z − m/2) with m = min(z, δ); a NaN z gives m = NaN, so NaN.
+    @inlinable func value(_ d: Scalar) -> Scalar {
+      let z = d.magnitude
+      let m = delta < z ? delta : z
       return m * (z - m / 2)
     }
 
-    @inlinable func derivative<T: LossScalar>(_ d: T) -> T {
-      if d.isNaN { return d }
-      let c = T(delta)
-      return Swift.max(-c, Swift.min(d, c))
+    /// clamp(d, −δ, δ), written so that a NaN d falls through both
+    /// comparisons and stays NaN.
+    @inlinable func derivative(_ d: Scalar) -> Scalar {
+      let upper = delta < d ? delta : d
+      return upper < -delta ? -delta : upper
     }
   }
 }

@@ -26,15 +26,16 @@ public struct L1Loss: Sendable {
     wrt: GradientRequest = ["input", "target"]
   ) throws(LossError) -> LossValue<T> {
     try differenceLoss(
-      Kernel(), input: input, target: target, reduction: reduction,
+      Kernel<T>(), input: input, target: target, reduction: reduction,
       gradOutput: gradOutput, wrt: wrt)
   }
 
   @usableFromInline
-  struct Kernel: DifferenceKernel {
+  struct Kernel<Scalar: LossScalar>: DifferenceKernel {
     @usableFromInline init() {}
-    @inlinable func value<T: LossScalar>(_ d: T) -> T { abs(d) }
-    @inlinable func derivative<T: LossScalar>(_ d: T) -> T {
+    @inlinable func value(_ d: Scalar) -> Scalar { d.magnitude }
+    /// sign(d), 0 at a tie and at NaN (both comparisons false).
+    @inlinable func derivative(_ d: Scalar) -> Scalar {
       d > 0 ? 1 : (d < 0 ? -1 : 0)
     }
   }

@@ -27,14 +27,14 @@ public struct MSELoss: Sendable {
     wrt: GradientRequest = ["input", "target"]
   ) throws(LossError) -> LossValue<T> {
     try differenceLoss(
-      Kernel(), input: input, target: target, reduction: reduction,
+      Kernel<T>(), input: input, target: target, reduction: reduction,
       gradOutput: gradOutput, wrt: wrt)
   }
 
   @usableFromInline
-  struct Kernel: DifferenceKernel {
+  struct Kernel<Scalar: LossScalar>: DifferenceKernel {
     @usableFromInline init() {}
-    @inlinable func value<T: LossScalar>(_ d: T) -> T { d * d }
-    @inlinable func derivative<T: LossScalar>(_ d: T) -> T { d + d }
+    @inlinable func value(_ d: Scalar) -> Scalar { d * d }
+    @inlinable func derivative(_ d: Scalar) -> Scalar { d + d }
   }
 }

@@ -38,36 +38,76 @@ public struct MarginRankingLoss: Sendable {
     let shape = try Broadcast.shape(
       [input1.shape, input2.shape, target.shape],
       names: ["input1", "input2", "target"])
+    let want1 = wrt.contains("input1")
+    let want2 = wrt.contains("input2")
+    let wantY = wrt.contains("target")
+    let wantAny = want1 || want2 || wantY
+    if wantAny {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+    }
     let a = Broadcast.expand(input1, to: shape)
     let b = Broadcast.expand(input2, to: shape)
     let y = Broadcast.expand(target, to: shape)
     let m = T(margin)
     let n = a.count
-    var values = [T](repeating: 0, count: n)
-    for i in 0..<n { values[i] = hingeValue(m - y[i] * (a[i] - b[i])) }
-    let output = reduction.apply(values, shape: shape)
-    var result = LossValue(value: output)
-    guard wrt.contains("input1") || wrt.contains("input2") || wrt.contains("target")
-    else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    var d1 = [T](repeating: 0, count: n)
-    var d2 = [T](repeating: 0, count: n)
-    var dy = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      let diff = a[i] - b[i]
-      let gz: T = hingeIsActive(m - y[i] * diff) ? g[i] : 0
-      d1[i] = -(y[i] * gz)
-      d2[i] = y[i] * gz
-      dy[i] = -(diff * gz)
+    // One fused pass (Elementwise): z = m − y·(a − b), the hinge of z into
+    // the reduction, and with gz = g where z > 0 (else 0) the gradients
+    // −y·gz, y·gz and −(a − b)·gz.
+    var output = Tensor<T>(0)
+    var d2: [T]? = nil
+    var dy: [T]? = nil
+    let d1: [T]? = a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        y.withUnsafeBufferPointer { y in
+          Elementwise.output(n, if: want1) { d1p in
+            d2 = Elementwise.output(n, if: want2) { d2p in
+              dy = Elementwise.output(n, if: wantY) { dyp in
+                output = Elementwise.reduce(
+                  count: n, shape: shape, reduction: reduction,
+                  gradOutput: wantAny ? gradOutput : nil
+                ) { start, count, v, g in
+                  guard let a = a.baseAddress.map({ $0 + start }),
+                    let b = b.baseAddress.map({ $0 + start }),
+                    let y = y.baseAddress.map({ $0 + start })
+                  else { return }
+                  let d1 = d1p.map { $0 + start }
+                  let d2 = d2p.map { $0 + start }
+                  if let d1, let d2, dyp == nil {
+                    // The common case: both inputs, not the target.
+                    for k in 0..<count {
+                      let z = m - y[k] * (a[k] - b[k])
+                      v[k] = hingeValue(z)
+                      let gz: T = hingeIsActive(z) ? g[k] : 0
+                      d1[k] = -(y[k] * gz)
+                      d2[k] = y[k] * gz
+                    }
+                    return
+                  }
+                  let dy = dyp.map { $0 + start }
+                  for k in 0..<count {
+                    let diff = a[k] - b[k]
+                    let z = m - y[k] * diff
+                    v[k] = hingeValue(z)
+                    let gz: T = hingeIsActive(z) ? g[k] : 0
+                    d1?[k] = -(y[k] * gz)
+                    d2?[k] = y[k] * gz
+                    dy?[k] = -(diff * gz)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
-    if wrt.contains("input1") {
+    var result = LossValue(value: output)
+    if let d1 {
       result.gradients["input1"] = Broadcast.sum(d1, from: shape, to: input1.shape)
     }
-    if wrt.contains("input2") {
+    if let d2 {
       result.gradients["input2"] = Broadcast.sum(d2, from: shape, to: input2.shape)
     }
-    if wrt.contains("target") {
+    if let dy {
       result.gradients["target"] = Broadcast.sum(dy, from: shape, to: target.shape)
     }
     return result

@@ -50,57 +50,115 @@ public struct PoissonNLLLoss: Sendable {
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
+    let wantX = wrt.contains("input")
+    let wantT = wrt.contains("target")
+    if wantX || wantT {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+    }
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
     let n = x.count
-    let e = T(eps)  // PyTorch adds eps in the tensor's dtype
+    var output = Tensor<T>(0)
+    var dt: [T]? = nil
+    let dx: [T]? = x.withUnsafeBufferPointer { x in
+      t.withUnsafeBufferPointer { t in
+        Elementwise.output(n, if: wantX) { dxp in
+          dt = Elementwise.output(n, if: wantT) { dtp in
+            output = Elementwise.reduce(
+              count: n, shape: shape, reduction: reduction,
+              gradOutput: wantX || wantT ? gradOutput : nil
+            ) { start, count, v, g in
+              guard let x = x.baseAddress.map({ $0 + start }),
+                let t = t.baseAddress.map({ $0 + start })
+              else { return }
+              block(
+                x: x, t: t, count: count, values: v, cotangents: g,
+                dx: dxp.map { $0 + start }, dt: dtp.map { $0 + start })
+            }
+          }
+        }
+      }
+    }
+    var result = LossValue(value: output)
+    if let dx {
+      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+    }
+    if let dt {
+      result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
+    }
+    return result
+  }
+
+  /// One block of the fused pass: the losses of `count` elements into
+  /// `values` and, where the pointers are given, the gradients times the
+  /// cotangents `g`.
+  ///
+  /// The exp (logInput) or log (not) of the whole block is taken first, in
+  /// `values`, with the vectorized kernels; the loss and the gradients are
+  /// then one loop over the block.
+  @inlinable
+  func block<T: LossScalar>(
+    x: UnsafePointer<T>, t: UnsafePointer<T>, count: Int,
+    values v: UnsafeMutablePointer<T>, cotangents g: UnsafePointer<T>,
+    dx: UnsafeMutablePointer<T>?, dt: UnsafeMutablePointer<T>?
+  ) {
+    let out = UnsafeMutableBufferPointer(start: v, count: count)
+    if logInput {
+      T.vexp(UnsafeBufferPointer(start: x, count: count), into: out)  // rate = e^x
+      if !full, dt == nil {
+        // The common case: exp(x) − t·x, ∂x = g·(exp(x) − t).
+        if let dx {
+          for k in 0..<count {
+            let rate = v[k]
+            v[k] = rate - t[k] * x[k]
+            dx[k] = g[k] * (rate - t[k])
+          }
+        } else {
+          for k in 0..<count { v[k] = v[k] - t[k] * x[k] }
+        }
+        return
+      }
+    } else {
+      let e = T(eps)  // PyTorch adds eps in the tensor's dtype
+      for k in 0..<count { v[k] = x[k] + e }
+      T.vlog(inPlace: out)  // log rate = log(x + eps)
+    }
+    let e = T(eps)
     let halfLog2Pi = T.log(2 * T.pi) / 2
-    var values = [T](repeating: 0, count: n)
-    var dx = [T](repeating: 0, count: n)
-    var dt = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      let xi = x[i]
-      let ti = t[i]
-      var v: T
+    for k in 0..<count {
+      let xi = x[k]
+      let ti = t[k]
+      var value: T
+      var slopeX: T
+      var slopeT: T
       if logInput {
-        let rate = T.exp(xi)
-        v = rate - ti * xi
-        dx[i] = rate - ti
-        dt[i] = -xi
+        let rate = v[k]
+        value = rate - ti * xi
+        slopeX = rate - ti
+        slopeT = -xi
       } else {
-        let logRate = T.log(xi + e)
-        v = xi - ti * logRate
-        dx[i] = 1 - ti / (xi + e)
-        dt[i] = -logRate
+        let logRate = v[k]
+        value = xi - ti * logRate
+        slopeX = 1 - ti / (xi + e)
+        slopeT = -logRate
       }
       if full {
         if !(ti <= 1) {
           // t(log t − 1) + ½(log 2π + log t): Stirling, t > 1 or NaN.
           let lt = T.log(ti)
-          v += ti * (lt - 1) + (halfLog2Pi + lt / 2)
+          value += ti * (lt - 1) + (halfLog2Pi + lt / 2)
         }
-        dt[i] += stirlingTargetDerivative(ti)
+        slopeT += stirlingTargetDerivative(ti)
       }
-      values[i] = v
+      v[k] = value
+      dx?[k] = g[k] * slopeX
+      dt?[k] = g[k] * slopeT
     }
-    let output = reduction.apply(values, shape: shape)
-    var result = LossValue(value: output)
-    guard wrt.contains("input") || wrt.contains("target") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    if wrt.contains("input") {
-      result.gradients["input"] = Broadcast.sum(
-        (0..<n).map { g[$0] * dx[$0] }, from: shape, to: input.shape)
-    }
-    if wrt.contains("target") {
-      result.gradients["target"] = Broadcast.sum(
-        (0..<n).map { g[$0] * dt[$0] }, from: shape, to: target.shape)
-    }
-    return result
   }
 
   /// The t derivative of the masked Stirling term as PyTorch's autograd
   /// produces it (see the type's documentation).
+  @inlinable
   func stirlingTargetDerivative<T: LossScalar>(_ t: T) -> T {
     if t > 1 && t.isFinite { return T.log(t) + 1 / (2 * t) }
     if t > 0 && t <= 1 { return 0 }

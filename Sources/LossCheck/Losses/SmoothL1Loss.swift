@@ -46,22 +46,27 @@ public struct SmoothL1Loss: Sendable {
 
   /// β > 0 (β == 0 goes to L1Loss).
   @usableFromInline
-  struct Kernel<U: LossScalar>: DifferenceKernel {
-    @usableFromInline let beta: U
-    @usableFromInline init(beta: U) { self.beta = beta }
-
-    @inlinable func value<T: LossScalar>(_ d: T) -> T {
-      let b = T(beta)
-      let z = abs(d)
-      // Computed directly (not as Huber / β), as PyTorch does.
-      return z < b ? z * z / (2 * b) : z - b / 2
+  struct Kernel<Scalar: LossScalar>: DifferenceKernel {
+    @usableFromInline let beta: Scalar
+    /// 2β and β/2 (exact scalings of β).
+    @usableFromInline let twoBeta: Scalar
+    @usableFromInline let halfBeta: Scalar
+    @usableFromInline init(beta: Scalar) {
+      self.beta = beta
+      twoBeta = 2 * beta
+      halfBeta = beta / 2
     }
 
-    @inlinable func derivative<T: LossScalar>(_ d: T) -> T {
-      let b = T(beta)
-      if abs(d) < b { return d / b }
-      // |d| >= β > 0, or NaN (which falls through to NaN).
-      return d > 0 ? 1 : (d < 0 ? -1 : .nan)
+    @inlinable func value(_ d: Scalar) -> Scalar {
+      let z = d.magnitude
+      // Computed directly (not as Huber / β), as PyTorch does.
+      return z < beta ? z * z / twoBeta : z - halfBeta
+    }
+
+    @inlinable func derivative(_ d: Scalar) -> Scalar {
+      // |d| >= β > 0 gives ±1; NaN fails every comparison and gives NaN.
+      let outer: Scalar = d > 0 ? 1 : (d < 0 ? -1 : .nan)
+      return d.magnitude < beta ? d / beta : outer
     }
   }
 }

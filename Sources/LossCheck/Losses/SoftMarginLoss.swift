@@ -41,25 +41,40 @@ public struct SoftMarginLoss: Sendable {
         "target: shape \(target.shape) does not broadcast to the input's shape \(input.shape) (the target broadcasts to the input, not the other way)"
       )
     }
+    let wantX = wrt.contains("input")
+    if wantX {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
+    }
     let t = Broadcast.expand(target, to: input.shape)
     let n = input.count
-    // e^(−t·x), kept: the loss is log1p of it, the gradient a ratio of it.
-    var z = [T](repeating: 0, count: n)
-    var values = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      z[i] = T.exp(-(t[i] * input.scalars[i]))  // may overflow to +inf: intended (PyTorch's form)
-      values[i] = T.log(onePlus: z[i])
+    // One fused pass (Elementwise), per block: z = e^(−t·x) (vectorized;
+    // may overflow to +inf: intended, PyTorch's form), the gradient
+    // −g·t·(z/(1 + z)) from z (inf/inf = NaN past the overflow, as
+    // PyTorch), then the loss log1p(z) in place (vectorized).
+    var output = Tensor<T>(0)
+    let dx: [T]? = input.scalars.withUnsafeBufferPointer { x in
+      t.withUnsafeBufferPointer { t in
+        Elementwise.output(n, if: wantX) { dxp in
+          output = Elementwise.reduce(
+            count: n, shape: input.shape, reduction: reduction,
+            gradOutput: wantX ? gradOutput : nil
+          ) { start, count, v, g in
+            guard let x = x.baseAddress.map({ $0 + start }),
+              let t = t.baseAddress.map({ $0 + start })
+            else { return }
+            let z = UnsafeMutableBufferPointer(start: v, count: count)
+            for k in 0..<count { v[k] = -(t[k] * x[k]) }
+            T.vexp(inPlace: z)
+            if let dx = dxp.map({ $0 + start }) {
+              for k in 0..<count { dx[k] = -g[k] * t[k] * (v[k] / (1 + v[k])) }
+            }
+            T.vlog1p(inPlace: z)
+          }
+        }
+      }
     }
-    let output = reduction.apply(values, shape: input.shape)
     var result = LossValue(value: output)
-    guard wrt.contains("input") else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    var dx = [T](repeating: 0, count: n)
-    for i in 0..<n {
-      dx[i] = -g[i] * t[i] * (z[i] / (1 + z[i]))  // inf/inf = NaN past the overflow, as PyTorch
-    }
-    result.gradients["input"] = Tensor(unchecked: input.shape, dx)
+    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
     return result
   }
 }

@@ -1,6 +1,22 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+#if arch(x86_64)
+  import Foundation
+
+  // Code generation for the CPUs the suite is benchmarked on: AVX2 + FMA
+  // ("haswell", every x86-64 server CPU of the last decade), so that SIMD
+  // code (the VectorMath kernels, vectorised loss loops) uses 256-bit
+  // registers. Swift never contracts a*b + c into an FMA, so results are
+  // bit-identical to a baseline build; only speed changes. Set
+  // LOSSCHECK_PORTABLE=1 for a baseline x86-64 build.
+  let cpuSettings: [SwiftSetting] =
+    ProcessInfo.processInfo.environment["LOSSCHECK_PORTABLE"] == nil
+    ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+#else
+  let cpuSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
   name: "LossCheck",
   products: [
@@ -18,9 +34,12 @@ let package = Package(
   targets: [
     .target(
       name: "LossCheck",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      swiftSettings: cpuSettings
     ),
-    .target(name: "LossCheckHarness", dependencies: ["LossCheck"]),
+    .target(
+      name: "LossCheckHarness", dependencies: ["LossCheck"],
+      swiftSettings: cpuSettings),
     // CPython, embedded: Debian's libpython3-dev (pkg-config python3-embed).
     .systemLibrary(
       name: "CPython", pkgConfig: "python3-embed",
@@ -35,6 +54,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The release-mode accuracy sweep and throughput figures of the
+    // VectorMath kernels against libm (docs/VECTOR_MATH.md).
+    .executableTarget(
+      name: "vectormath-accuracy", dependencies: ["LossCheck"],
+      swiftSettings: cpuSettings),
     // The fuzz target (docs/FUZZING.md); a plain build replays inputs.
     .executableTarget(name: "losscheck-fuzz", dependencies: ["LossCheckHarness"]),
     .target(

@@ -1,9 +1,11 @@
 import RealModule
 
 /// The floating-point types a loss is computed in: `Float` for float32
-/// cases and `Double` for float64 cases, as PyTorch does.
+/// cases and `Double` for float64 cases, as PyTorch does. Refines
+/// `VectorMathScalar`, so loss code can call `T.vexp(_:)`, `T.vlog(_:)`, ….
 public protocol LossScalar:
-  BinaryFloatingPoint, Real, Sendable, LosslessStringConvertible
+  BinaryFloatingPoint, Real, Sendable, LosslessStringConvertible,
+  VectorMathScalar
 where Self.RawSignificand: FixedWidthInteger {
   /// The dtype name of the case schema: `"float32"` or `"float64"`.
   static var dtypeName: String { get }

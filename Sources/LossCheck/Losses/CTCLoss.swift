@@ -113,8 +113,8 @@ public struct CTCLoss: Sendable {
     _ wantGrad: Bool, _ outputShape: [Int]
   ) -> LossValue<T> {
     let N = layout.N
-    var kernel = CTCKernel<T>(layout: layout, blank: blank, storeAlphas: wantGrad)
     var nll = [Double](repeating: 0, count: N)
+    // Frames t ≥ input length keep their zeros.
     var grad = wantGrad ? [T](repeating: 0, count: logProbs.count) : []
     // The cotangent of each sample's loss.
     var gb = [T](repeating: 0, count: N)
@@ -127,12 +127,20 @@ public struct CTCLoss: Sendable {
         }
       }
     }
+    let (blank, zeroInfinity) = (self.blank, self.zeroInfinity)
     logProbs.scalars.withUnsafeBufferPointer { lp in
       grad.withUnsafeMutableBufferPointer { gp in
-        for b in 0..<N {
-          nll[b] = kernel.sample(
-            b, lp: lp, grad: wantGrad ? gp : nil, gradScale: gb[b],
-            zeroInfinity: zeroInfinity)
+        nll.withUnsafeMutableBufferPointer { nll in
+          // Samples are independent (each writes its own gradient rows and
+          // loss), so they are split across threads; one kernel per chunk.
+          _ = Parallelism.forEachChunk(N, minimumChunk: 1) { _, samples in
+            let kernel = CTCKernel<T>(layout: layout, blank: blank, storeAlphas: wantGrad)
+            for b in samples {
+              nll[b] = kernel.sample(
+                b, lp: lp, grad: wantGrad ? gp : nil, gradScale: gb[b],
+                zeroInfinity: zeroInfinity)
+            }
+          }
         }
       }
     }
@@ -266,25 +274,40 @@ struct CTCLayout: Sendable {
   }
 }
 
-/// One sample's forward and backward recursions over reusable buffers.
-struct CTCKernel<T: LossScalar> {
+/// One sample's forward and backward recursions over scratch buffers it
+/// owns (allocated once per call and thread, reused for every sample).
+///
+/// The recursions run in log space over the L = 2S + 1 states of a frame;
+/// the exponentials and logarithms of a frame are computed a vector of
+/// states at a time (`VectorMath`), and a state whose sum of predecessors is
+/// tiny (or not finite) is recomputed with the scalar max-shifted
+/// log-sum-exp.
+final class CTCKernel<T: LossScalar> {
+  typealias V = T.VMVector
   let layout: CTCLayout
   let blank: Int
   let storeAlphas: Bool
-  /// Extended labels y' and the skip flags (1 where state s may be entered
-  /// from s − 2), for the current sample.
-  var ext: [Int]
-  var skip: [T]
-  /// Alpha rows (all frames when the gradient is wanted, else two), the
-  /// emissions logProbs[t, b, y'[s]] for every frame, per-frame offsets.
-  var alpha: [T]
-  var emit: [T]
-  var offA: [Double]
-  var emOff: [Double]
-  var lin: [T]
-  var betaCur: [T]
-  var betaNext: [T]
-  var gamma: [T]
+  let maxL: Int
+  /// Extended labels y' of the current sample.
+  let ext: UnsafeMutablePointer<Int>
+  /// skip[s]: 1 where state s may be entered from s − 2, else 0;
+  /// skipNext[s] = skip[s + 2] (0 past the end), for the backward sums.
+  let skip: UnsafeMutablePointer<T>
+  let skipNext: UnsafeMutablePointer<T>
+  /// Alpha rows (all frames when the gradient is wanted, else two).
+  let alpha: UnsafeMutablePointer<T>
+  /// The emissions logProbs[t, b, y'[s]] of every frame, shifted by
+  /// emOff[t] (the frame's largest); offA[t] is alpha's shift.
+  let emit: UnsafeMutablePointer<T>
+  let offA: UnsafeMutablePointer<Double>
+  let emOff: UnsafeMutablePointer<Double>
+  /// exp of a shifted row, with two zeros of padding (before it in the
+  /// forward pass, after it in the backward pass).
+  let lin: UnsafeMutablePointer<T>
+  let betaCur: UnsafeMutablePointer<T>
+  let betaNext: UnsafeMutablePointer<T>
+  /// Per-state scratch: log beta' plus emission, then the occupancies.
+  let work: UnsafeMutablePointer<T>
 
   init(layout: CTCLayout, blank: Int, storeAlphas: Bool) {
     self.layout = layout
@@ -292,16 +315,37 @@ struct CTCKernel<T: LossScalar> {
     self.storeAlphas = storeAlphas
     let maxL = 2 * (layout.targetLengths.max() ?? 0) + 1
     let maxI = max(layout.inputLengths.max() ?? 0, 1)
-    ext = [Int](repeating: 0, count: maxL)
-    skip = [T](repeating: 0, count: maxL)
-    alpha = [T](repeating: 0, count: (storeAlphas ? maxI : 2) * maxL)
-    emit = [T](repeating: 0, count: maxI * maxL)
-    offA = [Double](repeating: 0, count: maxI)
-    emOff = [Double](repeating: 0, count: maxI)
-    lin = [T](repeating: 0, count: maxL + 2)
-    betaCur = [T](repeating: 0, count: maxL)
-    betaNext = [T](repeating: 0, count: maxL)
-    gamma = [T](repeating: 0, count: maxL)
+    self.maxL = maxL
+    func buffer<U>(_ count: Int, _ value: U) -> UnsafeMutablePointer<U> {
+      let p = UnsafeMutablePointer<U>.allocate(capacity: count)
+      p.initialize(repeating: value, count: count)
+      return p
+    }
+    ext = buffer(maxL, 0)
+    skip = buffer(maxL, 0)
+    skipNext = buffer(maxL, 0)
+    alpha = buffer((storeAlphas ? maxI : 2) * maxL, 0)
+    emit = buffer(maxI * maxL, 0)
+    offA = buffer(maxI, 0)
+    emOff = buffer(maxI, 0)
+    lin = buffer(maxL + 2, 0)
+    betaCur = buffer(maxL, 0)
+    betaNext = buffer(maxL, 0)
+    work = buffer(maxL, 0)
+  }
+
+  deinit {
+    ext.deallocate()
+    skip.deallocate()
+    skipNext.deallocate()
+    alpha.deallocate()
+    emit.deallocate()
+    offA.deallocate()
+    emOff.deallocate()
+    lin.deallocate()
+    betaCur.deallocate()
+    betaNext.deallocate()
+    work.deallocate()
   }
 
   /// Below this a sum of exponentials is recomputed with a max shift.
@@ -315,9 +359,45 @@ struct CTCKernel<T: LossScalar> {
     return m + T.log(T.exp(x - m) + T.exp(y - m) + T.exp(z - m))
   }
 
+  /// The `count` (1...V.scalarCount) elements at `p` as a vector (zeros after).
+  @inline(__always)
+  static func load(_ p: UnsafePointer<T>, _ count: Int) -> V {
+    count == V.scalarCount ? T.vload(p) : T.vload(p, count: count)
+  }
+
+  /// Stores the first `count` (1...V.scalarCount) lanes of `v` at `p`.
+  @inline(__always)
+  static func store(_ v: V, _ p: UnsafeMutablePointer<T>, _ count: Int) {
+    if count == V.scalarCount { T.vstore(v, to: p) } else { T.vstore(v, to: p, count: count) }
+  }
+
+  /// dst[s] = exp(src[s] − m) for s in 0..<n.
+  @inline(__always)
+  static func expShifted(
+    _ src: UnsafePointer<T>, by m: T, into dst: UnsafeMutablePointer<T>, _ n: Int
+  ) {
+    let w = V.scalarCount
+    let mv = V(repeating: m)
+    var s = 0
+    while s < n {
+      let c = min(w, n - s)
+      store(T.vexp(load(src + s, c) - mv), dst + s, c)
+      s += w
+    }
+  }
+
+  /// The largest of p[0..<n] (n ≥ 1), skipping NaNs after the first
+  /// element (a NaN first element is returned).
+  @inline(__always)
+  static func maximum(_ p: UnsafePointer<T>, _ n: Int, from start: T) -> T {
+    var m = start
+    for s in 0..<n where p[s] > m { m = p[s] }
+    return m
+  }
+
   /// Computes sample b's −log-likelihood (as Double) and, when `grad` is
   /// given, writes its gradient rows (times `gradScale`).
-  mutating func sample(
+  func sample(
     _ b: Int, lp: UnsafeBufferPointer<T>, grad: UnsafeMutableBufferPointer<T>?,
     gradScale: T, zeroInfinity: Bool
   ) -> Double {
@@ -331,198 +411,182 @@ struct CTCKernel<T: LossScalar> {
       // No frames: likelihood 1 for an empty target, else 0; no gradient rows.
       return S == 0 ? -0.0 : .infinity
     }
-    let storeAll = storeAlphas
-    let tiny = CTCKernel.tiny
-    let nll: Double = ext.withUnsafeMutableBufferPointer { ext in
-      skip.withUnsafeMutableBufferPointer { skip in
-        alpha.withUnsafeMutableBufferPointer { alpha in
-          emit.withUnsafeMutableBufferPointer { emit in
-            offA.withUnsafeMutableBufferPointer { offA in
-              emOff.withUnsafeMutableBufferPointer { emOff in
-              lin.withUnsafeMutableBufferPointer { lin in
-                // Every buffer holds at least one element by construction.
-                guard let lpB = lp.baseAddress, let alB = alpha.baseAddress,
-                  let emB = emit.baseAddress, let l = lin.baseAddress
-                else { return Double.nan }
-                let start = layout.labelStart[b]
-                layout.labels.withUnsafeBufferPointer { labels in
-                  for s in 0..<L {
-                    ext[s] = s & 1 == 0 ? blank : labels[start + s / 2]
-                    skip[s] = (s & 1 == 1 && s >= 3 && ext[s] != ext[s - 2]) ? 1 : 0
-                  }
-                }
-                // Emissions, gathered once per frame.
-                for t in 0..<I {
-                  let row = lpB + (t * rowStride + base)
-                  let e = emB + t * L
-                  var em = row[ext[0]]
-                  for s in 0..<L {
-                    e[s] = row[ext[s]]
-                    if e[s] > em { em = e[s] }
-                  }
-                  // Shift by the frame's largest emission (kept in Double),
-                  // so that the stored values stay small and round finely.
-                  if !em.isFinite { em = 0 }
-                  for s in 0..<L { e[s] -= em }
-                  emOff[t] = Double(em)
-                }
-                // Forward: log alpha_t(s) = A_t[s] + offA[t].
-                let a0 = alB
-                for s in 0..<L { a0[s] = -.infinity }
-                a0[0] = emit[0]
-                if L > 1 { a0[1] = emit[1] }
-                offA[0] = emOff[0]
-                for t in 1..<max(I, 1) {
-                  let prev = alB + (storeAll ? (t - 1) : ((t - 1) & 1)) * L
-                  let cur = alB + (storeAll ? t : (t & 1)) * L
-                  let e = emB + t * L
-                  var m = prev[0]
-                  for s in 1..<L where prev[s] > m { m = prev[s] }
-                  if m == -.infinity || m.isNaN {
-                    return m.isNaN ? Double.nan : Double.infinity
-                  }
-                  for s in 0..<L { l[s] = T.exp(prev[s] - m) }
-                  cur[0] = (l[0] >= tiny ? T.log(l[0]) : prev[0] - m) + e[0]
-                  if L > 1 {
-                    let sum = l[1] + l[0]
-                    cur[1] =
-                      (sum >= tiny
-                        ? T.log(sum)
-                        : CTCKernel.logSumExp(prev[1] - m, prev[0] - m, -.infinity)) + e[1]
-                  }
-                  var s = 2
-                  while s < L {
-                    let sum = l[s] + l[s - 1] + skip[s] * l[s - 2]
-                    if sum >= tiny {
-                      cur[s] = T.log(sum) + e[s]
-                    } else {
-                      cur[s] =
-                        CTCKernel.logSumExp(
-                          prev[s] - m, prev[s - 1] - m,
-                          skip[s] != 0 ? prev[s - 2] - m : -.infinity) + e[s]
-                    }
-                    s += 1
-                  }
-                  offA[t] = offA[t - 1] + Double(m) + emOff[t]
-                }
-                let last = alB + (storeAll ? (I - 1) : ((I - 1) & 1)) * L
-                let x = last[L - 1]
-                let y = L > 1 ? last[L - 2] : -T.infinity
-                let m = max(x, y)
-                if m == -.infinity { return .infinity }
-                let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(x - m) + T.exp(y - m)))
-                return -ll
-              }
-              }
-            }
-          }
-        }
-      }
+    // logProbs is not empty (checked), so it has storage.
+    guard let lpB = lp.baseAddress else { return .nan }
+    let start = layout.labelStart[b]
+    for s in 0..<L {
+      ext[s] = s & 1 == 0 ? blank : layout.labels[start + s / 2]
+      skip[s] = (s & 1 == 1 && s >= 3 && ext[s] != ext[s - 2]) ? 1 : 0
     }
-    guard let grad else { return nll }
+    for s in 0..<L { skipNext[s] = s + 2 < L ? skip[s + 2] : 0 }
+    // Emissions, gathered once per frame and shifted by the frame's largest
+    // (kept in Double), so that the stored values stay small and round finely.
+    for t in 0..<I {
+      let row = lpB + (t * rowStride + base)
+      let e = emit + t * L
+      var em = row[ext[0]]
+      for s in 0..<L {
+        e[s] = row[ext[s]]
+        if e[s] > em { em = e[s] }
+      }
+      if !em.isFinite { em = 0 }
+      for s in 0..<L { e[s] -= em }
+      emOff[t] = Double(em)
+    }
+    let nll = forward(I: I, L: L)
+    guard let grad, let grB = grad.baseAddress else { return nll }
     if nll == .infinity {
       let fill: T = zeroInfinity ? 0 : .nan
       for t in 0..<I {
-        for c in 0..<C { grad[t * rowStride + base + c] = fill }
+        for c in 0..<C { grB[t * rowStride + base + c] = fill }
       }
       return nll
     }
-    backward(
-      b, I: I, L: L, lp: lp, grad: grad, nll: nll, gradScale: gradScale)
+    backward(b, I: I, L: L, lp: lpB, grad: grB, nll: nll, gradScale: gradScale)
     return nll
   }
 
+  /// Alpha recursion: log alpha_t(s) = A_t[s] + offA[t]; returns the
+  /// −log-likelihood (+inf when no path fits, NaN for a NaN input).
+  func forward(I: Int, L: Int) -> Double {
+    let tiny = CTCKernel.tiny
+    let w = V.scalarCount
+    let tinyV = V(repeating: tiny)
+    // l[s] = lin[s + 2]: two zeros stand for the missing predecessors of states 0 and 1.
+    let l = lin + 2
+    lin[0] = 0
+    lin[1] = 0
+    let a0 = alpha
+    for s in 0..<L { a0[s] = -.infinity }
+    a0[0] = emit[0]
+    if L > 1 { a0[1] = emit[1] }
+    offA[0] = emOff[0]
+    for t in 1..<max(I, 1) {
+      let prev = alpha + (storeAlphas ? (t - 1) : ((t - 1) & 1)) * L
+      let cur = alpha + (storeAlphas ? t : (t & 1)) * L
+      let e = emit + t * L
+      let m = CTCKernel.maximum(prev, L, from: prev[0])
+      if m == -.infinity || m.isNaN {
+        return m.isNaN ? Double.nan : Double.infinity
+      }
+      CTCKernel.expShifted(prev, by: m, into: l, L)
+      // cur[s] = log(l[s] + l[s − 1] + skip[s]·l[s − 2]) + e[s], a vector at a time.
+      var s = 0
+      while s < L {
+        let c = min(w, L - s)
+        let sum = CTCKernel.load(l + s, c) + CTCKernel.load(l + s - 1, c)
+          + CTCKernel.load(skip + s, c) * CTCKernel.load(l + s - 2, c)
+        CTCKernel.store(T.vlog(sum) + CTCKernel.load(e + s, c), cur + s, c)
+        if any(.!(sum .>= tinyV)) {
+          for j in s..<(s + c) where !(sum[j - s] >= tiny) {
+            cur[j] =
+              CTCKernel.logSumExp(
+                prev[j] - m, j >= 1 ? prev[j - 1] - m : -.infinity,
+                j >= 2 && skip[j] != 0 ? prev[j - 2] - m : -.infinity) + e[j]
+          }
+        }
+        s += w
+      }
+      offA[t] = offA[t - 1] + Double(m) + emOff[t]
+    }
+    let last = alpha + (storeAlphas ? (I - 1) : ((I - 1) & 1)) * L
+    let x = last[L - 1]
+    let y = L > 1 ? last[L - 2] : -T.infinity
+    let m = max(x, y)
+    if m == -.infinity { return .infinity }
+    let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(x - m) + T.exp(y - m)))
+    return -ll
+  }
+
   /// Beta recursion from the last frame down, with the gradient rows.
-  mutating func backward(
-    _ b: Int, I: Int, L: Int, lp: UnsafeBufferPointer<T>,
-    grad: UnsafeMutableBufferPointer<T>, nll: Double, gradScale: T
+  func backward(
+    _ b: Int, I: Int, L: Int, lp: UnsafePointer<T>, grad: UnsafeMutablePointer<T>,
+    nll: Double, gradScale: T
   ) {
     let C = layout.C
     let rowStride = layout.N * C
     let base = b * C
     let tiny = CTCKernel.tiny
-    let blank = self.blank
-    ext.withUnsafeMutableBufferPointer { ext in
-      skip.withUnsafeMutableBufferPointer { skip in
-        alpha.withUnsafeMutableBufferPointer { alpha in
-          emit.withUnsafeMutableBufferPointer { emit in
-            offA.withUnsafeMutableBufferPointer { offA in
-              emOff.withUnsafeMutableBufferPointer { emOff in
-              lin.withUnsafeMutableBufferPointer { lin in
-                betaCur.withUnsafeMutableBufferPointer { bc in
-                  betaNext.withUnsafeMutableBufferPointer { bn in
-                    gamma.withUnsafeMutableBufferPointer { gam in
-                      // Every buffer holds at least one element by construction.
-                      guard let lpB = lp.baseAddress, let grB = grad.baseAddress,
-                        let alB = alpha.baseAddress, let emB = emit.baseAddress,
-                        let l = lin.baseAddress, let w = gam.baseAddress,
-                        var cur = bc.baseAddress, var next = bn.baseAddress
-                      else { return }
-                      // log beta'_t(s) = B_t[s] + offB; beta' excludes frame t's emission.
-                      for s in 0..<L { cur[s] = -.infinity }
-                      cur[L - 1] = 0
-                      if L > 1 { cur[L - 2] = 0 }
-                      var offB = 0.0
-                      var t = I - 1
-                      while true {
-                        // Occupancies of frame t and its gradient row.
-                        let a = alB + t * L
-                        let k = T(offA[t] + offB + nll)
-                        let row = lpB + (t * rowStride + base)
-                        let g = grB + (t * rowStride + base)
-                        for c in 0..<C {
-                          let v = row[c]
-                          g[c] = v == -.infinity ? .nan : T.exp(v)
-                        }
-                        // PyTorch: in the last frame, a last label equal to
-                        // blank overwrites the final blank state's share.
-                        let skipFinalBlank = t == I - 1 && L > 1 && ext[L - 2] == blank
-                        for s in 0..<L {
-                          let x = a[s] + cur[s]
-                          if x == -.infinity { continue }
-                          if skipFinalBlank && s == L - 1 { continue }
-                          g[ext[s]] -= T.exp(x + k)
-                        }
-                        for c in 0..<C { g[c] *= gradScale }
-                        if t == 0 { break }
-                        // beta'_{t-1}(s) = Σ_{s' ∈ {s, s+1, s+2 if skip}} e_t(s') beta'_t(s').
-                        let e = emB + t * L
-                        var m = -T.infinity
-                        for s in 0..<L {
-                          w[s] = cur[s] + e[s]
-                          if w[s] > m { m = w[s] }
-                        }
-                        if m == -.infinity {
-                          for s in 0..<L { next[s] = -.infinity }
-                        } else {
-                          for s in 0..<L { l[s] = T.exp(w[s] - m) }
-                          l[L] = 0
-                          l[L + 1] = 0
-                          for s in 0..<L {
-                            let sk = s + 2 < L ? skip[s + 2] : 0
-                            let sum = l[s] + l[s + 1] + sk * l[s + 2]
-                            if sum >= tiny {
-                              next[s] = T.log(sum)
-                            } else {
-                              next[s] = CTCKernel.logSumExp(
-                                w[s] - m, s + 1 < L ? w[s + 1] - m : -.infinity,
-                                sk != 0 ? w[s + 2] - m : -.infinity)
-                            }
-                          }
-                          offB += Double(m) + emOff[t]
-                        }
-                        swap(&cur, &next)
-                        t -= 1
-                      }
-                    }
-                  }
-                }
-              }
-              }
+    let w = V.scalarCount
+    let tinyV = V(repeating: tiny)
+    let scaleV = V(repeating: gradScale)
+    let minusInf = V(repeating: -.infinity)
+    var cur = betaCur
+    var next = betaNext
+    // l[s] = exp(w[s] − m), with two zeros after it for the missing successors.
+    let l = lin
+    // log beta'_t(s) = B_t[s] + offB; beta' excludes frame t's emission.
+    for s in 0..<L { cur[s] = -.infinity }
+    cur[L - 1] = 0
+    if L > 1 { cur[L - 2] = 0 }
+    var offB = 0.0
+    var t = I - 1
+    while true {
+      // The gradient row of frame t: exp(logProbs) (NaN for −inf, as PyTorch's
+      // exp(−inf − (−inf))), minus the occupancies, times the cotangent.
+      let a = alpha + t * L
+      let k = T(offA[t] + offB + nll)
+      let row = lp + (t * rowStride + base)
+      let g = grad + (t * rowStride + base)
+      var c = 0
+      while c < C {
+        let n = min(w, C - c)
+        let v = CTCKernel.load(row + c, n)
+        CTCKernel.store(T.vexp(v).replacing(with: .nan, where: v .== minusInf), g + c, n)
+        c += w
+      }
+      let kv = V(repeating: k)
+      var s = 0
+      while s < L {
+        let n = min(w, L - s)
+        let x = CTCKernel.load(a + s, n) + CTCKernel.load(cur + s, n)
+        CTCKernel.store(T.vexp(x + kv), work + s, n)
+        s += w
+      }
+      // PyTorch: in the last frame, a last label equal to blank overwrites
+      // the final blank state's share.
+      let skipFinalBlank = t == I - 1 && L > 1 && ext[L - 2] == blank
+      for s in 0..<L {
+        if a[s] + cur[s] == -.infinity { continue }
+        if skipFinalBlank && s == L - 1 { continue }
+        g[ext[s]] -= work[s]
+      }
+      c = 0
+      while c < C {
+        let n = min(w, C - c)
+        CTCKernel.store(CTCKernel.load(g + c, n) * scaleV, g + c, n)
+        c += w
+      }
+      if t == 0 { break }
+      // beta'_{t-1}(s) = Σ_{s' ∈ {s, s+1, s+2 if skip}} e_t(s') beta'_t(s').
+      let e = emit + t * L
+      for s in 0..<L { work[s] = cur[s] + e[s] }
+      let m = CTCKernel.maximum(work, L, from: -.infinity)
+      if m == -.infinity {
+        for s in 0..<L { next[s] = -.infinity }
+      } else {
+        CTCKernel.expShifted(work, by: m, into: l, L)
+        l[L] = 0
+        l[L + 1] = 0
+        s = 0
+        while s < L {
+          let n = min(w, L - s)
+          let sum = CTCKernel.load(l + s, n) + CTCKernel.load(l + s + 1, n)
+            + CTCKernel.load(skipNext + s, n) * CTCKernel.load(l + s + 2, n)
+          CTCKernel.store(T.vlog(sum), next + s, n)
+          if any(.!(sum .>= tinyV)) {
+            for j in s..<(s + n) where !(sum[j - s] >= tiny) {
+              next[j] = CTCKernel.logSumExp(
+                work[j] - m, j + 1 < L ? work[j + 1] - m : -.infinity,
+                skipNext[j] != 0 ? work[j + 2] - m : -.infinity)
             }
           }
+          s += w
         }
+        offB += Double(m) + emOff[t]
       }
+      swap(&cur, &next)
+      t -= 1
     }
   }
 }

@@ -105,10 +105,12 @@ public struct CTCLoss: Sendable {
       let r = run(lp, layout, g, wantGrad, outputShape)
       if let r = r as? LossValue<T> { return r }
     }
-    return run(logProbs, layout, gradOutput, wantGrad, outputShape)
+    // LossScalar is Float or Double in this library; another conforming type
+    // has no kernel.
+    throw LossError(.dtypeMismatch, "CTCLoss: computes in Float or Double, not \(T.self)")
   }
 
-  func run<T: LossScalar>(
+  func run<T: CTCScalar>(
     _ logProbs: Tensor<T>, _ layout: CTCLayout, _ gradOutput: Tensor<T>?,
     _ wantGrad: Bool, _ outputShape: [Int]
   ) -> LossValue<T> {
@@ -282,8 +284,7 @@ struct CTCLayout: Sendable {
 /// states at a time (`VectorMath`), and a state whose sum of predecessors is
 /// tiny (or not finite) is recomputed with the scalar max-shifted
 /// log-sum-exp.
-final class CTCKernel<T: LossScalar> {
-  typealias V = T.VMVector
+final class CTCKernel<T: CTCScalar> {
   let layout: CTCLayout
   let blank: Int
   let storeAlphas: Bool
@@ -301,8 +302,10 @@ final class CTCKernel<T: LossScalar> {
   let emit: UnsafeMutablePointer<T>
   let offA: UnsafeMutablePointer<Double>
   let emOff: UnsafeMutablePointer<Double>
-  /// exp of a shifted row, with two zeros of padding (before it in the
-  /// forward pass, after it in the backward pass).
+  /// A row shifted by its maximum (`shifted`, padded with −inf) and its
+  /// exponentials (`lin`, padded with 0): two padding elements before the
+  /// row in the forward pass, after it in the backward pass.
+  let shifted: UnsafeMutablePointer<T>
   let lin: UnsafeMutablePointer<T>
   let betaCur: UnsafeMutablePointer<T>
   let betaNext: UnsafeMutablePointer<T>
@@ -328,6 +331,7 @@ final class CTCKernel<T: LossScalar> {
     emit = buffer(maxI * maxL, 0)
     offA = buffer(maxI, 0)
     emOff = buffer(maxI, 0)
+    shifted = buffer(maxL + 2, 0)
     lin = buffer(maxL + 2, 0)
     betaCur = buffer(maxL, 0)
     betaNext = buffer(maxL, 0)
@@ -342,6 +346,7 @@ final class CTCKernel<T: LossScalar> {
     emit.deallocate()
     offA.deallocate()
     emOff.deallocate()
+    shifted.deallocate()
     lin.deallocate()
     betaCur.deallocate()
     betaNext.deallocate()
@@ -357,42 +362,6 @@ final class CTCKernel<T: LossScalar> {
     let m = max(x, max(y, z))
     if m == -.infinity { return -.infinity }
     return m + T.log(T.exp(x - m) + T.exp(y - m) + T.exp(z - m))
-  }
-
-  /// The `count` (1...V.scalarCount) elements at `p` as a vector (zeros after).
-  @inline(__always)
-  static func load(_ p: UnsafePointer<T>, _ count: Int) -> V {
-    count == V.scalarCount ? T.vload(p) : T.vload(p, count: count)
-  }
-
-  /// Stores the first `count` (1...V.scalarCount) lanes of `v` at `p`.
-  @inline(__always)
-  static func store(_ v: V, _ p: UnsafeMutablePointer<T>, _ count: Int) {
-    if count == V.scalarCount { T.vstore(v, to: p) } else { T.vstore(v, to: p, count: count) }
-  }
-
-  /// dst[s] = exp(src[s] − m) for s in 0..<n.
-  @inline(__always)
-  static func expShifted(
-    _ src: UnsafePointer<T>, by m: T, into dst: UnsafeMutablePointer<T>, _ n: Int
-  ) {
-    let w = V.scalarCount
-    let mv = V(repeating: m)
-    var s = 0
-    while s < n {
-      let c = min(w, n - s)
-      store(T.vexp(load(src + s, c) - mv), dst + s, c)
-      s += w
-    }
-  }
-
-  /// The largest of p[0..<n] (n ≥ 1), skipping NaNs after the first
-  /// element (a NaN first element is returned).
-  @inline(__always)
-  static func maximum(_ p: UnsafePointer<T>, _ n: Int, from start: T) -> T {
-    var m = start
-    for s in 0..<n where p[s] > m { m = p[s] }
-    return m
   }
 
   /// Computes sample b's −log-likelihood (as Double) and, when `grad` is
@@ -449,13 +418,12 @@ final class CTCKernel<T: LossScalar> {
   /// Alpha recursion: log alpha_t(s) = A_t[s] + offA[t]; returns the
   /// −log-likelihood (+inf when no path fits, NaN for a NaN input).
   func forward(I: Int, L: Int) -> Double {
-    let tiny = CTCKernel.tiny
-    let w = V.scalarCount
-    let tinyV = V(repeating: tiny)
-    // l[s] = lin[s + 2]: two zeros stand for the missing predecessors of states 0 and 1.
+    // x[s] = shifted[s + 2], l[s] = lin[s + 2]: the two padding elements
+    // stand for the missing predecessors of states 0 and 1.
+    let x = shifted + 2
     let l = lin + 2
-    lin[0] = 0
-    lin[1] = 0
+    (shifted[0], shifted[1]) = (-.infinity, -.infinity)
+    (lin[0], lin[1]) = (0, 0)
     let a0 = alpha
     for s in 0..<L { a0[s] = -.infinity }
     a0[0] = emit[0]
@@ -465,36 +433,21 @@ final class CTCKernel<T: LossScalar> {
       let prev = alpha + (storeAlphas ? (t - 1) : ((t - 1) & 1)) * L
       let cur = alpha + (storeAlphas ? t : (t & 1)) * L
       let e = emit + t * L
-      let m = CTCKernel.maximum(prev, L, from: prev[0])
+      let m = T.ctcMaximum(prev, L, from: prev[0])
       if m == -.infinity || m.isNaN {
         return m.isNaN ? Double.nan : Double.infinity
       }
-      CTCKernel.expShifted(prev, by: m, into: l, L)
-      // cur[s] = log(l[s] + l[s − 1] + skip[s]·l[s − 2]) + e[s], a vector at a time.
-      var s = 0
-      while s < L {
-        let c = min(w, L - s)
-        let sum = CTCKernel.load(l + s, c) + CTCKernel.load(l + s - 1, c)
-          + CTCKernel.load(skip + s, c) * CTCKernel.load(l + s - 2, c)
-        CTCKernel.store(T.vlog(sum) + CTCKernel.load(e + s, c), cur + s, c)
-        if any(.!(sum .>= tinyV)) {
-          for j in s..<(s + c) where !(sum[j - s] >= tiny) {
-            cur[j] =
-              CTCKernel.logSumExp(
-                prev[j] - m, j >= 1 ? prev[j - 1] - m : -.infinity,
-                j >= 2 && skip[j] != 0 ? prev[j - 2] - m : -.infinity) + e[j]
-          }
-        }
-        s += w
-      }
+      T.ctcShiftExp(prev, by: m, x: x, l: l, L)
+      // cur[s] = log(l[s] + l[s − 1] + skip[s]·l[s − 2]) + e[s].
+      T.ctcLogSums(l, x, next: -1, skip: skip, plus: e, into: cur, L)
       offA[t] = offA[t - 1] + Double(m) + emOff[t]
     }
     let last = alpha + (storeAlphas ? (I - 1) : ((I - 1) & 1)) * L
-    let x = last[L - 1]
-    let y = L > 1 ? last[L - 2] : -T.infinity
-    let m = max(x, y)
+    let u = last[L - 1]
+    let v = L > 1 ? last[L - 2] : -T.infinity
+    let m = max(u, v)
     if m == -.infinity { return .infinity }
-    let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(x - m) + T.exp(y - m)))
+    let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(u - m) + T.exp(v - m)))
     return -ll
   }
 
@@ -506,14 +459,11 @@ final class CTCKernel<T: LossScalar> {
     let C = layout.C
     let rowStride = layout.N * C
     let base = b * C
-    let tiny = CTCKernel.tiny
-    let w = V.scalarCount
-    let tinyV = V(repeating: tiny)
-    let scaleV = V(repeating: gradScale)
-    let minusInf = V(repeating: -.infinity)
     var cur = betaCur
     var next = betaNext
-    // l[s] = exp(w[s] − m), with two zeros after it for the missing successors.
+    // x[s] = w[s] − m and l[s] = exp(x[s]), padded after the row for the
+    // missing successors.
+    let x = shifted
     let l = lin
     // log beta'_t(s) = B_t[s] + offB; beta' excludes frame t's emission.
     for s in 0..<L { cur[s] = -.infinity }
@@ -528,21 +478,8 @@ final class CTCKernel<T: LossScalar> {
       let k = T(offA[t] + offB + nll)
       let row = lp + (t * rowStride + base)
       let g = grad + (t * rowStride + base)
-      var c = 0
-      while c < C {
-        let n = min(w, C - c)
-        let v = CTCKernel.load(row + c, n)
-        CTCKernel.store(T.vexp(v).replacing(with: .nan, where: v .== minusInf), g + c, n)
-        c += w
-      }
-      let kv = V(repeating: k)
-      var s = 0
-      while s < L {
-        let n = min(w, L - s)
-        let x = CTCKernel.load(a + s, n) + CTCKernel.load(cur + s, n)
-        CTCKernel.store(T.vexp(x + kv), work + s, n)
-        s += w
-      }
+      T.ctcExpRow(row, into: g, C)
+      T.ctcExpSum(a, cur, plus: k, into: work, L)
       // PyTorch: in the last frame, a last label equal to blank overwrites
       // the final blank state's share.
       let skipFinalBlank = t == I - 1 && L > 1 && ext[L - 2] == blank
@@ -551,38 +488,20 @@ final class CTCKernel<T: LossScalar> {
         if skipFinalBlank && s == L - 1 { continue }
         g[ext[s]] -= work[s]
       }
-      c = 0
-      while c < C {
-        let n = min(w, C - c)
-        CTCKernel.store(CTCKernel.load(g + c, n) * scaleV, g + c, n)
-        c += w
-      }
+      for c in 0..<C { g[c] *= gradScale }
       if t == 0 { break }
       // beta'_{t-1}(s) = Σ_{s' ∈ {s, s+1, s+2 if skip}} e_t(s') beta'_t(s').
       let e = emit + t * L
       for s in 0..<L { work[s] = cur[s] + e[s] }
-      let m = CTCKernel.maximum(work, L, from: -.infinity)
+      let m = T.ctcMaximum(work, L, from: -.infinity)
       if m == -.infinity {
         for s in 0..<L { next[s] = -.infinity }
       } else {
-        CTCKernel.expShifted(work, by: m, into: l, L)
-        l[L] = 0
-        l[L + 1] = 0
-        s = 0
-        while s < L {
-          let n = min(w, L - s)
-          let sum = CTCKernel.load(l + s, n) + CTCKernel.load(l + s + 1, n)
-            + CTCKernel.load(skipNext + s, n) * CTCKernel.load(l + s + 2, n)
-          CTCKernel.store(T.vlog(sum), next + s, n)
-          if any(.!(sum .>= tinyV)) {
-            for j in s..<(s + n) where !(sum[j - s] >= tiny) {
-              next[j] = CTCKernel.logSumExp(
-                work[j] - m, j + 1 < L ? work[j + 1] - m : -.infinity,
-                skipNext[j] != 0 ? work[j + 2] - m : -.infinity)
-            }
-          }
-          s += w
-        }
+        T.ctcShiftExp(work, by: m, x: x, l: l, L)
+        (x[L], x[L + 1]) = (-.infinity, -.infinity)
+        (l[L], l[L + 1]) = (0, 0)
+        // next[s] = log(l[s] + l[s + 1] + skip[s + 2]·l[s + 2]).
+        T.ctcLogSums(l, x, next: 1, skip: skipNext, plus: nil, into: next, L)
         offB += Double(m) + emOff[t]
       }
       swap(&cur, &next)

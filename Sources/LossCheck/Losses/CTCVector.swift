@@ -107,14 +107,17 @@ extension Float: CTCScalar {
       let sk = load(skip + s)
       let sum = load(l + s) + load(l + s + d) + sk * load(l + s + 2 * d)
       var r = Float.vlog(sum)
-      let small = .!(sum .>= tiny)
+      // The lanes' maxima, with Swift's max(a, b) = b ≥ a ? b : a.
+      let x0 = load(x + s)
+      let x1 = load(x + s + d)
+      let x2 = load(x + s + 2 * d).replacing(with: minusInf, where: sk .== zero)
+      let m12 = x1.replacing(with: x2, where: x2 .>= x1)
+      let m = x0.replacing(with: m12, where: m12 .>= x0)
+      // A state without predecessors (all −inf, sum 0) already has
+      // log(0) = −inf, what the fallback gives; the others below tiny (or
+      // NaN) take logSumExp(x0, x1, x2).
+      let small = .!(sum .>= tiny) .& .!((m .== minusInf) .& (sum .== zero))
       if any(small) {
-        // logSumExp(x0, x1, x2) in each lane, Swift's max(a, b) = b ≥ a ? b : a.
-        let x0 = load(x + s)
-        let x1 = load(x + s + d)
-        let x2 = load(x + s + 2 * d).replacing(with: minusInf, where: sk .== zero)
-        let m12 = x1.replacing(with: x2, where: x2 .>= x1)
-        let m = x0.replacing(with: m12, where: m12 .>= x0)
         var f = m + Float.vlog(Float.vexp(x0 - m) + Float.vexp(x1 - m) + Float.vexp(x2 - m))
         f.replace(with: minusInf, where: m .== minusInf)
         r.replace(with: f, where: small)
@@ -215,14 +218,17 @@ extension Double: CTCScalar {
       let sk = load(skip + s)
       let sum = load(l + s) + load(l + s + d) + sk * load(l + s + 2 * d)
       var r = Double.vlog(sum)
-      let small = .!(sum .>= tiny)
+      // The lanes' maxima, with Swift's max(a, b) = b ≥ a ? b : a.
+      let x0 = load(x + s)
+      let x1 = load(x + s + d)
+      let x2 = load(x + s + 2 * d).replacing(with: minusInf, where: sk .== zero)
+      let m12 = x1.replacing(with: x2, where: x2 .>= x1)
+      let m = x0.replacing(with: m12, where: m12 .>= x0)
+      // A state without predecessors (all −inf, sum 0) already has
+      // log(0) = −inf, what the fallback gives; the others below tiny (or
+      // NaN) take logSumExp(x0, x1, x2).
+      let small = .!(sum .>= tiny) .& .!((m .== minusInf) .& (sum .== zero))
       if any(small) {
-        // logSumExp(x0, x1, x2) in each lane, Swift's max(a, b) = b ≥ a ? b : a.
-        let x0 = load(x + s)
-        let x1 = load(x + s + d)
-        let x2 = load(x + s + 2 * d).replacing(with: minusInf, where: sk .== zero)
-        let m12 = x1.replacing(with: x2, where: x2 .>= x1)
-        let m = x0.replacing(with: m12, where: m12 .>= x0)
         var f = m + Double.vlog(Double.vexp(x0 - m) + Double.vexp(x1 - m) + Double.vexp(x2 - m))
         f.replace(with: minusInf, where: m .== minusInf)
         r.replace(with: f, where: small)

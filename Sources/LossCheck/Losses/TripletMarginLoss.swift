@@ -49,8 +49,9 @@ public struct TripletMarginLoss: Sendable {
   /// `torch.pairwise_distance` does (so a (1, 1) anchor against a (2, 1)
   /// positive is a 1-element distance even when the negative is (2, 4));
   /// the distances then broadcast to the output. Norms are taken row by row
-  /// here (an independent path from ``TripletMarginWithDistanceLoss``'s
-  /// distance composition).
+  /// here, not through ``TripletMarginWithDistanceLoss``'s distance
+  /// composition (which reuses the fused p = 2 kernel below for
+  /// ``PairwiseDistance`` on same-shape inputs).
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(

@@ -101,12 +101,11 @@ extension Float: CTCScalar {
     var s = 0
     while s < n {
       let c = Swift.min(8, n - s)
-      func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+      @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         c == 8 ? Float.vload(p) : Float.vload(p, count: c)
       }
       let sk = load(skip + s)
       let sum = load(l + s) + load(l + s + d) + sk * load(l + s + 2 * d)
-      var r = Float.vlog(sum)
       // The lanes' maxima, with Swift's max(a, b) = b ≥ a ? b : a.
       let x0 = load(x + s)
       let x1 = load(x + s + d)
@@ -117,10 +116,15 @@ extension Float: CTCScalar {
       // log(0) = −inf, what the fallback gives; the others below tiny (or
       // NaN) take logSumExp(x0, x1, x2).
       let small = .!(sum .>= tiny) .& .!((m .== minusInf) .& (sum .== zero))
+      // One log for both: of the sum, or m + log of the max-shifted sum.
+      var r: SIMD8<Float>
       if any(small) {
-        var f = m + Float.vlog(Float.vexp(x0 - m) + Float.vexp(x1 - m) + Float.vexp(x2 - m))
-        f.replace(with: minusInf, where: m .== minusInf)
-        r.replace(with: f, where: small)
+        let shiftedSum = Float.vexp(x0 - m) + Float.vexp(x1 - m) + Float.vexp(x2 - m)
+        let arg = sum.replacing(with: shiftedSum, where: small)
+        r = zero.replacing(with: m, where: small) + Float.vlog(arg)
+        r.replace(with: minusInf, where: small .& (m .== minusInf))
+      } else {
+        r = Float.vlog(sum)
       }
       if let e { r += load(e + s) }
       if c == 8 { Float.vstore(r, to: out + s) } else { Float.vstore(r, to: out + s, count: c) }
@@ -212,12 +216,11 @@ extension Double: CTCScalar {
     var s = 0
     while s < n {
       let c = Swift.min(4, n - s)
-      func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+      @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
         c == 4 ? Double.vload(p) : Double.vload(p, count: c)
       }
       let sk = load(skip + s)
       let sum = load(l + s) + load(l + s + d) + sk * load(l + s + 2 * d)
-      var r = Double.vlog(sum)
       // The lanes' maxima, with Swift's max(a, b) = b ≥ a ? b : a.
       let x0 = load(x + s)
       let x1 = load(x + s + d)
@@ -228,10 +231,15 @@ extension Double: CTCScalar {
       // log(0) = −inf, what the fallback gives; the others below tiny (or
       // NaN) take logSumExp(x0, x1, x2).
       let small = .!(sum .>= tiny) .& .!((m .== minusInf) .& (sum .== zero))
+      // One log for both: of the sum, or m + log of the max-shifted sum.
+      var r: SIMD4<Double>
       if any(small) {
-        var f = m + Double.vlog(Double.vexp(x0 - m) + Double.vexp(x1 - m) + Double.vexp(x2 - m))
-        f.replace(with: minusInf, where: m .== minusInf)
-        r.replace(with: f, where: small)
+        let shiftedSum = Double.vexp(x0 - m) + Double.vexp(x1 - m) + Double.vexp(x2 - m)
+        let arg = sum.replacing(with: shiftedSum, where: small)
+        r = zero.replacing(with: m, where: small) + Double.vlog(arg)
+        r.replace(with: minusInf, where: small .& (m .== minusInf))
+      } else {
+        r = Double.vlog(sum)
       }
       if let e { r += load(e + s) }
       if c == 4 { Double.vstore(r, to: out + s) } else { Double.vstore(r, to: out + s, count: c) }

@@ -281,14 +281,14 @@ struct CTCLayout: Sendable {
 ///
 /// The recursions run in log space over the L = 2S + 1 states of a frame;
 /// the exponentials and logarithms of a frame are computed a vector of
-/// states at a time (`VectorMath`), and a state whose sum of predecessors is
-/// tiny (or not finite) is recomputed with the scalar max-shifted
-/// log-sum-exp.
+/// states at a time (`VectorMath`, through ``CTCScalar``), and a state whose
+/// sum of predecessors is tiny (or not a number) takes the max-shifted
+/// log-sum-exp of its predecessors instead. Samples run independently, so a
+/// call splits them across threads, one kernel per thread.
 final class CTCKernel<T: CTCScalar> {
   let layout: CTCLayout
   let blank: Int
   let storeAlphas: Bool
-  let maxL: Int
   /// Extended labels y' of the current sample.
   let ext: UnsafeMutablePointer<Int>
   /// skip[s]: 1 where state s may be entered from s − 2, else 0;
@@ -318,7 +318,6 @@ final class CTCKernel<T: CTCScalar> {
     self.storeAlphas = storeAlphas
     let maxL = 2 * (layout.targetLengths.max() ?? 0) + 1
     let maxI = max(layout.inputLengths.max() ?? 0, 1)
-    self.maxL = maxL
     func buffer<U>(_ count: Int, _ value: U) -> UnsafeMutablePointer<U> {
       let p = UnsafeMutablePointer<U>.allocate(capacity: count)
       p.initialize(repeating: value, count: count)
@@ -355,14 +354,6 @@ final class CTCKernel<T: CTCScalar> {
 
   /// Below this a sum of exponentials is recomputed with a max shift.
   static var tiny: T { T.leastNormalMagnitude / T.ulpOfOne }
-
-  /// log(exp(x) + exp(y) + exp(z)), exact for −inf arguments.
-  @inline(__always)
-  static func logSumExp(_ x: T, _ y: T, _ z: T) -> T {
-    let m = max(x, max(y, z))
-    if m == -.infinity { return -.infinity }
-    return m + T.log(T.exp(x - m) + T.exp(y - m) + T.exp(z - m))
-  }
 
   /// Computes sample b's −log-likelihood (as Double) and, when `grad` is
   /// given, writes its gradient rows (times `gradScale`).

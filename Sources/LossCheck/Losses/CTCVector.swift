@@ -114,7 +114,7 @@ extension Float: CTCScalar {
       let m = x0.replacing(with: m12, where: m12 .>= x0)
       // A state without predecessors (all −inf, sum 0) already has
       // log(0) = −inf, what the fallback gives; the others below tiny (or
-      // NaN) take logSumExp(x0, x1, x2).
+      // NaN) take m + log(Σ exp(xi − m)), −inf when m is.
       let small = .!(sum .>= tiny) .& .!((m .== minusInf) .& (sum .== zero))
       // One log for both: of the sum, or m + log of the max-shifted sum.
       var r: SIMD8<Float>
@@ -229,7 +229,7 @@ extension Double: CTCScalar {
       let m = x0.replacing(with: m12, where: m12 .>= x0)
       // A state without predecessors (all −inf, sum 0) already has
       // log(0) = −inf, what the fallback gives; the others below tiny (or
-      // NaN) take logSumExp(x0, x1, x2).
+      // NaN) take m + log(Σ exp(xi − m)), −inf when m is.
       let small = .!(sum .>= tiny) .& .!((m .== minusInf) .& (sum .== zero))
       // One log for both: of the sum, or m + log of the max-shifted sum.
       var r: SIMD4<Double>

@@ -105,16 +105,18 @@ public struct CTCLoss: Sendable {
       let r = run(lp, layout, g, wantGrad, outputShape)
       if let r = r as? LossValue<T> { return r }
     }
-    return run(logProbs, layout, gradOutput, wantGrad, outputShape)
+    // LossScalar is Float or Double in this library; another conforming type
+    // has no kernel.
+    throw LossError(.dtypeMismatch, "CTCLoss: computes in Float or Double, not \(T.self)")
   }
 
-  func run<T: LossScalar>(
+  func run<T: CTCScalar>(
     _ logProbs: Tensor<T>, _ layout: CTCLayout, _ gradOutput: Tensor<T>?,
     _ wantGrad: Bool, _ outputShape: [Int]
   ) -> LossValue<T> {
     let N = layout.N
-    var kernel = CTCKernel<T>(layout: layout, blank: blank, storeAlphas: wantGrad)
     var nll = [Double](repeating: 0, count: N)
+    // Frames t ≥ input length keep their zeros.
     var grad = wantGrad ? [T](repeating: 0, count: logProbs.count) : []
     // The cotangent of each sample's loss.
     var gb = [T](repeating: 0, count: N)
@@ -127,12 +129,20 @@ public struct CTCLoss: Sendable {
         }
       }
     }
+    let (blank, zeroInfinity) = (self.blank, self.zeroInfinity)
     logProbs.scalars.withUnsafeBufferPointer { lp in
       grad.withUnsafeMutableBufferPointer { gp in
-        for b in 0..<N {
-          nll[b] = kernel.sample(
-            b, lp: lp, grad: wantGrad ? gp : nil, gradScale: gb[b],
-            zeroInfinity: zeroInfinity)
+        nll.withUnsafeMutableBufferPointer { nll in
+          // Samples are independent (each writes its own gradient rows and
+          // loss), so they are split across threads; one kernel per chunk.
+          _ = Parallelism.forEachChunk(N, minimumChunk: 1) { _, samples in
+            let kernel = CTCKernel<T>(layout: layout, blank: blank, storeAlphas: wantGrad)
+            for b in samples {
+              nll[b] = kernel.sample(
+                b, lp: lp, grad: wantGrad ? gp : nil, gradScale: gb[b],
+                zeroInfinity: zeroInfinity)
+            }
+          }
         }
       }
     }
@@ -266,25 +276,41 @@ struct CTCLayout: Sendable {
   }
 }
 
-/// One sample's forward and backward recursions over reusable buffers.
-struct CTCKernel<T: LossScalar> {
+/// One sample's forward and backward recursions over scratch buffers it
+/// owns (allocated once per call and thread, reused for every sample).
+///
+/// The recursions run in log space over the L = 2S + 1 states of a frame;
+/// the exponentials and logarithms of a frame are computed a vector of
+/// states at a time (`VectorMath`, through ``CTCScalar``), and a state whose
+/// sum of predecessors is tiny (or not a number) takes the max-shifted
+/// log-sum-exp of its predecessors instead. Samples run independently, so a
+/// call splits them across threads, one kernel per thread.
+final class CTCKernel<T: CTCScalar> {
   let layout: CTCLayout
   let blank: Int
   let storeAlphas: Bool
-  /// Extended labels y' and the skip flags (1 where state s may be entered
-  /// from s − 2), for the current sample.
-  var ext: [Int]
-  var skip: [T]
-  /// Alpha rows (all frames when the gradient is wanted, else two), the
-  /// emissions logProbs[t, b, y'[s]] for every frame, per-frame offsets.
-  var alpha: [T]
-  var emit: [T]
-  var offA: [Double]
-  var emOff: [Double]
-  var lin: [T]
-  var betaCur: [T]
-  var betaNext: [T]
-  var gamma: [T]
+  /// Extended labels y' of the current sample.
+  let ext: UnsafeMutablePointer<Int>
+  /// skip[s]: 1 where state s may be entered from s − 2, else 0;
+  /// skipNext[s] = skip[s + 2] (0 past the end), for the backward sums.
+  let skip: UnsafeMutablePointer<T>
+  let skipNext: UnsafeMutablePointer<T>
+  /// Alpha rows (all frames when the gradient is wanted, else two).
+  let alpha: UnsafeMutablePointer<T>
+  /// The emissions logProbs[t, b, y'[s]] of every frame, shifted by
+  /// emOff[t] (the frame's largest); offA[t] is alpha's shift.
+  let emit: UnsafeMutablePointer<T>
+  let offA: UnsafeMutablePointer<Double>
+  let emOff: UnsafeMutablePointer<Double>
+  /// A row shifted by its maximum (`shifted`, padded with −inf) and its
+  /// exponentials (`lin`, padded with 0): two padding elements before the
+  /// row in the forward pass, after it in the backward pass.
+  let shifted: UnsafeMutablePointer<T>
+  let lin: UnsafeMutablePointer<T>
+  let betaCur: UnsafeMutablePointer<T>
+  let betaNext: UnsafeMutablePointer<T>
+  /// Per-state scratch: log beta' plus emission, then the occupancies.
+  let work: UnsafeMutablePointer<T>
 
   init(layout: CTCLayout, blank: Int, storeAlphas: Bool) {
     self.layout = layout
@@ -292,32 +318,46 @@ struct CTCKernel<T: LossScalar> {
     self.storeAlphas = storeAlphas
     let maxL = 2 * (layout.targetLengths.max() ?? 0) + 1
     let maxI = max(layout.inputLengths.max() ?? 0, 1)
-    ext = [Int](repeating: 0, count: maxL)
-    skip = [T](repeating: 0, count: maxL)
-    alpha = [T](repeating: 0, count: (storeAlphas ? maxI : 2) * maxL)
-    emit = [T](repeating: 0, count: maxI * maxL)
-    offA = [Double](repeating: 0, count: maxI)
-    emOff = [Double](repeating: 0, count: maxI)
-    lin = [T](repeating: 0, count: maxL + 2)
-    betaCur = [T](repeating: 0, count: maxL)
-    betaNext = [T](repeating: 0, count: maxL)
-    gamma = [T](repeating: 0, count: maxL)
+    func buffer<U>(_ count: Int, _ value: U) -> UnsafeMutablePointer<U> {
+      let p = UnsafeMutablePointer<U>.allocate(capacity: count)
+      p.initialize(repeating: value, count: count)
+      return p
+    }
+    ext = buffer(maxL, 0)
+    skip = buffer(maxL, 0)
+    skipNext = buffer(maxL, 0)
+    alpha = buffer((storeAlphas ? maxI : 2) * maxL, 0)
+    emit = buffer(maxI * maxL, 0)
+    offA = buffer(maxI, 0)
+    emOff = buffer(maxI, 0)
+    shifted = buffer(maxL + 2, 0)
+    lin = buffer(maxL + 2, 0)
+    betaCur = buffer(maxL, 0)
+    betaNext = buffer(maxL, 0)
+    work = buffer(maxL, 0)
+  }
+
+  deinit {
+    ext.deallocate()
+    skip.deallocate()
+    skipNext.deallocate()
+    alpha.deallocate()
+    emit.deallocate()
+    offA.deallocate()
+    emOff.deallocate()
+    shifted.deallocate()
+    lin.deallocate()
+    betaCur.deallocate()
+    betaNext.deallocate()
+    work.deallocate()
   }
 
   /// Below this a sum of exponentials is recomputed with a max shift.
   static var tiny: T { T.leastNormalMagnitude / T.ulpOfOne }
 
-  /// log(exp(x) + exp(y) + exp(z)), exact for −inf arguments.
-  @inline(__always)
-  static func logSumExp(_ x: T, _ y: T, _ z: T) -> T {
-    let m = max(x, max(y, z))
-    if m == -.infinity { return -.infinity }
-    return m + T.log(T.exp(x - m) + T.exp(y - m) + T.exp(z - m))
-  }
-
   /// Computes sample b's −log-likelihood (as Double) and, when `grad` is
   /// given, writes its gradient rows (times `gradScale`).
-  mutating func sample(
+  func sample(
     _ b: Int, lp: UnsafeBufferPointer<T>, grad: UnsafeMutableBufferPointer<T>?,
     gradScale: T, zeroInfinity: Bool
   ) -> Double {
@@ -331,198 +371,132 @@ struct CTCKernel<T: LossScalar> {
       // No frames: likelihood 1 for an empty target, else 0; no gradient rows.
       return S == 0 ? -0.0 : .infinity
     }
-    let storeAll = storeAlphas
-    let tiny = CTCKernel.tiny
-    let nll: Double = ext.withUnsafeMutableBufferPointer { ext in
-      skip.withUnsafeMutableBufferPointer { skip in
-        alpha.withUnsafeMutableBufferPointer { alpha in
-          emit.withUnsafeMutableBufferPointer { emit in
-            offA.withUnsafeMutableBufferPointer { offA in
-              emOff.withUnsafeMutableBufferPointer { emOff in
-              lin.withUnsafeMutableBufferPointer { lin in
-                // Every buffer holds at least one element by construction.
-                guard let lpB = lp.baseAddress, let alB = alpha.baseAddress,
-                  let emB = emit.baseAddress, let l = lin.baseAddress
-                else { return Double.nan }
-                let start = layout.labelStart[b]
-                layout.labels.withUnsafeBufferPointer { labels in
-                  for s in 0..<L {
-                    ext[s] = s & 1 == 0 ? blank : labels[start + s / 2]
-                    skip[s] = (s & 1 == 1 && s >= 3 && ext[s] != ext[s - 2]) ? 1 : 0
-                  }
-                }
-                // Emissions, gathered once per frame.
-                for t in 0..<I {
-                  let row = lpB + (t * rowStride + base)
-                  let e = emB + t * L
-                  var em = row[ext[0]]
-                  for s in 0..<L {
-                    e[s] = row[ext[s]]
-                    if e[s] > em { em = e[s] }
-                  }
-                  // Shift by the frame's largest emission (kept in Double),
-                  // so that the stored values stay small and round finely.
-                  if !em.isFinite { em = 0 }
-                  for s in 0..<L { e[s] -= em }
-                  emOff[t] = Double(em)
-                }
-                // Forward: log alpha_t(s) = A_t[s] + offA[t].
-                let a0 = alB
-                for s in 0..<L { a0[s] = -.infinity }
-                a0[0] = emit[0]
-                if L > 1 { a0[1] = emit[1] }
-                offA[0] = emOff[0]
-                for t in 1..<max(I, 1) {
-                  let prev = alB + (storeAll ? (t - 1) : ((t - 1) & 1)) * L
-                  let cur = alB + (storeAll ? t : (t & 1)) * L
-                  let e = emB + t * L
-                  var m = prev[0]
-                  for s in 1..<L where prev[s] > m { m = prev[s] }
-                  if m == -.infinity || m.isNaN {
-                    return m.isNaN ? Double.nan : Double.infinity
-                  }
-                  for s in 0..<L { l[s] = T.exp(prev[s] - m) }
-                  cur[0] = (l[0] >= tiny ? T.log(l[0]) : prev[0] - m) + e[0]
-                  if L > 1 {
-                    let sum = l[1] + l[0]
-                    cur[1] =
-                      (sum >= tiny
-                        ? T.log(sum)
-                        : CTCKernel.logSumExp(prev[1] - m, prev[0] - m, -.infinity)) + e[1]
-                  }
-                  var s = 2
-                  while s < L {
-                    let sum = l[s] + l[s - 1] + skip[s] * l[s - 2]
-                    if sum >= tiny {
-                      cur[s] = T.log(sum) + e[s]
-                    } else {
-                      cur[s] =
-                        CTCKernel.logSumExp(
-                          prev[s] - m, prev[s - 1] - m,
-                          skip[s] != 0 ? prev[s - 2] - m : -.infinity) + e[s]
-                    }
-                    s += 1
-                  }
-                  offA[t] = offA[t - 1] + Double(m) + emOff[t]
-                }
-                let last = alB + (storeAll ? (I - 1) : ((I - 1) & 1)) * L
-                let x = last[L - 1]
-                let y = L > 1 ? last[L - 2] : -T.infinity
-                let m = max(x, y)
-                if m == -.infinity { return .infinity }
-                let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(x - m) + T.exp(y - m)))
-                return -ll
-              }
-              }
-            }
-          }
-        }
-      }
+    // logProbs is not empty (checked), so it has storage.
+    guard let lpB = lp.baseAddress else { return .nan }
+    let start = layout.labelStart[b]
+    for s in 0..<L {
+      ext[s] = s & 1 == 0 ? blank : layout.labels[start + s / 2]
+      skip[s] = (s & 1 == 1 && s >= 3 && ext[s] != ext[s - 2]) ? 1 : 0
     }
-    guard let grad else { return nll }
+    for s in 0..<L { skipNext[s] = s + 2 < L ? skip[s + 2] : 0 }
+    // Emissions, gathered once per frame and shifted by the frame's largest
+    // (kept in Double), so that the stored values stay small and round finely.
+    for t in 0..<I {
+      let row = lpB + (t * rowStride + base)
+      let e = emit + t * L
+      var em = row[ext[0]]
+      for s in 0..<L {
+        e[s] = row[ext[s]]
+        if e[s] > em { em = e[s] }
+      }
+      if !em.isFinite { em = 0 }
+      for s in 0..<L { e[s] -= em }
+      emOff[t] = Double(em)
+    }
+    let nll = forward(I: I, L: L)
+    guard let grad, let grB = grad.baseAddress else { return nll }
     if nll == .infinity {
       let fill: T = zeroInfinity ? 0 : .nan
       for t in 0..<I {
-        for c in 0..<C { grad[t * rowStride + base + c] = fill }
+        for c in 0..<C { grB[t * rowStride + base + c] = fill }
       }
       return nll
     }
-    backward(
-      b, I: I, L: L, lp: lp, grad: grad, nll: nll, gradScale: gradScale)
+    backward(b, I: I, L: L, lp: lpB, grad: grB, nll: nll, gradScale: gradScale)
     return nll
   }
 
+  /// Alpha recursion: log alpha_t(s) = A_t[s] + offA[t]; returns the
+  /// −log-likelihood (+inf when no path fits, NaN for a NaN input).
+  func forward(I: Int, L: Int) -> Double {
+    // x[s] = shifted[s + 2], l[s] = lin[s + 2]: the two padding elements
+    // stand for the missing predecessors of states 0 and 1.
+    let x = shifted + 2
+    let l = lin + 2
+    (shifted[0], shifted[1]) = (-.infinity, -.infinity)
+    (lin[0], lin[1]) = (0, 0)
+    let a0 = alpha
+    for s in 0..<L { a0[s] = -.infinity }
+    a0[0] = emit[0]
+    if L > 1 { a0[1] = emit[1] }
+    offA[0] = emOff[0]
+    for t in 1..<max(I, 1) {
+      let prev = alpha + (storeAlphas ? (t - 1) : ((t - 1) & 1)) * L
+      let cur = alpha + (storeAlphas ? t : (t & 1)) * L
+      let e = emit + t * L
+      let m = T.ctcMaximum(prev, L, from: prev[0])
+      if m == -.infinity || m.isNaN {
+        return m.isNaN ? Double.nan : Double.infinity
+      }
+      T.ctcShiftExp(prev, by: m, x: x, l: l, L)
+      // cur[s] = log(l[s] + l[s − 1] + skip[s]·l[s − 2]) + e[s].
+      T.ctcLogSums(l, x, next: -1, skip: skip, plus: e, into: cur, L)
+      offA[t] = offA[t - 1] + Double(m) + emOff[t]
+    }
+    let last = alpha + (storeAlphas ? (I - 1) : ((I - 1) & 1)) * L
+    let u = last[L - 1]
+    let v = L > 1 ? last[L - 2] : -T.infinity
+    let m = max(u, v)
+    if m == -.infinity { return .infinity }
+    let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(u - m) + T.exp(v - m)))
+    return -ll
+  }
+
   /// Beta recursion from the last frame down, with the gradient rows.
-  mutating func backward(
-    _ b: Int, I: Int, L: Int, lp: UnsafeBufferPointer<T>,
-    grad: UnsafeMutableBufferPointer<T>, nll: Double, gradScale: T
+  func backward(
+    _ b: Int, I: Int, L: Int, lp: UnsafePointer<T>, grad: UnsafeMutablePointer<T>,
+    nll: Double, gradScale: T
   ) {
     let C = layout.C
     let rowStride = layout.N * C
     let base = b * C
-    let tiny = CTCKernel.tiny
-    let blank = self.blank
-    ext.withUnsafeMutableBufferPointer { ext in
-      skip.withUnsafeMutableBufferPointer { skip in
-        alpha.withUnsafeMutableBufferPointer { alpha in
-          emit.withUnsafeMutableBufferPointer { emit in
-            offA.withUnsafeMutableBufferPointer { offA in
-              emOff.withUnsafeMutableBufferPointer { emOff in
-              lin.withUnsafeMutableBufferPointer { lin in
-                betaCur.withUnsafeMutableBufferPointer { bc in
-                  betaNext.withUnsafeMutableBufferPointer { bn in
-                    gamma.withUnsafeMutableBufferPointer { gam in
-                      // Every buffer holds at least one element by construction.
-                      guard let lpB = lp.baseAddress, let grB = grad.baseAddress,
-                        let alB = alpha.baseAddress, let emB = emit.baseAddress,
-                        let l = lin.baseAddress, let w = gam.baseAddress,
-                        var cur = bc.baseAddress, var next = bn.baseAddress
-                      else { return }
-                      // log beta'_t(s) = B_t[s] + offB; beta' excludes frame t's emission.
-                      for s in 0..<L { cur[s] = -.infinity }
-                      cur[L - 1] = 0
-                      if L > 1 { cur[L - 2] = 0 }
-                      var offB = 0.0
-                      var t = I - 1
-                      while true {
-                        // Occupancies of frame t and its gradient row.
-                        let a = alB + t * L
-                        let k = T(offA[t] + offB + nll)
-                        let row = lpB + (t * rowStride + base)
-                        let g = grB + (t * rowStride + base)
-                        for c in 0..<C {
-                          let v = row[c]
-                          g[c] = v == -.infinity ? .nan : T.exp(v)
-                        }
-                        // PyTorch: in the last frame, a last label equal to
-                        // blank overwrites the final blank state's share.
-                        let skipFinalBlank = t == I - 1 && L > 1 && ext[L - 2] == blank
-                        for s in 0..<L {
-                          let x = a[s] + cur[s]
-                          if x == -.infinity { continue }
-                          if skipFinalBlank && s == L - 1 { continue }
-                          g[ext[s]] -= T.exp(x + k)
-                        }
-                        for c in 0..<C { g[c] *= gradScale }
-                        if t == 0 { break }
-                        // beta'_{t-1}(s) = Σ_{s' ∈ {s, s+1, s+2 if skip}} e_t(s') beta'_t(s').
-                        let e = emB + t * L
-                        var m = -T.infinity
-                        for s in 0..<L {
-                          w[s] = cur[s] + e[s]
-                          if w[s] > m { m = w[s] }
-                        }
-                        if m == -.infinity {
-                          for s in 0..<L { next[s] = -.infinity }
-                        } else {
-                          for s in 0..<L { l[s] = T.exp(w[s] - m) }
-                          l[L] = 0
-                          l[L + 1] = 0
-                          for s in 0..<L {
-                            let sk = s + 2 < L ? skip[s + 2] : 0
-                            let sum = l[s] + l[s + 1] + sk * l[s + 2]
-                            if sum >= tiny {
-                              next[s] = T.log(sum)
-                            } else {
-                              next[s] = CTCKernel.logSumExp(
-                                w[s] - m, s + 1 < L ? w[s + 1] - m : -.infinity,
-                                sk != 0 ? w[s + 2] - m : -.infinity)
-                            }
-                          }
-                          offB += Double(m) + emOff[t]
-                        }
-                        swap(&cur, &next)
-                        t -= 1
-                      }
-                    }
-                  }
-                }
-              }
-              }
-            }
-          }
-        }
+    var cur = betaCur
+    var next = betaNext
+    // x[s] = w[s] − m and l[s] = exp(x[s]), padded after the row for the
+    // missing successors.
+    let x = shifted
+    let l = lin
+    // log beta'_t(s) = B_t[s] + offB; beta' excludes frame t's emission.
+    for s in 0..<L { cur[s] = -.infinity }
+    cur[L - 1] = 0
+    if L > 1 { cur[L - 2] = 0 }
+    var offB = 0.0
+    var t = I - 1
+    while true {
+      // The gradient row of frame t: exp(logProbs) (NaN for −inf, as PyTorch's
+      // exp(−inf − (−inf))), minus the occupancies, times the cotangent.
+      let a = alpha + t * L
+      let k = T(offA[t] + offB + nll)
+      let row = lp + (t * rowStride + base)
+      let g = grad + (t * rowStride + base)
+      T.ctcExpRow(row, into: g, C)
+      T.ctcExpSum(a, cur, plus: k, into: work, L)
+      // PyTorch: in the last frame, a last label equal to blank overwrites
+      // the final blank state's share.
+      let skipFinalBlank = t == I - 1 && L > 1 && ext[L - 2] == blank
+      for s in 0..<L {
+        if a[s] + cur[s] == -.infinity { continue }
+        if skipFinalBlank && s == L - 1 { continue }
+        g[ext[s]] -= work[s]
       }
+      for c in 0..<C { g[c] *= gradScale }
+      if t == 0 { break }
+      // beta'_{t-1}(s) = Σ_{s' ∈ {s, s+1, s+2 if skip}} e_t(s') beta'_t(s').
+      let e = emit + t * L
+      for s in 0..<L { work[s] = cur[s] + e[s] }
+      let m = T.ctcMaximum(work, L, from: -.infinity)
+      if m == -.infinity {
+        for s in 0..<L { next[s] = -.infinity }
+      } else {
+        T.ctcShiftExp(work, by: m, x: x, l: l, L)
+        (x[L], x[L + 1]) = (-.infinity, -.infinity)
+        (l[L], l[L + 1]) = (0, 0)
+        // next[s] = log(l[s] + l[s + 1] + skip[s + 2]·l[s + 2]).
+        T.ctcLogSums(l, x, next: 1, skip: skipNext, plus: nil, into: next, L)
+        offB += Double(m) + emOff[t]
+      }
+      swap(&cur, &next)
+      t -= 1
     }
   }
 }

@@ -55,6 +55,10 @@ public struct CosineEmbeddingLoss: Sendable {
     let s2 = want == 2 ? input2.shape : [1] + input2.shape
     let b = try Broadcast.shape([s1, s2], names: ["input1", "input2"])
     let (rows, cols) = (b[0], b[1])
+    if input1.shape == input2.shape && target.shape == (want == 2 ? [rows] : []) && rows * cols > 0 {
+      return try fusedRows(
+        input1, input2, target, rows: rows, cols: cols, gradOutput: gradOutput, wrt: wrt)
+    }
     let (c1, c2) = (s1[1], s2[1])
     let x1 = input1.scalars
     let x2 = input2.scalars
@@ -128,6 +132,90 @@ public struct CosineEmbeddingLoss: Sendable {
       let k2 = gcos[i] * cos[i] / m2[r2]
       for k in 0..<c1 { g1[r1 * c1 + k] -= k1 * x1[r1 * c1 + k] }
       for k in 0..<c2 { g2[r2 * c2 + k] -= k2 * x2[r2 * c2 + k] }
+    }
+    if wrt.contains("input1") { result.gradients["input1"] = Tensor(unchecked: input1.shape, g1) }
+    if wrt.contains("input2") { result.gradients["input2"] = Tensor(unchecked: input2.shape, g2) }
+    return result
+  }
+
+  /// The common case without broadcasting: input1 and input2 of one shape,
+  /// `rows` vectors of `cols`, and one target per row. One pass per row
+  /// computes the dot product and both squared norms together, the loss and
+  /// the cosine's cotangent, then writes both gradient rows while the row is
+  /// still in cache. Rows are split across ``Parallelism/threads``; each row
+  /// is computed the same way whatever the split.
+  func fusedRows<T: LossScalar>(
+    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>, rows: Int, cols: Int,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let wantGrad = wrt.contains("input1") || wrt.contains("input2")
+    let outShape = target.shape
+    if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
+    let eps = T.pytorchEpsilon1e12
+    let m = T(margin)
+    let count = rows * cols
+    var values = [T](repeating: 0, count: rows)
+    var g1: [T] = []
+    var g2: [T] = []
+    /// Row i: its loss into `v[i]`, and with `d1`/`d2` its gradient rows.
+    func run(
+      _ x1: UnsafeBufferPointer<T>, _ x2: UnsafeBufferPointer<T>, _ t: UnsafeBufferPointer<T>,
+      _ v: UnsafeMutableBufferPointer<T>, _ d1: UnsafeMutableBufferPointer<T>?,
+      _ d2: UnsafeMutableBufferPointer<T>?
+    ) {
+      // Not empty (the caller's condition), so both have storage.
+      guard let p1 = x1.baseAddress, let p2 = x2.baseAddress else { return }
+      Parallelism.forEachChunk(rows, minimumChunk: minimumRowChunk(length: cols)) { _, range in
+        for i in range {
+          let a = p1 + i * cols
+          let b = p2 + i * cols
+          let (dot, s1, s2) = rowDotAndSquares(a, b, cols)
+          let m1 = s1 + eps
+          let m2 = s2 + eps
+          let denom = (m1 * m2).squareRoot()
+          let cos = dot / denom
+          var gcos: T = 0
+          if t[i] == 1 {
+            v[i] = 1 - cos
+            gcos = -g[i]
+          } else if t[i] == -1 {
+            let h = cos - m
+            v[i] = h.isNaN ? h : max(h, 0)
+            if h > 0 { gcos = g[i] }
+          } else {
+            v[i] = 0
+          }
+          guard let d1 = d1?.baseAddress, let d2 = d2?.baseAddress else { continue }
+          // Every row, also one with a zero cotangent (0/denom; NaN for a NaN row):
+          // ∂cos/∂x1 = x2/denom − cos·x1/m1, and symmetrically.
+          let gd = gcos / denom
+          let k1 = gcos * cos / m1
+          let k2 = gcos * cos / m2
+          let r1 = d1 + i * cols
+          let r2 = d2 + i * cols
+          for j in 0..<cols {
+            r1[j] = gd * b[j] - k1 * a[j]
+            r2[j] = gd * a[j] - k2 * b[j]
+          }
+        }
+      }
+    }
+    input1.scalars.withUnsafeBufferPointer { x1 in
+      input2.scalars.withUnsafeBufferPointer { x2 in
+        target.scalars.withUnsafeBufferPointer { t in
+          values.withUnsafeMutableBufferPointer { v in
+            guard wantGrad else { return run(x1, x2, t, v, nil, nil) }
+            g1 = filledArray(count: count) { d1 in
+              g2 = filledArray(count: count) { d2 in run(x1, x2, t, v, d1, d2) }
+            }
+          }
+        }
+      }
+    }
+    var result = LossValue(value: reduction.apply(values, shape: outShape))
+    if wrt.contains("target") {
+      result.gradients["target"] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
     }
     if wrt.contains("input1") { result.gradients["input1"] = Tensor(unchecked: input1.shape, g1) }
     if wrt.contains("input2") { result.gradients["input2"] = Tensor(unchecked: input2.shape, g2) }

@@ -49,8 +49,9 @@ public struct TripletMarginLoss: Sendable {
   /// `torch.pairwise_distance` does (so a (1, 1) anchor against a (2, 1)
   /// positive is a 1-element distance even when the negative is (2, 4));
   /// the distances then broadcast to the output. Norms are taken row by row
-  /// here (an independent path from ``TripletMarginWithDistanceLoss``'s
-  /// distance composition).
+  /// here, not through ``TripletMarginWithDistanceLoss``'s distance
+  /// composition (which reuses the fused p = 2 kernel below for
+  /// ``PairwiseDistance`` on same-shape inputs).
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
@@ -61,6 +62,11 @@ public struct TripletMarginLoss: Sendable {
     try checkTripletMargin(margin)
     let shapes = [anchor.shape, positive.shape, negative.shape]
     try checkTripletRanks(shapes)
+    if p == 2 && anchor.shape == positive.shape && anchor.shape == negative.shape
+      && anchor.count > 0
+    {
+      return try fusedEuclidean(anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+    }
     let ap = try Pair(anchor, positive, "anchor", "positive", self)
     let an = try Pair(anchor, negative, "anchor", "negative", self)
     let pn = swap ? try Pair(positive, negative, "positive", "negative", self) : an
@@ -118,6 +124,120 @@ public struct TripletMarginLoss: Sendable {
     }
     for (k, name) in names.enumerated() where wrt.contains(name) {
       result.gradients[name] = try Tensor(shape: shapes[k], scalars: grads[k])
+    }
+    return result
+  }
+
+  /// The common case: p = 2 and three inputs of one shape (no
+  /// broadcasting). Per row, one pass computes the squared norms of the
+  /// shifted differences, the hinge and the distances' cotangents, and a
+  /// second pass over the same (cached) row writes the three gradient rows
+  /// as multiples of the differences. Rows are split across
+  /// ``Parallelism/threads``; each row is computed the same way whatever the
+  /// split.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
+  func fusedEuclidean<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let shape = anchor.shape
+    let outShape = shape.isEmpty ? [] : Array(shape.dropLast())
+    let length = shape.last ?? 1
+    let count = anchor.count
+    let rows = count / length
+    let names = ["anchor", "positive", "negative"]
+    let wantGrad = names.contains(where: wrt.contains)
+    if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
+    let e = T(eps)
+    let m = T(margin)
+    let swap = self.swap
+    var values = [T](repeating: 0, count: rows)
+    var grads: [[T]] = [[], [], []]
+    func run(
+      _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ n: UnsafePointer<T>,
+      _ v: UnsafeMutableBufferPointer<T>, _ ga: UnsafeMutablePointer<T>?,
+      _ gp: UnsafeMutablePointer<T>?, _ gn: UnsafeMutablePointer<T>?
+    ) {
+      Parallelism.forEachChunk(rows, minimumChunk: minimumRowChunk(length: length)) { _, range in
+        for i in range {
+          let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
+          let dAP = rowShiftedDifferenceSquares(ar, pr, e, length).squareRoot()
+          let dAN = rowShiftedDifferenceSquares(ar, nr, e, length).squareRoot()
+          let dPN = swap ? rowShiftedDifferenceSquares(pr, nr, e, length).squareRoot() : dAN
+          let dneg = swap ? minimumPropagatingNaN(dAN, dPN) : dAN
+          let z = m + dAP - dneg
+          v[i] = z.isNaN ? z : max(z, 0)
+          guard let ga, let gp, let gn else { continue }
+          // The distances' cotangents: 0 when inactive and exactly at the
+          // hinge; torch.minimum sends half to each side of a swap tie.
+          var (cAP, cAN, cPN): (T, T, T) = (0, 0, 0)
+          if z > 0 {
+            cAP = g[i]
+            if !swap || dAN < dPN {
+              cAN = -g[i]
+            } else if dAN == dPN {
+              cAN = -(g[i] / 2)
+              cPN = -(g[i] / 2)
+            } else {
+              cPN = -g[i]
+            }
+          }
+          // ∂‖z‖/∂z = z/‖z‖, 0 where the norm is 0: each gradient row is a
+          // combination of the difference rows (also for a zero cotangent,
+          // so that a NaN row stays NaN).
+          let kAP = dAP == 0 ? 0 : cAP / dAP
+          let kAN = dAN == 0 ? 0 : cAN / dAN
+          let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
+          if swap {
+            let kPN = dPN == 0 ? 0 : cPN / dPN
+            for j in 0..<length {
+              let uAP = kAP * (ar[j] - pr[j] + e)
+              let uAN = kAN * (ar[j] - nr[j] + e)
+              let uPN = kPN * (pr[j] - nr[j] + e)
+              gar[j] = uAP + uAN
+              gpr[j] = -uAP + uPN
+              gnr[j] = -uAN - uPN
+            }
+          } else {
+            for j in 0..<length {
+              let uAP = kAP * (ar[j] - pr[j] + e)
+              let uAN = kAN * (ar[j] - nr[j] + e)
+              gar[j] = uAP + uAN
+              gpr[j] = -uAP
+              gnr[j] = -uAN
+            }
+          }
+        }
+      }
+    }
+    anchor.scalars.withUnsafeBufferPointer { a in
+      positive.scalars.withUnsafeBufferPointer { p in
+        negative.scalars.withUnsafeBufferPointer { n in
+          values.withUnsafeMutableBufferPointer { v in
+            // Not empty (the caller's condition), so all three have storage.
+            guard let a = a.baseAddress, let p = p.baseAddress, let n = n.baseAddress else {
+              return
+            }
+            guard wantGrad else { return run(a, p, n, v, nil, nil, nil) }
+            var gp: [T] = []
+            var gn: [T] = []
+            let ga: [T] = filledArray(count: count) { ga in
+              gp = filledArray(count: count) { gp in
+                gn = filledArray(count: count) { gn in
+                  run(a, p, n, v, ga.baseAddress, gp.baseAddress, gn.baseAddress)
+                }
+              }
+            }
+            grads = [ga, gp, gn]
+          }
+        }
+      }
+    }
+    var result = LossValue(value: reduction.apply(values, shape: outShape))
+    for (k, name) in names.enumerated() where wrt.contains(name) {
+      result.gradients[name] = Tensor(unchecked: shape, grads[k])
     }
     return result
   }

@@ -50,6 +50,32 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
   ) throws(LossError) -> LossValue<T> {
     try checkTripletMargin(margin)
     try checkTripletRanks([anchor.shape, positive.shape, negative.shape])
+    // The built-in distances on three inputs of one shape take fused,
+    // specialized kernels (this generic method runs unspecialized when
+    // called from another module); everything else composes the distance's
+    // own `distance` and `pullback`.
+    let sameShape = anchor.shape == positive.shape && anchor.shape == negative.shape
+    if sameShape && anchor.count > 0 {
+      if let cosine = distance as? CosineDistance, anchor.rank == 2 {
+        return try cosine.fusedTriplet(
+          anchor, positive, negative, margin: margin, swap: swap, reduction: reduction,
+          gradOutput: gradOutput, wrt: wrt)
+      }
+      if let pairwise = distance as? PairwiseDistance, pairwise.p == 2 {
+        let loss = TripletMarginLoss(
+          margin: margin, p: 2, eps: pairwise.eps, swap: swap, reduction: reduction)
+        return try loss.fusedEuclidean(
+          anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+      }
+    }
+    return try composed(anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// The general path: the distance's `distance` and `pullback`, composed.
+  func composed<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
     let dap = try distance.distance(anchor, positive)
     let dan = try distance.distance(anchor, negative)
     let dpn = swap ? try distance.distance(positive, negative) : dan
@@ -121,5 +147,125 @@ extension TripletMarginWithDistanceLoss where Distance == PairwiseDistance {
   /// With PyTorch's default distance, `pairwise_distance` (p = 2, eps = 1e-6).
   public init(margin: Double = 1, swap: Bool = false, reduction: Reduction = .mean) {
     self.init(distance: PairwiseDistance(), margin: margin, swap: swap, reduction: reduction)
+  }
+}
+
+extension CosineDistance {
+  /// ``TripletMarginWithDistanceLoss`` with this distance on three (N, D)
+  /// inputs of one shape: per row, one pass computes the six sums (three
+  /// squared norms, three dot products), the distances, the hinge and their
+  /// cotangents, and a second pass over the same (cached) row writes the
+  /// three gradient rows as combinations of a, p and n. The arithmetic per
+  /// distance is ``CosineDistance``'s own `distance`/`pullback`. Rows are
+  /// split across ``Parallelism/threads``; each row is computed the same way
+  /// whatever the split.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
+  func fusedTriplet<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+    margin: Double, swap: Bool, reduction: Reduction,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let rows = anchor.shape[0]
+    let length = anchor.shape[1]
+    let count = anchor.count
+    let outShape = [rows]
+    let names = ["anchor", "positive", "negative"]
+    let wantGrad = names.contains(where: wrt.contains)
+    if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
+    let e = T(eps)
+    let m = T(margin)
+    var values = [T](repeating: 0, count: rows)
+    var grads: [[T]] = [[], [], []]
+    func run(
+      _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ n: UnsafePointer<T>,
+      _ v: UnsafeMutableBufferPointer<T>, _ ga: UnsafeMutablePointer<T>?,
+      _ gp: UnsafeMutablePointer<T>?, _ gn: UnsafeMutablePointer<T>?
+    ) {
+      Parallelism.forEachChunk(rows, minimumChunk: minimumRowChunk(length: length)) { _, range in
+        for i in range {
+          let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
+          let s = rowTripletProducts(ar, pr, nr, length)
+          // Norms, and norms clamped to at least eps.
+          let (na, np, nn) = (s.aa.squareRoot(), s.pp.squareRoot(), s.nn.squareRoot())
+          let (ca, cp, cn) = (max(na, e), max(np, e), max(nn, e))
+          let cosAP = s.ap / (ca * cp)
+          let cosAN = s.an / (ca * cn)
+          let cosPN = s.pn / (cp * cn)
+          let dAP = 1 - cosAP
+          let dAN = 1 - cosAN
+          let dPN = swap ? 1 - cosPN : dAN
+          let dneg = swap ? minimumPropagatingNaN(dAN, dPN) : dAN
+          let z = m + dAP - dneg
+          v[i] = z.isNaN ? z : max(z, 0)
+          guard let ga, let gp, let gn else { continue }
+          // The distances' cotangents: 0 when inactive and exactly at the
+          // hinge; at a swap tie each side of the minimum gets half.
+          var (cAP, cAN, cPN): (T, T, T) = (0, 0, 0)
+          if z > 0 {
+            cAP = g[i]
+            if !swap || dAN < dPN {
+              cAN = -g[i]
+            } else if dAN == dPN {
+              cAN = -g[i] / 2
+              cPN = -g[i] / 2
+            } else {
+              cPN = -g[i]
+            }
+          }
+          // d(1 − cos(x, y)) with cotangent c: −c·(y/(cx·cy) − cos·x/(cx·nx))
+          // for x (the second term 0 when nx = 0), and symmetrically for y.
+          func coefficients(_ c: T, _ cos: T, _ cx: T, _ nx: T, _ cy: T, _ ny: T)
+            -> (cross: T, selfX: T, selfY: T)
+          {
+            let gneg = -c
+            return (
+              gneg / (cx * cy),
+              nx == 0 ? 0 : gneg * cos / (cx * nx),
+              ny == 0 ? 0 : gneg * cos / (cy * ny)
+            )
+          }
+          let kAP = coefficients(cAP, cosAP, ca, na, cp, np)
+          let kAN = coefficients(cAN, cosAN, ca, na, cn, nn)
+          let kPN = swap ? coefficients(cPN, cosPN, cp, np, cn, nn) : (cross: 0, selfX: 0, selfY: 0)
+          let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
+          for j in 0..<length {
+            let (x, y, w) = (ar[j], pr[j], nr[j])
+            gar[j] = (kAP.cross * y - kAP.selfX * x) + (kAN.cross * w - kAN.selfX * x)
+            gpr[j] = (kAP.cross * x - kAP.selfY * y) + (kPN.cross * w - kPN.selfX * y)
+            gnr[j] = (kAN.cross * x - kAN.selfY * w) + (kPN.cross * y - kPN.selfY * w)
+          }
+        }
+      }
+    }
+    anchor.scalars.withUnsafeBufferPointer { a in
+      positive.scalars.withUnsafeBufferPointer { p in
+        negative.scalars.withUnsafeBufferPointer { n in
+          values.withUnsafeMutableBufferPointer { v in
+            // Not empty (the caller's condition), so all three have storage.
+            guard let a = a.baseAddress, let p = p.baseAddress, let n = n.baseAddress else {
+              return
+            }
+            guard wantGrad else { return run(a, p, n, v, nil, nil, nil) }
+            var gp: [T] = []
+            var gn: [T] = []
+            let ga: [T] = filledArray(count: count) { ga in
+              gp = filledArray(count: count) { gp in
+                gn = filledArray(count: count) { gn in
+                  run(a, p, n, v, ga.baseAddress, gp.baseAddress, gn.baseAddress)
+                }
+              }
+            }
+            grads = [ga, gp, gn]
+          }
+        }
+      }
+    }
+    var result = LossValue(value: reduction.apply(values, shape: outShape))
+    for (k, name) in names.enumerated() where wrt.contains(name) {
+      result.gradients[name] = Tensor(unchecked: anchor.shape, grads[k])
+    }
+    return result
   }
 }

@@ -1,0 +1,139 @@
+/// Building blocks of the fused per-row kernels of the embedding losses
+/// (``CosineEmbeddingLoss``, ``TripletMarginLoss``,
+/// ``TripletMarginWithDistanceLoss``): sums over one row in a single sweep
+/// with independent accumulators (which the optimizer keeps in registers and
+/// can vectorize), and arrays filled in place without a zeroing pass.
+///
+/// Every function is generic over the scalar but only ever called from code
+/// specialized for `Float` or `Double`, so it runs specialized too.
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An array of `count` elements that `body` initializes completely (every
+/// element must be written; nothing is zeroed first). A large array's
+/// memory is offered transparent huge pages first (see
+/// ``adviseHugePages(_:)``).
+@inline(__always)
+func filledArray<T>(
+  count: Int, _ body: (UnsafeMutableBufferPointer<T>) -> Void
+) -> [T] {
+  [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+    body(buffer)
+    initialized = count
+  }
+}
+
+/// On Linux, asks for transparent huge pages (`MADV_HUGEPAGE`) on the
+/// 2 MiB-aligned part of a fresh, not yet touched buffer of at least 4 MiB,
+/// so that filling it takes one page fault per 2 MiB instead of one per
+/// 4 KiB (with THP in `madvise` mode, the faults, not the arithmetic,
+/// dominate the time of a loss with large gradients). Only a hint: the
+/// contents and the result do not change, and it does nothing elsewhere or
+/// when the kernel declines.
+@inline(__always)
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+  #if os(Linux)
+    let huge = 1 << 21
+    guard buffer.count >= 2 * huge, let base = buffer.baseAddress else { return }
+    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
+    guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(p, end - start, Int32(MADV_HUGEPAGE))
+  #endif
+}
+
+/// Σ a·b, Σ a², Σ b² over `n` elements, in one sweep: one vector
+/// accumulator per sum (`T.VMVector` lanes), then the lanes and the tail.
+@inline(__always)
+func rowDotAndSquares<T: LossScalar>(
+  _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int
+) -> (ab: T, aa: T, bb: T) {
+  let w = T.VMVector.scalarCount
+  var ab = T.VMVector(), aa = T.VMVector(), bb = T.VMVector()
+  var j = 0
+  while j + w <= n {
+    let x = T.vload(a + j)
+    let y = T.vload(b + j)
+    ab += x * y
+    aa += x * x
+    bb += y * y
+    j += w
+  }
+  var (sab, saa, sbb) = (ab.sum(), aa.sum(), bb.sum())
+  while j < n {
+    sab += a[j] * b[j]
+    saa += a[j] * a[j]
+    sbb += b[j] * b[j]
+    j += 1
+  }
+  return (sab, saa, sbb)
+}
+
+/// The six sums of a triplet row (a, p, n): Σ a², Σ p², Σ n², Σ a·p,
+/// Σ a·n, Σ p·n, in one sweep with one vector accumulator per sum.
+@inline(__always)
+func rowTripletProducts<T: LossScalar>(
+  _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ q: UnsafePointer<T>, _ n: Int
+) -> (aa: T, pp: T, nn: T, ap: T, an: T, pn: T) {
+  let w = T.VMVector.scalarCount
+  var aa = T.VMVector(), pp = T.VMVector(), nn = T.VMVector()
+  var ap = T.VMVector(), an = T.VMVector(), pn = T.VMVector()
+  var j = 0
+  while j + w <= n {
+    let x = T.vload(a + j)
+    let y = T.vload(p + j)
+    let z = T.vload(q + j)
+    aa += x * x
+    pp += y * y
+    nn += z * z
+    ap += x * y
+    an += x * z
+    pn += y * z
+    j += w
+  }
+  var s = (aa: aa.sum(), pp: pp.sum(), nn: nn.sum(), ap: ap.sum(), an: an.sum(), pn: pn.sum())
+  while j < n {
+    let (x, y, z) = (a[j], p[j], q[j])
+    s.aa += x * x
+    s.pp += y * y
+    s.nn += z * z
+    s.ap += x * y
+    s.an += x * z
+    s.pn += y * z
+    j += 1
+  }
+  return s
+}
+
+/// Σ (x − y + e)² over `n` elements, with one vector accumulator.
+@inline(__always)
+func rowShiftedDifferenceSquares<T: LossScalar>(
+  _ x: UnsafePointer<T>, _ y: UnsafePointer<T>, _ e: T, _ n: Int
+) -> T {
+  let w = T.VMVector.scalarCount
+  let ev = T.VMVector(repeating: e)
+  var acc = T.VMVector()
+  var j = 0
+  while j + w <= n {
+    let z = T.vload(x + j) - T.vload(y + j) + ev
+    acc += z * z
+    j += w
+  }
+  var s = acc.sum()
+  while j < n {
+    let z = x[j] - y[j] + e
+    s += z * z
+    j += 1
+  }
+  return s
+}
+
+/// The minimum chunk (in rows) for ``Parallelism/forEachChunk`` so that a
+/// chunk covers about 2^14 elements of rows of `length`.
+@inline(__always)
+func minimumRowChunk(length: Int) -> Int {
+  max(1, (1 << 14) / max(length, 1))
+}

@@ -31,14 +31,16 @@ extension VectorMath {
   /// r = x − k·ln2_hi − k·ln2_lo with ln2_hi of 32 significant bits (k has
   /// at most 11, so k·ln2_hi and the first subtraction are exact).
   @inlinable @inline(__always)
-  internal static func _expReduceD4(_ a: _D4) -> (k: _D4, ki: _U4, r: _D4) {
+  internal static func _expReduceD4(_ a: _D4)
+    -> (k: _D4, ki: _U4, rHi: _D4, rLo: _D4)
+  {
     let shifter: Double = 0x1.8p52
     let t = a * 0x1.71547652b82fep0 + shifter
     let k = t - shifter
     let ki = unsafeBitCast(t, to: _U4.self) &- 0x4338_0000_0000_0000
-    var r = a - k * 0x1.62e42feep-1
-    r = r - k * 0x1.a39ef35793c76p-33
-    return (k, ki, r)
+    let rHi = a - k * 0x1.62e42feep-1
+    let rLo = k * -0x1.a39ef35793c76p-33
+    return (k, ki, rHi, rLo)
   }
 
   /// e^x for 4 Doubles. As `_expF8`: x clamped to [−746, 710], result
@@ -48,8 +50,8 @@ extension VectorMath {
   internal static func _expD4(_ x: _D4) -> _D4 {
     var a = x.replacing(with: 710, where: x .> 710)
     a.replace(with: -746, where: a .< -746)
-    let (_, ki, r) = _expReduceD4(a)
-    let y = 1 + (r + _expPolyD4(r))
+    let (_, ki, rHi, rLo) = _expReduceD4(a)
+    let y = 1 + (rHi + (rLo + _expPolyD4(rHi + rLo)))
     let k1 = ((ki &+ 2048) &>> 1) &- 1024
     let k2 = ki &- k1
     let s1 = unsafeBitCast((k1 &+ 1023) &<< 52, to: _D4.self)
@@ -64,14 +66,13 @@ extension VectorMath {
   internal static func _expm1D4(_ x: _D4) -> _D4 {
     var a = x.replacing(with: 710, where: x .> 710)
     a.replace(with: -40, where: a .< -40)
-    var (k, ki, r) = _expReduceD4(a)
-    let y = r + _expPolyD4(r)
+    let (k, k0, rHi, rLo) = _expReduceD4(a)
+    let yLo = rLo + _expPolyD4(rHi + rLo)
     let big = k .> 1000
-    k.replace(with: k - 1, where: big)
-    ki.replace(with: ki &- 1, where: big)
+    let ki = k0.replacing(with: k0 &- 1, where: big)
     let s = unsafeBitCast((ki &+ 1023) &<< 52, to: _D4.self)
-    var result = s * y + (s - 1)
-    result.replace(with: ((1 + y) * s) * 2, where: big)
+    var result = ((s - 1) + s * rHi) + s * yLo
+    result.replace(with: ((1 + (rHi + yLo)) * s) * 2, where: big)
     result.replace(with: x, where: x .== 0)
     return result
   }

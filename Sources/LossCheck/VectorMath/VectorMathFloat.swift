@@ -37,9 +37,10 @@ extension VectorMath {
     let t = a * 0x1.715476p0 + shifter
     let k = t - shifter
     let ki = unsafeBitCast(t, to: _I8.self) &- 0x4b40_0000
-    var r = a - k * 0x1.62ep-1
-    r = r - k * 0x1.0bfbe8p-15
-    let y = 1 + (r + _expPolyF8(r))
+    let rHi = a - k * 0x1.62ep-1
+    let rLo = k * -0x1.0bfbe8p-15
+    let r = rHi + rLo
+    let y = 1 + (rHi + (rLo + _expPolyF8(r)))
     let k1 = ki &>> 1
     let k2 = ki &- k1
     let s1 = unsafeBitCast((k1 &+ 127) &<< 23, to: _F8.self)
@@ -64,14 +65,15 @@ extension VectorMath {
     let t = a * 0x1.715476p0 + shifter
     let k = t - shifter
     var ki = unsafeBitCast(t, to: _I8.self) &- 0x4b40_0000
-    var r = a - k * 0x1.62ep-1
-    r = r - k * 0x1.0bfbe8p-15
-    let y = r + _expPolyF8(r)
+    let rHi = a - k * 0x1.62ep-1
+    let rLo = k * -0x1.0bfbe8p-15
+    let r = rHi + rLo
+    let yLo = rLo + _expPolyF8(r)
     let big = k .> 100  // (compares of Int32 lanes are not vectorised)
     ki.replace(with: ki &- 1, where: big)
     let s = unsafeBitCast((ki &+ 127) &<< 23, to: _F8.self)
-    var result = s * y + (s - 1)
-    result.replace(with: ((1 + y) * s) * 2, where: big)
+    var result = ((s - 1) + s * rHi) + s * yLo
+    result.replace(with: ((1 + (rHi + yLo)) * s) * 2, where: big)
     result.replace(with: x, where: x .== 0)
     return result
   }

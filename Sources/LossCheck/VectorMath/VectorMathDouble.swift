@@ -60,7 +60,8 @@ extension VectorMath {
   }
 
   /// e^x − 1 for 4 Doubles. As `_expm1F8`: x clamped to [−40, 710],
-  /// 2^k·y + (2^k − 1) with y = e^r − 1, and ((1 + y)·2^(k−1))·2 for
+  /// 2^k·y + (2^k − 1) with y = e^r − 1 summed per k as there (the −1
+  /// moves into the smaller term for k > 53), ((1 + y)·2^(k−1))·2 for
   /// k > 1000; ±0 returned as is.
   @inlinable @inline(__always)
   internal static func _expm1D4(_ x: _D4) -> _D4 {
@@ -72,6 +73,9 @@ extension VectorMath {
     let ki = k0.replacing(with: k0 &- 1, where: big)
     let s = unsafeBitCast((ki &+ 1023) &<< 52, to: _D4.self)
     var result = ((s - 1) + s * rHi) + s * yLo
+    result.replace(
+      with: (s - 1) + s * (rHi + yLo), where: (k .>= 2) .| (k .< 0))
+    result.replace(with: (s * (rHi + yLo) - 1) + s, where: k .> 53)
     result.replace(with: ((1 + (rHi + yLo)) * s) * 2, where: big)
     result.replace(with: x, where: x .== 0)
     return result

@@ -51,9 +51,9 @@ extension VectorMath {
   /// e^x − 1 for 8 Floats.
   ///
   /// The reduction of `_expF8` on x clamped to [−30, 89] (below −30 the
-  /// result rounds to −1), y = e^r − 1 = r + r²P(r), then
-  /// 2^k·y + (2^k − 1): exact scaling, 2^k − 1 exact for k ≥ −24, one
-  /// rounding in the sum. For k = 0, r = x and the result is y: no
+  /// result rounds to −1), y = e^r − 1 = rHi + (rLo + r²P(r)), then
+  /// 2^k·y + (2^k − 1), summed in the order that keeps the error ≤ 1 ULP
+  /// for each k (below). For k = 0, r = x and the result is y: no
   /// cancellation for small x. For k > 100 (only e^x − 1 = e^x matters)
   /// the result is ((1 + y)·2^(k−1))·2, so that 2^k never overflows.
   /// ±0 is returned as is (the reduction would turn −0 into +0).
@@ -72,7 +72,15 @@ extension VectorMath {
     let big = k .> 100  // (compares of Int32 lanes are not vectorised)
     ki.replace(with: ki &- 1, where: big)
     let s = unsafeBitCast((ki &+ 127) &<< 23, to: _F8.self)
+    // How 2^k·(e^r − 1) + (2^k − 1) is summed, with e^r − 1 = rHi + yLo:
+    // for k = 0, 1 as (2^k − 1) + 2^k·rHi first (exact: it absorbs the
+    // cancellation) then + 2^k·yLo; for other k, 2^k − 1 dominates (or is
+    // small against it) and 2^k·(rHi + yLo) is added in one rounding; for
+    // k > 24, 2^k − 1 is not exact and the −1 goes into the smaller term.
     var result = ((s - 1) + s * rHi) + s * yLo
+    result.replace(
+      with: (s - 1) + s * (rHi + yLo), where: (k .>= 2) .| (k .< 0))
+    result.replace(with: (s * (rHi + yLo) - 1) + s, where: k .> 24)
     result.replace(with: ((1 + (rHi + yLo)) * s) * 2, where: big)
     result.replace(with: x, where: x .== 0)
     return result

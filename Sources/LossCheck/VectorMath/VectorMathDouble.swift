@@ -13,16 +13,16 @@ extension VectorMath {
   @inlinable @inline(__always)
   internal static func _expPolyD4(_ r: _D4) -> _D4 {
     var p = _D4(repeating: 0x1.1f7340dbc337ep-29)
-    p = p * r + 0x1.af4e554377204p-26
-    p = p * r + 0x1.27e4db46cddd1p-22
-    p = p * r + 0x1.71de01fdbf9cap-19
-    p = p * r + 0x1.a01a01a6e1e2ap-16
-    p = p * r + 0x1.a01a01abf85abp-13
-    p = p * r + 0x1.6c16c16c162c3p-10
-    p = p * r + 0x1.11111111100bep-7
-    p = p * r + 0x1.5555555555556p-5
-    p = p * r + 0x1.5555555555557p-3
-    p = p * r + 0.5
+    p = _mad(p, r, 0x1.af4e554377204p-26)
+    p = _mad(p, r, 0x1.27e4db46cddd1p-22)
+    p = _mad(p, r, 0x1.71de01fdbf9cap-19)
+    p = _mad(p, r, 0x1.a01a01a6e1e2ap-16)
+    p = _mad(p, r, 0x1.a01a01abf85abp-13)
+    p = _mad(p, r, 0x1.6c16c16c162c3p-10)
+    p = _mad(p, r, 0x1.11111111100bep-7)
+    p = _mad(p, r, 0x1.5555555555556p-5)
+    p = _mad(p, r, 0x1.5555555555557p-3)
+    p = _mad(p, r, 0.5)
     return (r * r) * p
   }
 
@@ -91,12 +91,12 @@ extension VectorMath {
     let s = f / (2 + f)
     let z = s * s
     let w = z * z
-    var t1 = w * 0x1.39fca5793de10p-3 + 0x1.c71c62b68a4d3p-3
-    t1 = w * t1 + 0x1.9999999995194p-2
+    var t1 = _mad(w, 0x1.39fca5793de10p-3, 0x1.c71c62b68a4d3p-3)
+    t1 = _mad(w, t1, 0x1.9999999995194p-2)
     t1 = w * t1
-    var t2 = w * 0x1.2b6da53267624p-3 + 0x1.7462c203810fcp-3
-    t2 = w * t2 + 0x1.2492492e16297p-2
-    t2 = w * t2 + 0x1.5555555555558p-1
+    var t2 = _mad(w, 0x1.2b6da53267624p-3, 0x1.7462c203810fcp-3)
+    t2 = _mad(w, t2, 0x1.2492492e16297p-2)
+    t2 = _mad(w, t2, 0x1.5555555555558p-1)
     t2 = z * t2
     let hfsq = 0.5 * f * f
     let small = s * (hfsq + (t2 + t1)) + (dk * 0x1.a39ef35793c76p-33 + c)

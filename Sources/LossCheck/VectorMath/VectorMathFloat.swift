@@ -12,11 +12,11 @@ extension VectorMath {
   @inlinable @inline(__always)
   internal static func _expPolyF8(_ r: _F8) -> _F8 {
     var p = _F8(repeating: 0x1.a1256cp-13)
-    p = p * r + 0x1.6d43b0p-10
-    p = p * r + 0x1.1110e0p-7
-    p = p * r + 0x1.5554e8p-5
-    p = p * r + 0x1.555556p-3
-    p = p * r + 0.5
+    p = _mad(p, r, 0x1.6d43b0p-10)
+    p = _mad(p, r, 0x1.1110e0p-7)
+    p = _mad(p, r, 0x1.5554e8p-5)
+    p = _mad(p, r, 0x1.555556p-3)
+    p = _mad(p, r, 0.5)
     return (r * r) * p
   }
 
@@ -97,8 +97,8 @@ extension VectorMath {
     let s = f / (2 + f)
     let z = s * s
     let w = z * z
-    let t1 = w * (0x1.9999ecp-2 + w * 0x1.dde0e2p-3)
-    let t2 = z * (0x1.555556p-1 + w * 0x1.245beep-2)
+    let t1 = w * _mad(w, 0x1.dde0e2p-3, 0x1.9999ecp-2)
+    let t2 = z * _mad(w, 0x1.245beep-2, 0x1.555556p-1)
     let hfsq = 0.5 * f * f
     let small = s * (hfsq + (t2 + t1)) + (dk * 0x1.0bfbe8p-15 + c)
     return ((small - hfsq) + f) + dk * 0x1.62ep-1

@@ -211,6 +211,26 @@ extension VectorMath {
   /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
   @inlinable @inline(__always)
   internal static func _mad(
+    _ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>
+  ) -> SIMD8<Float> {
+    #if LOSSCHECK_FMA
+      return c.addingProduct(a, b)
+    #else
+      return a * b + c
+    #endif
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(_ a: SIMD8<Float>, _ b: Float, _ c: SIMD8<Float>)
+    -> SIMD8<Float>
+  {
+    _mad(a, SIMD8(repeating: b), c)
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
     _ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: Double
   ) -> SIMD4<Double> {
     #if LOSSCHECK_FMA
@@ -225,6 +245,26 @@ extension VectorMath {
   internal static func _mad(_ a: SIMD4<Double>, _ b: Double, _ c: Double)
     -> SIMD4<Double>
   {
+    _mad(a, SIMD4(repeating: b), c)
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
+    _ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: SIMD4<Double>
+  ) -> SIMD4<Double> {
+    #if LOSSCHECK_FMA
+      return c.addingProduct(a, b)
+    #else
+      return a * b + c
+    #endif
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
+    _ a: SIMD4<Double>, _ b: Double, _ c: SIMD4<Double>
+  ) -> SIMD4<Double> {
     _mad(a, SIMD4(repeating: b), c)
   }
 }

@@ -7,12 +7,15 @@ import PackageDescription
   // Code generation for the CPUs the suite is benchmarked on: AVX2 + FMA
   // ("haswell", every x86-64 server CPU of the last decade), so that SIMD
   // code (the VectorMath kernels, vectorised loss loops) uses 256-bit
-  // registers. Swift never contracts a*b + c into an FMA, so results are
-  // bit-identical to a baseline build; only speed changes. Set
-  // LOSSCHECK_PORTABLE=1 for a baseline x86-64 build.
+  // registers. Swift never contracts a*b + c into an FMA by itself, so
+  // this alone changes no result; LOSSCHECK_FMA lets the VectorMath
+  // polynomials use explicit FMAs (last-bit differences, same ULP bounds;
+  // docs/VECTOR_MATH.md). Set LOSSCHECK_PORTABLE=1 for a baseline x86-64
+  // build without either.
   let cpuSettings: [SwiftSetting] =
     ProcessInfo.processInfo.environment["LOSSCHECK_PORTABLE"] == nil
-    ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+    ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("LOSSCHECK_FMA")]
+    : []
 #else
   let cpuSettings: [SwiftSetting] = []
 #endif
@@ -52,7 +55,8 @@ let package = Package(
         "LossCheckHarness",
         "LossCheckPython",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: cpuSettings
     ),
     // The release-mode accuracy sweep and throughput figures of the
     // VectorMath kernels against libm (docs/VECTOR_MATH.md).
@@ -71,7 +75,8 @@ let package = Package(
       dependencies: [
         "LossCheck", "LossCheckHarness", "LossCheckPython",
         "LossCheckTestSupport",
-      ]
+      ],
+      swiftSettings: cpuSettings
     ),
   ],
   swiftLanguageModes: [.v6]

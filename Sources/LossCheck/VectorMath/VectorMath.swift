@@ -2,10 +2,13 @@
 /// `log` and `log1p` on SIMD vectors of `Float` and `Double`, and in bulk on
 /// buffers and arrays (see `VectorMathScalar`).
 ///
-/// All four are the classic range-reduction-plus-polynomial schemes, written
-/// with plain multiplies and adds (no FMA is needed for the stated accuracy,
-/// so the results are the same whether or not the build targets a CPU with
-/// FMA) and branch-free lane selects for the special cases:
+/// All four are the classic range-reduction-plus-polynomial schemes with
+/// branch-free lane selects for the special cases. The polynomials are
+/// evaluated with fused multiply-adds when the package is built with
+/// `LOSSCHECK_FMA` (Package.swift defines it together with
+/// `-target-cpu haswell`; see `_mad`), with a multiply and an add otherwise;
+/// nothing else depends on FMA, and both builds meet the accuracy below
+/// (their results may differ in the last bit):
 ///
 /// - `exp(x)`: x = k·ln2 + r with k = round(x/ln2) and a Cody–Waite two-part
 ///   ln2, so that |r| ≤ ln2/2 is computed (almost) exactly; e^r = 1 + r +
@@ -176,5 +179,92 @@ extension VectorMath {
   @inlinable
   public static func log1p(_ x: Double) -> Double {
     _log1pD4(SIMD4(repeating: x))[0]
+  }
+}
+
+// MARK: Polynomial steps
+
+extension VectorMath {
+  /// a·b + c, one Horner step: fused (one rounding) when the package is
+  /// built with `LOSSCHECK_FMA`, which must only be defined for targets with
+  /// FMA instructions (otherwise every step is a libm `fma` call per lane);
+  /// a multiply and an add otherwise.
+  @inlinable @inline(__always)
+  internal static func _mad(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: Float)
+    -> SIMD8<Float>
+  {
+    #if LOSSCHECK_FMA
+      return SIMD8(repeating: c).addingProduct(a, b)
+    #else
+      return a * b + c
+    #endif
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(_ a: SIMD8<Float>, _ b: Float, _ c: Float)
+    -> SIMD8<Float>
+  {
+    _mad(a, SIMD8(repeating: b), c)
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
+    _ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>
+  ) -> SIMD8<Float> {
+    #if LOSSCHECK_FMA
+      return c.addingProduct(a, b)
+    #else
+      return a * b + c
+    #endif
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(_ a: SIMD8<Float>, _ b: Float, _ c: SIMD8<Float>)
+    -> SIMD8<Float>
+  {
+    _mad(a, SIMD8(repeating: b), c)
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
+    _ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: Double
+  ) -> SIMD4<Double> {
+    #if LOSSCHECK_FMA
+      return SIMD4(repeating: c).addingProduct(a, b)
+    #else
+      return a * b + c
+    #endif
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(_ a: SIMD4<Double>, _ b: Double, _ c: Double)
+    -> SIMD4<Double>
+  {
+    _mad(a, SIMD4(repeating: b), c)
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
+    _ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: SIMD4<Double>
+  ) -> SIMD4<Double> {
+    #if LOSSCHECK_FMA
+      return c.addingProduct(a, b)
+    #else
+      return a * b + c
+    #endif
+  }
+
+  /// a·b + c; see `_mad(_: SIMD8<Float>, _: SIMD8<Float>, _: Float)`.
+  @inlinable @inline(__always)
+  internal static func _mad(
+    _ a: SIMD4<Double>, _ b: Double, _ c: SIMD4<Double>
+  ) -> SIMD4<Double> {
+    _mad(a, SIMD4(repeating: b), c)
   }
 }

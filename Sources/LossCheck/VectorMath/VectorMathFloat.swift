@@ -8,16 +8,25 @@ extension VectorMath {
   @usableFromInline typealias _I8 = SIMD8<Int32>
 
   /// e^r − 1 − r for |r| ≤ ln2/2 (+0.1 %), as r²·P(r); P has degree 5 and
-  /// |error of P| ≤ 1.5e-9, i.e. ≤ 1.7e-10 absolute in e^r.
+  /// |error of P| ≤ 1.5e-9, i.e. ≤ 1.7e-10 absolute in e^r. For exp, P is
+  /// evaluated as pairs aᵢ + aᵢ₊₁·r, then Horner in r² (3 dependent steps
+  /// instead of 5); for expm1 (`accurate`, see `_expPolyD4`) by Horner.
   @inlinable @inline(__always)
-  internal static func _expPolyF8(_ r: _F8) -> _F8 {
-    var p = _F8(repeating: 0x1.a1256cp-13)
-    p = p * r + 0x1.6d43b0p-10
-    p = p * r + 0x1.1110e0p-7
-    p = p * r + 0x1.5554e8p-5
-    p = p * r + 0x1.555556p-3
-    p = p * r + 0.5
-    return (r * r) * p
+  internal static func _expPolyF8(_ r: _F8, accurate: Bool = false) -> _F8 {
+    let r2 = r * r
+    if accurate {
+      var p = _F8(repeating: 0x1.a1256cp-13)
+      p = _mad(p, r, 0x1.6d43b0p-10)
+      p = _mad(p, r, 0x1.1110e0p-7)
+      p = _mad(p, r, 0x1.5554e8p-5)
+      p = _mad(p, r, 0x1.555556p-3)
+      p = _mad(p, r, 0.5)
+      return r2 * p
+    }
+    let p01 = _mad(r, 0x1.555556p-3, 0.5)
+    let p23 = _mad(r, 0x1.1110e0p-7, 0x1.5554e8p-5)
+    let p45 = _mad(r, 0x1.a1256cp-13, 0x1.6d43b0p-10)
+    return r2 * _mad(r2, _mad(r2, p45, p23), p01)
   }
 
   /// e^x for 8 Floats.
@@ -37,9 +46,10 @@ extension VectorMath {
     let t = a * 0x1.715476p0 + shifter
     let k = t - shifter
     let ki = unsafeBitCast(t, to: _I8.self) &- 0x4b40_0000
-    var r = a - k * 0x1.62ep-1
-    r = r - k * 0x1.0bfbe8p-15
-    let y = 1 + (r + _expPolyF8(r))
+    let rHi = a - k * 0x1.62ep-1
+    let rLo = k * -0x1.0bfbe8p-15
+    let r = rHi + rLo
+    let y = 1 + (rHi + (rLo + _expPolyF8(r)))
     let k1 = ki &>> 1
     let k2 = ki &- k1
     let s1 = unsafeBitCast((k1 &+ 127) &<< 23, to: _F8.self)
@@ -50,9 +60,9 @@ extension VectorMath {
   /// e^x − 1 for 8 Floats.
   ///
   /// The reduction of `_expF8` on x clamped to [−30, 89] (below −30 the
-  /// result rounds to −1), y = e^r − 1 = r + r²P(r), then
-  /// 2^k·y + (2^k − 1): exact scaling, 2^k − 1 exact for k ≥ −24, one
-  /// rounding in the sum. For k = 0, r = x and the result is y: no
+  /// result rounds to −1), y = e^r − 1 = rHi + (rLo + r²P(r)), then
+  /// 2^k·y + (2^k − 1), summed in the order that keeps the error ≤ 1 ULP
+  /// for each k (below). For k = 0, r = x and the result is y: no
   /// cancellation for small x. For k > 100 (only e^x − 1 = e^x matters)
   /// the result is ((1 + y)·2^(k−1))·2, so that 2^k never overflows.
   /// ±0 is returned as is (the reduction would turn −0 into +0).
@@ -64,31 +74,42 @@ extension VectorMath {
     let t = a * 0x1.715476p0 + shifter
     let k = t - shifter
     var ki = unsafeBitCast(t, to: _I8.self) &- 0x4b40_0000
-    var r = a - k * 0x1.62ep-1
-    r = r - k * 0x1.0bfbe8p-15
-    let y = r + _expPolyF8(r)
+    let rHi = a - k * 0x1.62ep-1
+    let rLo = k * -0x1.0bfbe8p-15
+    let r = rHi + rLo
+    let yLo = rLo + _expPolyF8(r, accurate: true)
     let big = k .> 100  // (compares of Int32 lanes are not vectorised)
     ki.replace(with: ki &- 1, where: big)
     let s = unsafeBitCast((ki &+ 127) &<< 23, to: _F8.self)
-    var result = s * y + (s - 1)
-    result.replace(with: ((1 + y) * s) * 2, where: big)
+    // How 2^k·(e^r − 1) + (2^k − 1) is summed, with e^r − 1 = rHi + yLo:
+    // for k = 0, 1 as (2^k − 1) + 2^k·rHi first (exact: it absorbs the
+    // cancellation) then + 2^k·yLo; for other k, 2^k − 1 dominates (or is
+    // small against it) and 2^k·(rHi + yLo) is added in one rounding; for
+    // k > 24, 2^k − 1 is not exact and the −1 goes into the smaller term.
+    var result = ((s - 1) + s * rHi) + s * yLo
+    result.replace(
+      with: (s - 1) + s * (rHi + yLo), where: (k .>= 2) .| (k .< 0))
+    result.replace(with: (s * (rHi + yLo) - 1) + s, where: k .> 24)
+    result.replace(with: ((1 + (rHi + yLo)) * s) * 2, where: big)
     result.replace(with: x, where: x .== 0)
     return result
   }
 
-  /// k·ln2 + log(1 + f) + c for f in [√½ − 1, √2 − 1], in fdlibm's form:
-  /// f − (hfsq − s·(hfsq + R(s²))) with s = f/(2 + f), hfsq = f²/2, where
+  /// k·ln2 + log(1 + f) + c for f in [√½ − 1, √2 − 1], given f, s =
+  /// f/(2 + f) and k, in fdlibm's form: f − (hfsq − s·(hfsq + R(s²))) with
+  /// hfsq = f²/2, where
   /// R(z) = z·(Lg1 + Lg2·z + Lg3·z² + Lg4·z³) ≈ (2·atanh(s) − 2s)/s, fitted
   /// on z in [0, 0.0295] with |error| ≤ 1.2e-9 (relative to s: ≤ 1.8e-11).
   /// `c` is added to the small terms first (log1p's correction, 0 for log),
   /// and k·ln2 last, in two parts (ln2_hi·k exact for |k| ≤ 2^12).
   @inlinable @inline(__always)
-  internal static func _logCoreF8(_ f: _F8, _ dk: _F8, _ c: _F8) -> _F8 {
-    let s = f / (2 + f)
+  internal static func _logCoreF8(_ f: _F8, _ s: _F8, _ dk: _F8, _ c: _F8)
+    -> _F8
+  {
     let z = s * s
     let w = z * z
-    let t1 = w * (0x1.9999ecp-2 + w * 0x1.dde0e2p-3)
-    let t2 = z * (0x1.555556p-1 + w * 0x1.245beep-2)
+    let t1 = w * _mad(w, 0x1.dde0e2p-3, 0x1.9999ecp-2)
+    let t2 = z * _mad(w, 0x1.245beep-2, 0x1.555556p-1)
     let hfsq = 0.5 * f * f
     let small = s * (hfsq + (t2 + t1)) + (dk * 0x1.0bfbe8p-15 + c)
     return ((small - hfsq) + f) + dk * 0x1.62ep-1
@@ -110,7 +131,7 @@ extension VectorMath {
     k.replace(with: k &- 25, where: tiny)
     ix = (ix & 0x007f_ffff) &+ 0x3f35_04f3
     let f = unsafeBitCast(ix, to: _F8.self) - 1
-    var y = _logCoreF8(f, _F8(k), _F8(repeating: 0))
+    var y = _logCoreF8(f, f / (2 + f), _F8(k), _F8(repeating: 0))
     y.replace(with: .nan, where: x .< 0)
     y.replace(with: -.infinity, where: x .== 0)
     y.replace(with: x, where: .!(x .< .infinity))
@@ -128,18 +149,22 @@ extension VectorMath {
   @inlinable @inline(__always)
   internal static func _log1pF8(_ x: _F8) -> _F8 {
     let u = 1 + x
-    var iu = unsafeBitCast(u, to: _I8.self) &+ (0x3f80_0000 - 0x3f35_04f3)
+    let iu = unsafeBitCast(u, to: _I8.self) &+ (0x3f80_0000 - 0x3f35_04f3)
     // k compared as a Float: compares of Int32 lanes are not vectorised.
     let dk = _F8((iu &>> 23) &- 127)
-    iu = (iu & 0x007f_ffff) &+ 0x3f35_04f3
+    let m = unsafeBitCast((iu & 0x007f_ffff) &+ 0x3f35_04f3, to: _F8.self)
     let k0 = dk .== 0
-    var f = unsafeBitCast(iu, to: _F8.self) - 1
+    var f = m - 1
     f.replace(with: x, where: k0)
+    let s = f / (2 + f)
+    // (Computing c/u as c·2^−k·(1/m), 1/m = (1 − s)/(1 + s) by a short
+    // series, to save the division was measured slower: the divider runs
+    // beside the FMA pipes, the extra multiplies do not.)
     var c = x - (u - 1)
     c.replace(with: 1 - (u - x), where: dk .>= 2)
     c = c / u
     c.replace(with: 0, where: k0 .| (dk .>= 25))
-    var y = _logCoreF8(f, dk, c)
+    var y = _logCoreF8(f, s, dk, c)
     y.replace(with: .nan, where: x .< -1)
     y.replace(with: -.infinity, where: x .== -1)
     y.replace(with: x, where: .!(x .< .infinity) .| (x .== 0))

@@ -4,16 +4,15 @@ import PackageDescription
 #if arch(x86_64)
   import Foundation
 
-  // Code generation for the CPUs the suite is benchmarked on: AVX2 + FMA
-  // ("haswell", every x86-64 server CPU of the last decade), so that SIMD
-  // code (the VectorMath kernels, vectorised loss loops) uses 256-bit
-  // registers. Swift never contracts a*b + c into an FMA by itself, so
-  // this alone changes no result; LOSSCHECK_FMA lets the VectorMath
-  // polynomials use explicit FMAs (last-bit differences, same ULP bounds;
-  // docs/VECTOR_MATH.md). Set LOSSCHECK_PORTABLE=1 for a baseline x86-64
-  // build without either.
+  // LOSSCHECK_NATIVE=1 builds for AVX2 + FMA ("haswell", every x86-64
+  // server CPU of the last decade), so that SIMD code (the VectorMath
+  // kernels, vectorised loss loops) uses 256-bit registers, and lets the
+  // VectorMath polynomials use explicit FMAs (last-bit differences, same
+  // ULP bounds; docs/VECTOR_MATH.md). It is opt-in because it needs
+  // `unsafeFlags`, which SwiftPM refuses in a package used as a dependency:
+  // the default build is what another package gets.
   let cpuSettings: [SwiftSetting] =
-    ProcessInfo.processInfo.environment["LOSSCHECK_PORTABLE"] == nil
+    ProcessInfo.processInfo.environment["LOSSCHECK_NATIVE"] != nil
     ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("LOSSCHECK_FMA")]
     : []
 #else

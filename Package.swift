@@ -4,17 +4,21 @@ import PackageDescription
 #if arch(x86_64)
   import Foundation
 
-  // LOSSCHECK_NATIVE=1 builds for AVX2 + FMA ("haswell", every x86-64
-  // server CPU of the last decade), so that SIMD code (the VectorMath
-  // kernels, vectorised loss loops) uses 256-bit registers, and lets the
-  // VectorMath polynomials use explicit FMAs (last-bit differences, same
-  // ULP bounds; docs/VECTOR_MATH.md). It is opt-in because it needs
-  // `unsafeFlags`, which SwiftPM refuses in a package used as a dependency:
-  // the default build is what another package gets.
+  // Code generation for AVX2 + FMA ("haswell", every x86-64 server CPU of
+  // the last decade), so that SIMD code (the VectorMath kernels, the
+  // vectorised loss loops) uses 256-bit registers and blends (the baseline
+  // SSE2 build is 2-10x slower on several losses), and the VectorMath
+  // polynomials use explicit FMAs (last-bit differences, same ULP bounds;
+  // docs/VECTOR_MATH.md).
+  //
+  // It needs `unsafeFlags`, which SwiftPM refuses in a package used as a
+  // dependency, so it applies only when LossCheck is the root package (a
+  // dependency is checked out under a `checkouts/` folder), and
+  // LOSSCHECK_PORTABLE=1 turns it off for a baseline x86-64 build.
+  let isDependency = Context.packageDirectory.contains("/checkouts/")
   let cpuSettings: [SwiftSetting] =
-    ProcessInfo.processInfo.environment["LOSSCHECK_NATIVE"] != nil
-    ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("LOSSCHECK_FMA")]
-    : []
+    isDependency || ProcessInfo.processInfo.environment["LOSSCHECK_PORTABLE"] != nil
+    ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("LOSSCHECK_FMA")]
 #else
   let cpuSettings: [SwiftSetting] = []
 #endif

@@ -154,7 +154,8 @@ func preciseError<T: SweepScalar>(_ y: T, _ ref: T.Wide) -> Double {
     let d = ulpDistance(y, r)
     return d == Int64.max ? .infinity : Double(d)
   }
-  let ulp = r.magnitude < T.leastNormalMagnitude
+  let ulp =
+    r.magnitude < T.leastNormalMagnitude
     ? T.leastNonzeroMagnitude : r.ulp
   return Double(Swift.abs(T.Wide(y) - ref) / T.Wide(ulp))
 }
@@ -175,7 +176,8 @@ func edges<T: SweepScalar>(_: T.Type) -> [T] {
   // Around the overflow and underflow thresholds of exp and expm1, the
   // subnormal range of exp, and every power of two (log's reduction).
   let (over, under, sub): (Double, Double, Double) =
-    T.self == Float.self ? (88.72283905206835, -103.97208, -87.33654)
+    T.self == Float.self
+    ? (88.72283905206835, -103.97208, -87.33654)
     : (709.782712893384, -745.1332191019412, -708.3964185322641)
   for c in [over, under, sub, -over] {
     var x = T(c)
@@ -223,7 +225,9 @@ func arguments<T: SweepScalar>(_ f: Fn, _: T.Type, count: Int, seed: UInt64)
       switch f {
       case .exp, .expm1:
         if kind <= 5 {
-          x = T(expRange.lowerBound + u * (expRange.upperBound - expRange.lowerBound))
+          x = T(
+            expRange.lowerBound + u
+              * (expRange.upperBound - expRange.lowerBound))
         } else {
           x = T(sign * Glibc.exp2(-60 + u * 62))  // small |x|
         }
@@ -262,8 +266,10 @@ struct Outcome {
   var count = 0
 }
 
-func bulk<T: SweepScalar>(_ f: Fn, _ x: UnsafeBufferPointer<T>,
-                          _ y: UnsafeMutableBufferPointer<T>) {
+func bulk<T: SweepScalar>(
+  _ f: Fn, _ x: UnsafeBufferPointer<T>,
+  _ y: UnsafeMutableBufferPointer<T>
+) {
   switch f {
   case .exp: T.vexp(x, into: y)
   case .expm1: T.vexpm1(x, into: y)
@@ -344,14 +350,18 @@ func now() -> Double {
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
 @inline(never)
-func libmLoop<T: SweepScalar>(_ f: Fn, _ x: UnsafeBufferPointer<T>,
-                              _ y: UnsafeMutableBufferPointer<T>) {
+func libmLoop<T: SweepScalar>(
+  _ f: Fn, _ x: UnsafeBufferPointer<T>,
+  _ y: UnsafeMutableBufferPointer<T>
+) {
   for i in 0..<x.count { y[i] = T.libm(f, x[i]) }
 }
 
 @inline(never)
-func vectorLoop<T: SweepScalar>(_ f: Fn, _ x: UnsafeBufferPointer<T>,
-                                _ y: UnsafeMutableBufferPointer<T>) {
+func vectorLoop<T: SweepScalar>(
+  _ f: Fn, _ x: UnsafeBufferPointer<T>,
+  _ y: UnsafeMutableBufferPointer<T>
+) {
   bulk(f, x, y)
 }
 
@@ -402,15 +412,21 @@ func fmt(_ format: String, _ x: Double) -> String {
 let options = parseOptions()
 var failed = false
 if options.sweep {
-  print("accuracy sweep: \(options.count) arguments + edges per function and type, seed \(options.seed)")
-  print("| function | type | worst ULPs vs libm | args differing | > 1 ULP | worst error vs precise ref (ULP) | worst case |")
+  print(
+    "accuracy sweep: \(options.count) arguments + edges per function and type, seed \(options.seed)"
+  )
+  print(
+    "| function | type | worst ULPs vs libm | args differing | > 1 ULP | worst error vs precise ref (ULP) | worst case |"
+  )
   print("|---|---|---|---|---|---|---|")
   func run<T: SweepScalar>(_: T.Type) {
     for f in options.functions {
       let o = sweep(f, T.self, options: options)
       if o.worst > 2 { failed = true }
       let pct = Double(o.differing) / Double(o.count) * 100
-      print("| \(f.rawValue) | \(T.name) | \(o.worst) | \(o.differing) (\(fmt("%.3f", pct)) %) | \(o.over1) | \(fmt("%.3f", o.precise)) at \(o.preciseX) | \(o.worstX) |")
+      print(
+        "| \(f.rawValue) | \(T.name) | \(o.worst) | \(o.differing) (\(fmt("%.3f", pct)) %) | \(o.over1) | \(fmt("%.3f", o.precise)) at \(o.preciseX) | \(o.worstX) |"
+      )
     }
   }
   run(Float.self)
@@ -418,24 +434,32 @@ if options.sweep {
 }
 if options.exhaustive {
   print("\nexhaustive: all 2^32 Float arguments")
-  print("| function | type | worst ULPs vs libm | args differing | > 1 ULP | worst error vs precise ref (ULP) | worst case |")
+  print(
+    "| function | type | worst ULPs vs libm | args differing | > 1 ULP | worst error vs precise ref (ULP) | worst case |"
+  )
   print("|---|---|---|---|---|---|---|")
   for f in options.functions {
     let o = exhaustiveFloat(f)
     if o.worst > 2 { failed = true }
     let pct = Double(o.differing) / Double(o.count) * 100
-    print("| \(f.rawValue) | Float | \(o.worst) | \(o.differing) (\(fmt("%.3f", pct)) %) | \(o.over1) | \(fmt("%.3f", o.precise)) at \(o.preciseX) | \(o.worstX) |")
+    print(
+      "| \(f.rawValue) | Float | \(o.worst) | \(o.differing) (\(fmt("%.3f", pct)) %) | \(o.over1) | \(fmt("%.3f", o.precise)) at \(o.preciseX) | \(o.worstX) |"
+    )
   }
 }
 if options.bench {
   print("\nthroughput, ns/element (thread CPU time, median of 7)")
-  print("| function | type | VectorMath, 2^22 elements | libm loop, 2^22 | speed-up | VectorMath, 2048 in L1 | libm loop, 2048 | speed-up |")
+  print(
+    "| function | type | VectorMath, 2^22 elements | libm loop, 2^22 | speed-up | VectorMath, 2048 in L1 | libm loop, 2048 | speed-up |"
+  )
   print("|---|---|---|---|---|---|---|---|")
   func run<T: SweepScalar>(_: T.Type) {
     for f in options.functions {
       let (v, l) = bench(f, T.self, n: 1 << 22, reps: 1)
       let (vc, lc) = bench(f, T.self, n: 2048, reps: 2048)
-      print("| \(f.rawValue) | \(T.name) | \(fmt("%.3f", v)) | \(fmt("%.3f", l)) | \(fmt("%.1f", l / v))× | \(fmt("%.3f", vc)) | \(fmt("%.3f", lc)) | \(fmt("%.1f", lc / vc))× |")
+      print(
+        "| \(f.rawValue) | \(T.name) | \(fmt("%.3f", v)) | \(fmt("%.3f", l)) | \(fmt("%.1f", l / v))× | \(fmt("%.3f", vc)) | \(fmt("%.3f", lc)) | \(fmt("%.1f", lc / vc))× |"
+      )
     }
   }
   run(Float.self)

@@ -137,7 +137,8 @@ extension VectorMath {
   internal static func _logD4(_ x: _D4) -> _D4 {
     let tiny = x .< Double.leastNormalMagnitude
     let xs = x.replacing(with: x * 0x1p54, where: tiny)
-    var ix = unsafeBitCast(xs, to: _U4.self)
+    var ix =
+      unsafeBitCast(xs, to: _U4.self)
       &+ (0x3ff0_0000_0000_0000 - 0x3fe6_a09e_667f_3bcd)
     var dk = _exponentFieldD4(ix) - 1023
     dk.replace(with: dk - 54, where: tiny)
@@ -155,7 +156,8 @@ extension VectorMath {
   @inlinable @inline(__always)
   internal static func _log1pD4(_ x: _D4) -> _D4 {
     let u = 1 + x
-    let iu = unsafeBitCast(u, to: _U4.self)
+    let iu =
+      unsafeBitCast(u, to: _U4.self)
       &+ (0x3ff0_0000_0000_0000 - 0x3fe6_a09e_667f_3bcd)
     let dk = _exponentFieldD4(iu) - 1023
     let m = unsafeBitCast(

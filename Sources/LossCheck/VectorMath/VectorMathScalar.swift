@@ -126,25 +126,37 @@ extension VectorMath {
   public enum Exp: VectorMathFunction {
     @inlinable @inline(__always)
     public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
-      -> T.VMVector { T.vexp(x) }
+      -> T.VMVector
+    {
+      T.vexp(x)
+    }
   }
   /// `expm1` as a `VectorMathFunction`.
   public enum Expm1: VectorMathFunction {
     @inlinable @inline(__always)
     public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
-      -> T.VMVector { T.vexpm1(x) }
+      -> T.VMVector
+    {
+      T.vexpm1(x)
+    }
   }
   /// `log` as a `VectorMathFunction`.
   public enum Log: VectorMathFunction {
     @inlinable @inline(__always)
     public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
-      -> T.VMVector { T.vlog(x) }
+      -> T.VMVector
+    {
+      T.vlog(x)
+    }
   }
   /// `log1p` as a `VectorMathFunction`.
   public enum Log1p: VectorMathFunction {
     @inlinable @inline(__always)
     public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
-      -> T.VMVector { T.vlog1p(x) }
+      -> T.VMVector
+    {
+      T.vlog1p(x)
+    }
   }
 
   /// y[i] = F(x[i]) for i < min(x.count, y.count); x and y may be the same
@@ -152,7 +164,8 @@ extension VectorMath {
   /// than a vector is computed as a zero-padded vector.
   @inlinable
   public static func map<F: VectorMathFunction, T: VectorMathScalar>(
-    _: F.Type, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>
+    _: F.Type, _ x: UnsafeBufferPointer<T>,
+    into y: UnsafeMutableBufferPointer<T>
   ) {
     guard let xp = x.baseAddress, let yp = y.baseAddress else { return }
     let n = Swift.min(x.count, y.count)

@@ -163,21 +163,4 @@ enum Elementwise {
       initialized = n
     }
   }
-
-  /// Asks the kernel to back the 2 MB-aligned interior of a large, not yet
-  /// written output or gradient buffer with transparent huge pages (Linux,
-  /// when THP is in `madvise` mode): a fresh 16 MB buffer then costs 8 page faults
-  /// instead of 4096. Only a hint: nothing changes if it is refused, and
-  /// nothing is done for buffers under 4 MB or on other systems.
-  @inlinable
-  static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-    #if canImport(Glibc)
-      let huge = 1 << 21
-      guard buffer.count >= 2 * huge, let base = buffer.baseAddress else { return }
-      let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-      let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
-      guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-      _ = madvise(aligned, end - start, MADV_HUGEPAGE)
-    #endif
-  }
 }

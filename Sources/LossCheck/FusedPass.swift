@@ -24,6 +24,7 @@ enum FusedPass {
     count: Int, _ initialize: (UnsafeMutablePointer<T>) -> Void
   ) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
       if let base = buffer.baseAddress { initialize(base) }
       initialized = count
     }
@@ -34,7 +35,10 @@ enum FusedPass {
   /// which saves the zero fill of a fresh gradient).
   @inlinable
   static func uninitialized<T: LossScalar>(count: Int) -> [T] {
-    [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+      initialized = count
+    }
   }
 
   /// A zero-filled array of `count` elements, filled in parallel chunks

@@ -26,24 +26,6 @@ func filledArray<T>(
   }
 }
 
-/// On Linux, asks for transparent huge pages (`MADV_HUGEPAGE`) on the
-/// 2 MiB-aligned part of a fresh, not yet touched buffer of at least 4 MiB,
-/// so that filling it takes one page fault per 2 MiB instead of one per
-/// 4 KiB (with THP in `madvise` mode, the faults, not the arithmetic,
-/// dominate the time of a loss with large gradients). Only a hint: the
-/// contents and the result do not change, and it does nothing elsewhere or
-/// when the kernel declines.
-@inline(__always)
-func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-  #if os(Linux)
-    let huge = 1 << 21
-    guard buffer.count >= 2 * huge, let base = buffer.baseAddress else { return }
-    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
-    let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
-    guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(p, end - start, Int32(MADV_HUGEPAGE))
-  #endif
-}
 
 /// Σ a·b, Σ a², Σ b² over `n` elements, in one sweep: one vector
 /// accumulator per sum (`T.VMVector` lanes), then the lanes and the tail.

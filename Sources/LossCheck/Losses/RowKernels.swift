@@ -119,3 +119,46 @@ func rowShiftedDifferenceSquares<T: LossScalar>(
 func minimumRowChunk(length: Int) -> Int {
   max(1, (1 << 14) / max(length, 1))
 }
+
+/// Runs a fused triplet kernel (TripletMarginLoss, TripletMarginWithDistance)
+/// over the storage of its three same-shaped, non-empty inputs: `run` gets
+/// the inputs, the per-row values to write, and, when `wantGrad`, three fresh
+/// gradient buffers of `count` elements each, which it must fill entirely.
+/// Returns the gradients of anchor, positive and negative (empty arrays when
+/// not wanted).
+@inline(__always)
+func runTripletKernel<T>(
+  _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+  values: inout [T], gradientCount count: Int, wantGrad: Bool,
+  _ run: (
+    UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>,
+    UnsafeMutableBufferPointer<T>, UnsafeMutablePointer<T>?,
+    UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?
+  ) -> Void
+) -> [[T]] {
+  var grads: [[T]] = [[], [], []]
+  anchor.scalars.withUnsafeBufferPointer { a in
+    positive.scalars.withUnsafeBufferPointer { p in
+      negative.scalars.withUnsafeBufferPointer { n in
+        values.withUnsafeMutableBufferPointer { v in
+          // Not empty (the callers' condition), so all three have storage.
+          guard let a = a.baseAddress, let p = p.baseAddress, let n = n.baseAddress else {
+            return
+          }
+          guard wantGrad else { return run(a, p, n, v, nil, nil, nil) }
+          var gp: [T] = []
+          var gn: [T] = []
+          let ga: [T] = filledArray(count: count) { ga in
+            gp = filledArray(count: count) { gp in
+              gn = filledArray(count: count) { gn in
+                run(a, p, n, v, ga.baseAddress, gp.baseAddress, gn.baseAddress)
+              }
+            }
+          }
+          grads = [ga, gp, gn]
+        }
+      }
+    }
+  }
+  return grads
+}

@@ -154,7 +154,6 @@ public struct TripletMarginLoss: Sendable {
     let m = T(margin)
     let swap = self.swap
     var values = [T](repeating: 0, count: rows)
-    var grads: [[T]] = [[], [], []]
     func run(
       _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ n: UnsafePointer<T>,
       _ v: UnsafeMutableBufferPointer<T>, _ ga: UnsafeMutablePointer<T>?,
@@ -212,29 +211,9 @@ public struct TripletMarginLoss: Sendable {
         }
       }
     }
-    anchor.scalars.withUnsafeBufferPointer { a in
-      positive.scalars.withUnsafeBufferPointer { p in
-        negative.scalars.withUnsafeBufferPointer { n in
-          values.withUnsafeMutableBufferPointer { v in
-            // Not empty (the caller's condition), so all three have storage.
-            guard let a = a.baseAddress, let p = p.baseAddress, let n = n.baseAddress else {
-              return
-            }
-            guard wantGrad else { return run(a, p, n, v, nil, nil, nil) }
-            var gp: [T] = []
-            var gn: [T] = []
-            let ga: [T] = filledArray(count: count) { ga in
-              gp = filledArray(count: count) { gp in
-                gn = filledArray(count: count) { gn in
-                  run(a, p, n, v, ga.baseAddress, gp.baseAddress, gn.baseAddress)
-                }
-              }
-            }
-            grads = [ga, gp, gn]
-          }
-        }
-      }
-    }
+    let grads = runTripletKernel(
+      anchor, positive, negative, values: &values, gradientCount: count,
+      wantGrad: wantGrad, run)
     var result = LossValue(value: reduction.apply(values, shape: outShape))
     for (k, name) in names.enumerated() where wrt.contains(name) {
       result.gradients[name] = Tensor(unchecked: shape, grads[k])

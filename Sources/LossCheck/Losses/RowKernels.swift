@@ -162,3 +162,37 @@ func runTripletKernel<T>(
   }
   return grads
 }
+
+/// The hinge of one triplet row, max(0, margin + d(a, p) − d_neg) with
+/// d_neg = min(d(a, n), d(p, n)) under swap (NaN propagating), and the
+/// cotangents it sends to the three distances.
+@usableFromInline
+struct TripletHinge<T: LossScalar> {
+  @usableFromInline let z: T
+  @usableFromInline let dAN: T
+  @usableFromInline let dPN: T
+  @usableFromInline let swap: Bool
+
+  /// The loss of the row (NaN stays NaN).
+  @inline(__always)
+  var value: T { z.isNaN ? z : max(z, 0) }
+
+  /// The cotangents of d(a, p), d(a, n) and d(p, n) for the row's
+  /// cotangent `g`: 0 when inactive and exactly at the hinge (clamp_min);
+  /// at a swap tie each side of the minimum gets half (torch.minimum).
+  @inline(__always)
+  func cotangents(_ g: T) -> (T, T, T) {
+    guard z > 0 else { return (0, 0, 0) }
+    if !swap || dAN < dPN { return (g, -g, 0) }
+    if dAN == dPN { return (g, -(g / 2), -(g / 2)) }
+    return (g, 0, -g)
+  }
+}
+
+@inline(__always)
+func tripletHinge<T: LossScalar>(
+  margin m: T, _ dAP: T, _ dAN: T, _ dPN: T, swap: Bool
+) -> TripletHinge<T> {
+  let dneg = swap ? minimumPropagatingNaN(dAN, dPN) : dAN
+  return TripletHinge(z: m + dAP - dneg, dAN: dAN, dPN: dPN, swap: swap)
+}

@@ -165,24 +165,10 @@ public struct TripletMarginLoss: Sendable {
           let dAP = rowShiftedDifferenceSquares(ar, pr, e, length).squareRoot()
           let dAN = rowShiftedDifferenceSquares(ar, nr, e, length).squareRoot()
           let dPN = swap ? rowShiftedDifferenceSquares(pr, nr, e, length).squareRoot() : dAN
-          let dneg = swap ? minimumPropagatingNaN(dAN, dPN) : dAN
-          let z = m + dAP - dneg
-          v[i] = z.isNaN ? z : max(z, 0)
+          let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
+          v[i] = hinge.value
           guard let ga, let gp, let gn else { continue }
-          // The distances' cotangents: 0 when inactive and exactly at the
-          // hinge; torch.minimum sends half to each side of a swap tie.
-          var (cAP, cAN, cPN): (T, T, T) = (0, 0, 0)
-          if z > 0 {
-            cAP = g[i]
-            if !swap || dAN < dPN {
-              cAN = -g[i]
-            } else if dAN == dPN {
-              cAN = -(g[i] / 2)
-              cPN = -(g[i] / 2)
-            } else {
-              cPN = -g[i]
-            }
-          }
+          let (cAP, cAN, cPN) = hinge.cotangents(g[i])
           // ∂‖z‖/∂z = z/‖z‖, 0 where the norm is 0: each gradient row is a
           // combination of the difference rows (also for a zero cotangent,
           // so that a NaN row stays NaN).

@@ -195,24 +195,10 @@ extension CosineDistance {
           let dAP = 1 - cosAP
           let dAN = 1 - cosAN
           let dPN = swap ? 1 - cosPN : dAN
-          let dneg = swap ? minimumPropagatingNaN(dAN, dPN) : dAN
-          let z = m + dAP - dneg
-          v[i] = z.isNaN ? z : max(z, 0)
+          let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
+          v[i] = hinge.value
           guard let ga, let gp, let gn else { continue }
-          // The distances' cotangents: 0 when inactive and exactly at the
-          // hinge; at a swap tie each side of the minimum gets half.
-          var (cAP, cAN, cPN): (T, T, T) = (0, 0, 0)
-          if z > 0 {
-            cAP = g[i]
-            if !swap || dAN < dPN {
-              cAN = -g[i]
-            } else if dAN == dPN {
-              cAN = -g[i] / 2
-              cPN = -g[i] / 2
-            } else {
-              cPN = -g[i]
-            }
-          }
+          let (cAP, cAN, cPN) = hinge.cotangents(g[i])
           // d(1 − cos(x, y)) with cotangent c: −c·(y/(cx·cy) − cos·x/(cx·nx))
           // for x (the second term 0 when nx = 0), and symmetrically for y.
           func coefficients(_ c: T, _ cos: T, _ cx: T, _ nx: T, _ cy: T, _ ny: T)

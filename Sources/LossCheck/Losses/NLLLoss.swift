@@ -61,16 +61,26 @@ public struct NLLLoss: Sendable {
       try checkGradOutput(
         gradOutput, outputShape: reduction == .none ? layout.outputShape : [])
     }
-    // One pass: the value at each kept position and its gradient, which
-    // is zero but for one element (the cotangent needs only D, known
-    // already). With the classes contiguous (no spatial dimensions) each
-    // position's gradient row is written whole, zeros and all, while it is
-    // in cache; positions are split across threads.
+    // Blocks of positions: first the values of a block (independent
+    // loads, one per position, which the processor overlaps: the input is
+    // usually cold by now), then its gradient, zero but for one element per
+    // position (the cotangent needs only D, known already). With the
+    // classes contiguous (no spatial dimensions) the block's gradient rows
+    // are zeroed in one fill and the nonzero elements written into them
+    // while they are in cache. Blocks are split across threads.
     let contiguous = layout.inner == 1
     var dx: [T] =
       !wantX ? [] : contiguous ? FusedPass.uninitialized(count: input.count) : FusedPass.zeros(count: input.count)
     var values = [T](repeating: 0, count: positions)
     let C = layout.classes
+    let sharedG: T? =
+      switch reduction {
+      case .none: nil
+      case .sum: gradOutput?.scalars[0] ?? 1
+      case .mean: (gradOutput?.scalars[0] ?? 1) / denominator
+      }
+    let gs: [T]? = reduction == .none ? gradOutput?.scalars : nil
+    let blockRows = Swift.max(1, 65536 / Swift.max(1, C))
     input.scalars.withUnsafeBufferPointer { x in
       values.withUnsafeMutableBufferPointer { values in
         dx.withUnsafeMutableBufferPointer { dx in
@@ -78,19 +88,24 @@ public struct NLLLoss: Sendable {
           let dxBase = dx.nonEmptyBase
           FusedPass.forEachRowChunk(rows: positions, width: C, scratchCount: 0, of: T.self) {
             chunk, _ in
-            for p in chunk {
-              if contiguous, let dxBase { (dxBase + p * C).update(repeating: 0, count: C) }
-              guard let c = classOf[p] else { continue }
-              let k = layout.index(position: p, class: c)
-              values[p] = -weightOf[p] * x[k]
-              guard let dxBase else { continue }
-              let g: T
-              switch reduction {
-              case .none: g = gradOutput?.scalars[p] ?? 1
-              case .sum: g = gradOutput?.scalars[0] ?? 1
-              case .mean: g = (gradOutput?.scalars[0] ?? 1) / denominator
+            var block = chunk.lowerBound
+            while block < chunk.upperBound {
+              let blockEnd = Swift.min(chunk.upperBound, block + blockRows)
+              for p in block..<blockEnd {
+                guard let c = classOf[p] else { continue }
+                values[p] = -weightOf[p] * x[contiguous ? p * C + c : layout.index(position: p, class: c)]
               }
-              dxBase[k] = -weightOf[p] * g
+              if let dxBase {
+                if contiguous {
+                  (dxBase + block * C).update(repeating: 0, count: (blockEnd - block) * C)
+                }
+                for p in block..<blockEnd {
+                  guard let c = classOf[p] else { continue }
+                  dxBase[contiguous ? p * C + c : layout.index(position: p, class: c)] =
+                    -weightOf[p] * (sharedG ?? gs?[p] ?? 1)
+                }
+              }
+              block = blockEnd
             }
           }
         }

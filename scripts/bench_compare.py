@@ -6,9 +6,23 @@ side in one run, row by row (development only: needs torch).
 
 For each row it runs `losscheck bench --loss ROW --json` (release build)
 and `scripts/bench_torch.py --loss ROW --json` one after the other, so both
-see the same machine at the same moment, and prints the medians and the
-ratio Swift / PyTorch (below 1: the Swift reference is faster). The last
-line is the median ratio over the rows.
+see the same machine at the same moment, --rounds times, alternating. Each
+run reports the median of --reps repetitions after a warm-up; a side's
+figure is the median over its rounds, and the ratio is Swift / PyTorch of
+those (below 1: the Swift reference is faster). On a shared virtual machine
+a burst of fresh-page faults or a noisy neighbour can slow one run several
+times over; alternating rounds lets both sides see it and keeps one burst
+from deciding a row. The `spread` column is the lowest and highest ratio
+of a single round. The last line is the median ratio over the rows.
+
+Both processes run with the same glibc allocator settings. By default
+(--allocator reuse) that is GLIBC_TUNABLES=%s
+for both: large blocks stay on the heap after a free, so that a repetition
+reuses the memory of the one before instead of taking fresh pages from the
+kernel. Fresh pages are the noisiest cost on a virtual machine (each first
+touch may fault in the host as well), and both the Swift reference and
+PyTorch allocate their gradients through glibc's malloc, so the setting
+applies to both alike. --allocator default leaves glibc as it is.
 """
 
 import argparse
@@ -20,6 +34,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+
+REUSE_TUNABLES = "glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432"
+__doc__ = __doc__ % REUSE_TUNABLES
 
 ROWS = [
     "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss",
@@ -42,26 +59,43 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dtype", default="float32")
     ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--allocator", choices=("reuse", "default"), default="reuse",
+                    help="glibc malloc settings for both sides (see above)")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating Swift/PyTorch runs per row")
     ap.add_argument("--loss", action="append")
     ap.add_argument("--losscheck", default=os.path.join(ROOT, ".build", "release", "losscheck"),
                     help="the release losscheck binary (swift build -c release)")
     args = ap.parse_args()
     common = ["--threads", str(args.threads), "--dtype", args.dtype, "--reps", str(args.reps), "--json"]
     ratios = []
-    print(f"{'loss':32s} {'swift ms':>10s} {'torch ms':>10s} {'ratio':>7s}   ({args.dtype}, {args.threads} thread(s))")
+    env = dict(os.environ)
+    env.pop("GLIBC_TUNABLES", None)
+    if args.allocator == "reuse":
+        env["GLIBC_TUNABLES"] = REUSE_TUNABLES
+    print(f"{'loss':32s} {'swift ms':>10s} {'torch ms':>10s} {'ratio':>7s} {'spread':>13s}"
+          f"   ({args.dtype}, {args.threads} thread(s), {args.rounds} rounds of {args.reps} reps, "
+          f"allocator {args.allocator})")
     for row in args.loss or ROWS:
-        s = subprocess.run([args.losscheck, "bench", "--loss", row] + common, capture_output=True, text=True,
-                           cwd=ROOT)
-        t = subprocess.run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--loss", row] + common,
-                           capture_output=True, text=True)
-        sv = last_json(s.stdout).get(row)
-        tv = last_json(t.stdout).get(row)
-        if sv is None or tv is None:
-            why = (s.stdout + s.stderr).strip().splitlines()[-1:] if sv is None else t.stderr.strip()[-200:]
+        sws, tos, why = [], [], None
+        for _ in range(max(1, args.rounds)):
+            s = subprocess.run([args.losscheck, "bench", "--loss", row] + common, capture_output=True, text=True,
+                               cwd=ROOT, env=env)
+            t = subprocess.run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--loss", row] + common,
+                               capture_output=True, text=True, env=env)
+            sv = last_json(s.stdout).get(row)
+            tv = last_json(t.stdout).get(row)
+            if sv is None or tv is None:
+                why = (s.stdout + s.stderr).strip().splitlines()[-1:] if sv is None else t.stderr.strip()[-200:]
+                break
+            sws.append(sv)
+            tos.append(tv)
+        if why is not None:
             print(f"{row:32s} {'-':>10s} {'-':>10s} {'-':>7s}   {why}")
             continue
+        sv, tv = statistics.median(sws), statistics.median(tos)
+        each = [a / b for a, b in zip(sws, tos)]
         ratios.append(sv / tv)
-        print(f"{row:32s} {sv * 1e3:10.3f} {tv * 1e3:10.3f} {sv / tv:7.3f}")
+        print(f"{row:32s} {sv * 1e3:10.3f} {tv * 1e3:10.3f} {sv / tv:7.3f} {min(each):6.3f}-{max(each):6.3f}")
     if ratios:
         print(f"median ratio {statistics.median(ratios):.3f}, worst {max(ratios):.3f} over {len(ratios)} rows")
 

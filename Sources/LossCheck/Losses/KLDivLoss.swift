@@ -140,8 +140,19 @@ struct KLDivKernel<T: LossScalar> {
       guard let gb = buffer.baseAddress else { return }
       let lo = range.lowerBound
       let dx = dx.map { $0 + lo } ?? gb + n
-      let dt = dt.map { $0 + lo } ?? gb + 2 * n
       if let gp { gb.update(from: gp + lo, count: n) } else { gb.update(repeating: uniformCotangent, count: n) }
+      if dt == nil && !logTarget {
+        // The usual request (the input's gradient only): no division for
+        // the target's gradient, no stores to a sink.
+        BlockMath.log(t, v, n)
+        for i in 0..<n {
+          let ti = t[i]
+          dx[i] = -gb[i] * ti
+          v[i] = (ti == 0 ? 0 : ti * v[i]) - ti * x[i]
+        }
+        return
+      }
+      let dt = dt.map { $0 + lo } ?? gb + 2 * n
       if logTarget {
         // v ← eᵗ, then the value eᵗ·(t − x).
         BlockMath.exp(t, v, n)

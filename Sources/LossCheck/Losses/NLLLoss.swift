@@ -88,24 +88,36 @@ public struct NLLLoss: Sendable {
           let dxBase = dx.nonEmptyBase
           FusedPass.forEachRowChunk(rows: positions, width: C, scratchCount: 0, of: T.self) {
             chunk, _ in
-            var block = chunk.lowerBound
-            while block < chunk.upperBound {
-              let blockEnd = Swift.min(chunk.upperBound, block + blockRows)
-              for p in block..<blockEnd {
-                guard let c = classOf[p] else { continue }
-                values[p] = -weightOf[p] * x[contiguous ? p * C + c : layout.index(position: p, class: c)]
-              }
-              if let dxBase {
-                if contiguous {
-                  (dxBase + block * C).update(repeating: 0, count: (blockEnd - block) * C)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: blockRows) { element in
+              guard let element = element.baseAddress else { return }
+              var block = chunk.lowerBound
+              while block < chunk.upperBound {
+                let blockEnd = Swift.min(chunk.upperBound, block + blockRows)
+                // The flat index of each position's target element (−1:
+                // ignored), so that the gather below is a short loop of
+                // independent loads.
+                for p in block..<blockEnd {
+                  element[p - block] =
+                    classOf[p].map {
+                      contiguous ? p * C + $0 : layout.index(position: p, class: $0)
+                    } ?? -1
                 }
                 for p in block..<blockEnd {
-                  guard let c = classOf[p] else { continue }
-                  dxBase[contiguous ? p * C + c : layout.index(position: p, class: c)] =
-                    -weightOf[p] * (sharedG ?? gs?[p] ?? 1)
+                  let k = element[p - block]
+                  let xk = x[Swift.max(k, 0)]
+                  values[p] = k < 0 ? 0 : -weightOf[p] * xk
                 }
+                if let dxBase {
+                  if contiguous {
+                    (dxBase + block * C).update(repeating: 0, count: (blockEnd - block) * C)
+                  }
+                  for p in block..<blockEnd {
+                    let k = element[p - block]
+                    if k >= 0 { dxBase[k] = -weightOf[p] * (sharedG ?? gs?[p] ?? 1) }
+                  }
+                }
+                block = blockEnd
               }
-              block = blockEnd
             }
           }
         }

@@ -4,7 +4,7 @@
 
 /// Fused elementwise evaluation, shared by the losses that are a function of
 /// each element alone (L1, MSE, Huber, SmoothL1, PoissonNLL, GaussianNLL,
-/// MarginRanking, HingeEmbedding, SoftMargin).
+/// KLDiv, BCE, BCEWithLogits, MarginRanking, HingeEmbedding, SoftMargin).
 ///
 /// One pass over the elements computes each element's loss and writes its
 /// gradients: the cotangent of every element is known before the pass

@@ -1,19 +1,13 @@
 import RealModule
 
-/// Helpers for the fused forward + backward kernels of the class, logistic
-/// and hinge losses: one pass over the data that writes the unreduced
-/// values and the gradients together, split across `Parallelism.threads`.
-///
-/// Determinism: elementwise sums are taken block by block (`blockSize`
-/// elements, pairwise within a block) and the block sums are then summed
-/// pairwise in order. Chunks always hold whole blocks, so the result does
-/// not depend on the thread count at all.
+/// Helpers for the fused forward + backward kernels of the row losses
+/// (class, hinge, triplet, cosine, multi-label): output and gradient arrays
+/// written straight into their storage, and a per-row driver split across
+/// `Parallelism.threads` in chunks of whole rows. (Losses that are a
+/// function of each element alone use ``Elementwise`` instead, which also
+/// owns the blocked pairwise sum.)
 @usableFromInline
 enum FusedPass {
-  /// Elements per block of an elementwise pass (a power of two, so that for
-  /// power-of-two sizes the tree is the one `accurateSum` builds).
-  @usableFromInline static let blockSize = 1024
-
   /// Fewest elements worth a thread of their own.
   @usableFromInline static let minimumChunkElements = 1 << 15
 
@@ -50,41 +44,6 @@ enum FusedPass {
         (p + r.lowerBound).initialize(repeating: 0, count: r.count)
       }
     }
-  }
-
-  /// Runs an elementwise kernel over `0..<count` in parallel chunks of
-  /// whole blocks and returns the pairwise sum of the values it writes.
-  ///
-  /// `body(range, values)` handles the elements `range` (at most one
-  /// block) and writes the value of element `i` at
-  /// `values[i - range.lowerBound]`; it may write other outputs (such as
-  /// gradients) at `i`. The values land in `keep` when it is non-nil (the
-  /// unreduced output, `count` elements), else in a per-chunk scratch block.
-  @inlinable
-  static func sum<T: LossScalar>(
-    count: Int, keep: UnsafeMutablePointer<T>?,
-    _ body: (Range<Int>, UnsafeMutablePointer<T>) -> Void
-  ) -> T {
-    let blocks = (count + blockSize - 1) / blockSize
-    if blocks == 0 { return 0 }
-    let blockSums = array(count: blocks) { (sums: UnsafeMutablePointer<T>) in
-      Parallelism.forEachChunk(
-        blocks, minimumChunk: max(1, minimumChunkElements / blockSize)
-      ) { _, chunk in
-        withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) { scratch in
-          guard let scratchBase = scratch.baseAddress else { return }
-          for b in chunk {
-            let lo = b * blockSize
-            let hi = Swift.min(lo + blockSize, count)
-            let values = keep.map { $0 + lo } ?? scratchBase
-            body(lo..<hi, values)
-            (sums + b).initialize(
-              to: accurateSum(UnsafeBufferPointer(start: values, count: hi - lo)))
-          }
-        }
-      }
-    }
-    return accurateSum(blockSums)
   }
 
   /// Runs a per-row kernel over `rows` rows of `width` elements in

@@ -57,39 +57,30 @@ public struct BCELoss<T: LossScalar>: Sendable {
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: n) : []
-    var dx: [T] = wantX ? FusedPass.uninitialized(count: n) : []
-    var dt: [T] = wantT ? FusedPass.uninitialized(count: n) : []
-    var total: T = 0
-    input.scalars.withUnsafeBufferPointer { x in
+    // One fused pass (Elementwise): values, their pairwise sum and the
+    // requested gradients.
+    var output = Tensor<T>(0)
+    var dt: [T]? = nil
+    let dx: [T]? = input.scalars.withUnsafeBufferPointer { x in
       target.scalars.withUnsafeBufferPointer { t in
-        values.withUnsafeMutableBufferPointer { values in
-          dx.withUnsafeMutableBufferPointer { dx in
-            dt.withUnsafeMutableBufferPointer { dt in
-              g.perElement.withUnsafeOptionalBuffer { gp in
-                total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
-                  BCEKernel<T>.block(
-                    range, x: x.baseAddress, t: t.baseAddress, weight: w, values: v,
-                    cotangents: gp, uniformCotangent: g.uniform,
-                    dx: dx.nonEmptyBase, dt: dt.nonEmptyBase)
-                }
-              }
+        Elementwise.output(n, if: wantX) { dxp in
+          dt = Elementwise.output(n, if: wantT) { dtp in
+            output = Elementwise.reduce(
+              count: n, shape: input.shape, reduction: reduction,
+              gradOutput: wantX || wantT ? gradOutput : nil
+            ) { start, count, v, g in
+              guard let x = x.baseAddress, let t = t.baseAddress else { return }
+              BCEKernel<T>.block(
+                start..<start + count, x: x + start, t: t + start, weight: w, values: v,
+                cotangents: g, dx: dxp.map { $0 + start }, dt: dtp.map { $0 + start })
             }
           }
         }
       }
     }
-    let output: Tensor<T>
-    switch reduction {
-    case .none: output = Tensor(unchecked: input.shape, values)
-    case .sum: output = Tensor(total)
-    case .mean: output = Tensor(n == 0 ? .nan : total / T(n))
-    }
     var result = LossValue(value: output)
-    guard wantX || wantT else { return result }
-    if wantX { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
-    if wantT { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
+    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
+    if let dt { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
     return result
   }
 }
@@ -111,44 +102,44 @@ enum BCEKernel<T: LossScalar> {
     }
   }
 
-  /// Writes the values of `range` to `v[0...]` and, where non-nil, the
-  /// gradients at `dx[i]`, `dt[i]` (see ``BCELoss`` for the formulas).
+  /// Writes the values of the elements `range` (whose inputs start at `x`
+  /// and `t`) to `v[0...]` and, where non-nil, the gradients at `dx[i]`,
+  /// `dt[i]`, scaled by `g[i]` (see ``BCELoss`` for the formulas).
   @inline(__always)
   static func block(
-    _ range: Range<Int>, x: UnsafePointer<T>?, t: UnsafePointer<T>?,
+    _ range: Range<Int>, x: UnsafePointer<T>, t: UnsafePointer<T>,
     weight: PeriodicValues<T>?, values v: UnsafeMutablePointer<T>,
-    cotangents gp: UnsafePointer<T>?, uniformCotangent gu: T,
+    cotangents g: UnsafePointer<T>,
     dx: UnsafeMutablePointer<T>?, dt: UnsafeMutablePointer<T>?
   ) {
-    guard let x = x.map({ $0 + range.lowerBound }),
-      let t = t.map({ $0 + range.lowerBound })
-    else { return }
     let n = range.count
-    let lo = range.lowerBound
-    let gp = gp.map { $0 + lo }
-    let dx = dx.map { $0 + lo }
-    let dt = dt.map { $0 + lo }
     let floor: T = -100
     let eps = T.pytorchEpsilon1e12
-    // Scratch: log1p(−x), the weights, the cotangents and sinks for
-    // gradients not asked for (no optionals in the loops: they vectorize).
-    withUnsafeTemporaryAllocation(of: T.self, capacity: 5 * n) { buffer in
+    // Scratch: log1p(−x), the weights, and a sink for the input's gradient
+    // when it is not asked for (no optionals in the loops: they vectorize).
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * n) { buffer in
       guard let logQ = buffer.baseAddress else { return }
-      let (wb, gb) = (logQ + n, logQ + 2 * n)
-      let dx = dx ?? logQ + 3 * n
-      let dt = dt ?? logQ + 4 * n
+      let wb = logQ + n
+      let dx = dx ?? logQ + 2 * n
       weight.gather(range, into: wb)
-      if let gp { gb.update(from: gp, count: n) } else { gb.update(repeating: gu, count: n) }
       // v ← log x, logQ ← log1p(−x).
       BlockMath.log(x, v, n)
       for i in 0..<n { logQ[i] = -x[i] }
       BlockMath.log1p(logQ, logQ, n)
+      if let dt {
+        for i in 0..<n {
+          let (xi, ti, lp, lq) = (x[i], t[i], v[i], logQ[i])
+          let scale = g[i] * wb[i]
+          dx[i] = scale * (xi - ti) / Swift.max(xi * (1 - xi), eps)
+          dt[i] = scale * (lq - lp)
+          // t·(−log p) + (1 − t)·(−log q), weighted, logs clamped at −100.
+          v[i] = wb[i] * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
+        }
+        return
+      }
       for i in 0..<n {
         let (xi, ti, lp, lq) = (x[i], t[i], v[i], logQ[i])
-        let scale = gb[i] * wb[i]
-        dx[i] = scale * (xi - ti) / Swift.max(xi * (1 - xi), eps)
-        dt[i] = scale * (lq - lp)
-        // t·(−log p) + (1 − t)·(−log q), weighted, logs clamped at −100.
+        dx[i] = g[i] * wb[i] * (xi - ti) / Swift.max(xi * (1 - xi), eps)
         v[i] = wb[i] * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
       }
     }

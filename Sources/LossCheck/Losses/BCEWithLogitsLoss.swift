@@ -46,58 +46,49 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
-    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: n) : []
-    var dx: [T] = wantX ? FusedPass.uninitialized(count: n) : []
-    var dt: [T] = wantT ? FusedPass.uninitialized(count: n) : []
-    var total: T = 0
-    // One pass: per block, e = exp(−|x|) and L = log1p(e) give the value
-    // and both gradients.
-    input.scalars.withUnsafeBufferPointer { x in
+    // One fused pass (Elementwise): per block, e = exp(−|x|) and
+    // L = log1p(e) give the value and both gradients.
+    var output = Tensor<T>(0)
+    var dt: [T]? = nil
+    let dx: [T]? = input.scalars.withUnsafeBufferPointer { x in
       target.scalars.withUnsafeBufferPointer { t in
-        values.withUnsafeMutableBufferPointer { values in
-          dx.withUnsafeMutableBufferPointer { dx in
-            dt.withUnsafeMutableBufferPointer { dt in
-              g.perElement.withUnsafeOptionalBuffer { gp in
-                total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
-                  guard let x = x.baseAddress, let t = t.baseAddress else { return }
-                  let count = range.count
-                  // Scratch: e, the weights, the pos_weights, the
-                  // cotangents, and sinks for gradients not asked for, so
-                  // that the loops below have no optionals and vectorize.
-                  withUnsafeTemporaryAllocation(of: T.self, capacity: 6 * count) { buffer in
-                    guard let e = buffer.baseAddress else { return }
-                    let (wb, pb, gb) = (e + count, e + 2 * count, e + 3 * count)
-                    let lo = range.lowerBound
-                    let (x, t) = (x + lo, t + lo)
-                    let dx = dx.nonEmptyBase.map { $0 + lo } ?? e + 4 * count
-                    let dt = dt.nonEmptyBase.map { $0 + lo } ?? e + 5 * count
-                    if let gp {
-                      gb.update(from: gp + lo, count: count)
-                    } else {
-                      gb.update(repeating: g.uniform, count: count)
-                    }
-                    w.gather(range, into: wb)
-                    logisticBlock(x, count, e: e, l: v)
-                    if let pw {
-                      pw.gather(range, into: pb)
-                      for i in 0..<count {
-                        let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
-                        let negLogSigmoid = positivePart(-xi) + l
-                        let scale = gb[i] * wb[i]
-                        dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
-                        dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
-                        v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
-                      }
-                    } else {
-                      for i in 0..<count {
-                        let (xi, ti, l) = (x[i], t[i], v[i])
-                        let scale = gb[i] * wb[i]
-                        dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
-                        dt[i] = scale * -xi
-                        v[i] = wb[i] * ((1 - ti) * xi + 1 * (positivePart(-xi) + l))
-                      }
-                    }
+        Elementwise.output(n, if: wantX) { dxp in
+          dt = Elementwise.output(n, if: wantT) { dtp in
+            output = Elementwise.reduce(
+              count: n, shape: input.shape, reduction: reduction,
+              gradOutput: wantX || wantT ? gradOutput : nil
+            ) { start, count, v, gb in
+              guard let x = x.baseAddress.map({ $0 + start }),
+                let t = t.baseAddress.map({ $0 + start })
+              else { return }
+              let range = start..<start + count
+              // Scratch: e, the weights, the pos_weights, and sinks for
+              // gradients not asked for, so that the loops below have no
+              // optionals and vectorize.
+              withUnsafeTemporaryAllocation(of: T.self, capacity: 5 * count) { buffer in
+                guard let e = buffer.baseAddress else { return }
+                let (wb, pb) = (e + count, e + 2 * count)
+                let dx = dxp.map { $0 + start } ?? e + 3 * count
+                let dt = dtp.map { $0 + start } ?? e + 4 * count
+                w.gather(range, into: wb)
+                logisticBlock(x, count, e: e, l: v)
+                if let pw {
+                  pw.gather(range, into: pb)
+                  for i in 0..<count {
+                    let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
+                    let negLogSigmoid = positivePart(-xi) + l
+                    let scale = gb[i] * wb[i]
+                    dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
+                    dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
+                    v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
+                  }
+                } else {
+                  for i in 0..<count {
+                    let (xi, ti, l) = (x[i], t[i], v[i])
+                    let scale = gb[i] * wb[i]
+                    dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
+                    dt[i] = scale * -xi
+                    v[i] = wb[i] * ((1 - ti) * xi + 1 * (positivePart(-xi) + l))
                   }
                 }
               }
@@ -106,16 +97,9 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
         }
       }
     }
-    let output: Tensor<T>
-    switch reduction {
-    case .none: output = Tensor(unchecked: input.shape, values)
-    case .sum: output = Tensor(total)
-    case .mean: output = Tensor(n == 0 ? .nan : total / T(n))
-    }
     var result = LossValue(value: output)
-    guard wantX || wantT else { return result }
-    if wantX { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
-    if wantT { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
+    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
+    if let dt { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
     return result
   }
 }

@@ -64,52 +64,50 @@ public struct KLDivLoss: Sendable {
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
     let n = x.count
-    let denominator: T
-    switch reduction {
-    case .none, .sum: denominator = 1
-    case .mean: denominator = T(n)
-    case .batchmean: denominator = input.rank == 0 ? 1 : T(input.shape[0])
-    }
     let wantX = wrt.contains("input")
     let wantT = wrt.contains("target")
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction == .none ? shape : [])
     }
-    // One pass: values, their block sums and the requested gradients.
-    let uniform = (gradOutput?.scalars.first ?? 1) / denominator
-    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: n) : []
-    var dx: [T] = wantX ? FusedPass.uninitialized(count: n) : []
-    var dt: [T] = wantT ? FusedPass.uninitialized(count: n) : []
-    let kernel = KLDivKernel(logTarget: logTarget, uniformCotangent: uniform)
-    var total: T = 0
-    x.withUnsafeBufferPointer { x in
+    // One fused pass (Elementwise): values, their pairwise sum and the
+    // requested gradients. `batchmean` is the sum with the cotangent and
+    // the total divided by the batch size.
+    let elementwise: LossCheck.Reduction
+    var cotangent = gradOutput
+    var divisor: T = 1
+    switch reduction {
+    case .none: elementwise = .none
+    case .sum: elementwise = .sum
+    case .mean: elementwise = .mean
+    case .batchmean:
+      elementwise = .sum
+      divisor = input.rank == 0 ? 1 : T(input.shape[0])
+      cotangent = Tensor((gradOutput?.scalars.first ?? 1) / divisor)
+    }
+    let kernel = KLDivKernel<T>(logTarget: logTarget)
+    var output = Tensor<T>(0)
+    var dt: [T]? = nil
+    let dx: [T]? = x.withUnsafeBufferPointer { x in
       t.withUnsafeBufferPointer { t in
-        values.withUnsafeMutableBufferPointer { values in
-          dx.withUnsafeMutableBufferPointer { dx in
-            dt.withUnsafeMutableBufferPointer { dt in
-              let perElement = reduction == .none ? gradOutput?.scalars : nil
-              perElement.withUnsafeOptionalBuffer { gp in
-                total = FusedPass.sum(count: n, keep: values.nonEmptyBase) { range, v in
-                  kernel.block(
-                    range, x: x.baseAddress, t: t.baseAddress, values: v,
-                    cotangents: gp, dx: dx.nonEmptyBase, dt: dt.nonEmptyBase)
-                }
-              }
+        Elementwise.output(n, if: wantX) { dxp in
+          dt = Elementwise.output(n, if: wantT) { dtp in
+            output = Elementwise.reduce(
+              count: n, shape: shape, reduction: elementwise,
+              gradOutput: wantX || wantT ? cotangent : nil
+            ) { start, count, v, g in
+              guard let x = x.baseAddress, let t = t.baseAddress else { return }
+              kernel.block(
+                count, x: x + start, t: t + start, values: v, cotangents: g,
+                dx: dxp.map { $0 + start }, dt: dtp.map { $0 + start })
             }
           }
         }
       }
     }
-    let output =
-      reduction == .none ? Tensor(unchecked: shape, values) : Tensor(total / denominator)
+    if divisor != 1 { output = Tensor(output.scalars[0] / divisor) }
     var result = LossValue(value: output)
-    guard wantX || wantT else { return result }
-    if wrt.contains("input") {
-      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
-    }
-    if wrt.contains("target") {
-      result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
-    }
+    if let dx { result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape) }
+    if let dt { result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape) }
     return result
   }
 }
@@ -118,49 +116,40 @@ public struct KLDivLoss: Sendable {
 /// together (see ``KLDivLoss`` for the formulas and their edge cases).
 struct KLDivKernel<T: LossScalar> {
   let logTarget: Bool
-  /// The cotangent of every element when there is no per-element one.
-  let uniformCotangent: T
 
-  /// Writes the values of `range` to `values[0...]` and, where non-nil,
-  /// the gradients at `dx[i]` and `dt[i]`; `cotangents` (per element,
-  /// for `none`) or else `uniformCotangent` scales them.
+  /// Writes the values of `n` elements to `values[0...]` and, where
+  /// non-nil, the gradients at `dx[i]` and `dt[i]`, scaled by
+  /// `cotangents[i]`.
   @inline(__always)
   func block(
-    _ range: Range<Int>, x: UnsafePointer<T>?, t: UnsafePointer<T>?,
-    values v: UnsafeMutablePointer<T>, cotangents gp: UnsafePointer<T>?,
+    _ n: Int, x: UnsafePointer<T>, t: UnsafePointer<T>,
+    values v: UnsafeMutablePointer<T>, cotangents g: UnsafePointer<T>,
     dx: UnsafeMutablePointer<T>?, dt: UnsafeMutablePointer<T>?
   ) {
-    guard let x = x.map({ $0 + range.lowerBound }),
-      let t = t.map({ $0 + range.lowerBound })
-    else { return }
-    let n = range.count
-    // Scratch: the cotangents and sinks for gradients not asked for, so
-    // that the loops have no optionals and vectorize.
-    withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * n) { buffer in
-      guard let gb = buffer.baseAddress else { return }
-      let lo = range.lowerBound
-      let dx = dx.map { $0 + lo } ?? gb + n
-      if let gp { gb.update(from: gp + lo, count: n) } else { gb.update(repeating: uniformCotangent, count: n) }
+    // Sinks for gradients not asked for, so that the loops have no
+    // optionals and vectorize.
+    withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * n) { buffer in
+      guard let sink = buffer.baseAddress else { return }
+      let dx = dx ?? sink
       if dt == nil && !logTarget {
         // The usual request (the input's gradient only): no division for
         // the target's gradient, no stores to a sink.
         BlockMath.log(t, v, n)
         for i in 0..<n {
           let ti = t[i]
-          dx[i] = -gb[i] * ti
+          dx[i] = -g[i] * ti
           v[i] = (ti == 0 ? 0 : ti * v[i]) - ti * x[i]
         }
         return
       }
-      let dt = dt.map { $0 + lo } ?? gb + 2 * n
+      let dt = dt ?? sink + n
       if logTarget {
         // v ← eᵗ, then the value eᵗ·(t − x).
         BlockMath.exp(t, v, n)
         for i in 0..<n {
           let e = v[i]
-          let g = gb[i]
-          dx[i] = -g * e
-          dt[i] = g * e * (t[i] - x[i] + 1)
+          dx[i] = -g[i] * e
+          dt[i] = g[i] * e * (t[i] - x[i] + 1)
           v[i] = e * (t[i] - x[i])
         }
       } else {
@@ -169,23 +158,11 @@ struct KLDivKernel<T: LossScalar> {
         for i in 0..<n {
           let ti = t[i]
           let logT = ti == 0 ? 0 : v[i]
-          let g = gb[i]
-          dx[i] = -g * ti
-          dt[i] = g * (logT + ti / ti - x[i])
+          dx[i] = -g[i] * ti
+          dt[i] = g[i] * (logT + ti / ti - x[i])
           v[i] = (ti == 0 ? 0 : ti * v[i]) - ti * x[i]
         }
       }
     }
-  }
-}
-
-extension Optional {
-  /// The elements' base address (nil for nil or an empty array).
-  @inlinable
-  func withUnsafeOptionalBuffer<T, R>(
-    _ body: (UnsafePointer<T>?) throws -> R
-  ) rethrows -> R where Wrapped == [T] {
-    guard let array = self else { return try body(nil) }
-    return try array.withUnsafeBufferPointer { try body($0.baseAddress) }
   }
 }

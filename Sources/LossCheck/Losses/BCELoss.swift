@@ -51,7 +51,6 @@ public struct BCELoss<T: LossScalar>: Sendable {
     }
     // ... and multiplies it into the loss in place (it may not enlarge it).
     let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
-    let n = input.count
     let wantX = wrt.contains("input")
     let wantT = wrt.contains("target")
     if wantX || wantT {
@@ -59,24 +58,13 @@ public struct BCELoss<T: LossScalar>: Sendable {
     }
     // One fused pass (Elementwise): values, their pairwise sum and the
     // requested gradients.
-    var output = Tensor<T>(0)
-    var dt: [T]? = nil
-    let dx: [T]? = input.scalars.withUnsafeBufferPointer { x in
-      target.scalars.withUnsafeBufferPointer { t in
-        Elementwise.output(n, if: wantX) { dxp in
-          dt = Elementwise.output(n, if: wantT) { dtp in
-            output = Elementwise.reduce(
-              count: n, shape: input.shape, reduction: reduction,
-              gradOutput: wantX || wantT ? gradOutput : nil
-            ) { start, count, v, g in
-              guard let x = x.baseAddress, let t = t.baseAddress else { return }
-              BCEKernel<T>.block(
-                start..<start + count, x: x + start, t: t + start, weight: w, values: v,
-                cotangents: g, dx: dxp.map { $0 + start }, dt: dtp.map { $0 + start })
-            }
-          }
-        }
-      }
+    let (output, (dx, dt, _)) = Elementwise.evaluate(
+      input.scalars, target.scalars, wanted: (wantX, wantT, false),
+      shape: input.shape, reduction: reduction, gradOutput: gradOutput
+    ) { b in
+      BCEKernel<T>.block(
+        b.start..<b.start + b.count, x: b.a, t: b.b, weight: w, values: b.values,
+        cotangents: b.cotangents, dx: b.da, dt: b.db)
     }
     var result = LossValue(value: output)
     if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }

@@ -40,7 +40,6 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
     try Logistic.requireSameShape(input, target, loss: "BCEWithLogitsLoss")
     let pw = try Logistic.periodicOption(posWeight, named: "pos_weight", at: input.shape)
     let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
-    let n = input.count
     let wantX = wrt.contains("input")
     let wantT = wrt.contains("target")
     if wantX || wantT {
@@ -48,51 +47,39 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
     }
     // One fused pass (Elementwise): per block, e = exp(−|x|) and
     // L = log1p(e) give the value and both gradients.
-    var output = Tensor<T>(0)
-    var dt: [T]? = nil
-    let dx: [T]? = input.scalars.withUnsafeBufferPointer { x in
-      target.scalars.withUnsafeBufferPointer { t in
-        Elementwise.output(n, if: wantX) { dxp in
-          dt = Elementwise.output(n, if: wantT) { dtp in
-            output = Elementwise.reduce(
-              count: n, shape: input.shape, reduction: reduction,
-              gradOutput: wantX || wantT ? gradOutput : nil
-            ) { start, count, v, gb in
-              guard let x = x.baseAddress.map({ $0 + start }),
-                let t = t.baseAddress.map({ $0 + start })
-              else { return }
-              let range = start..<start + count
-              // Scratch: e, the weights, the pos_weights, and sinks for
-              // gradients not asked for, so that the loops below have no
-              // optionals and vectorize.
-              withUnsafeTemporaryAllocation(of: T.self, capacity: 5 * count) { buffer in
-                guard let e = buffer.baseAddress else { return }
-                let (wb, pb) = (e + count, e + 2 * count)
-                let dx = dxp.map { $0 + start } ?? e + 3 * count
-                let dt = dtp.map { $0 + start } ?? e + 4 * count
-                w.gather(range, into: wb)
-                logisticBlock(x, count, e: e, l: v)
-                if let pw {
-                  pw.gather(range, into: pb)
-                  for i in 0..<count {
-                    let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
-                    let negLogSigmoid = positivePart(-xi) + l
-                    let scale = gb[i] * wb[i]
-                    dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
-                    dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
-                    v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
-                  }
-                } else {
-                  for i in 0..<count {
-                    let (xi, ti, l) = (x[i], t[i], v[i])
-                    let scale = gb[i] * wb[i]
-                    dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
-                    dt[i] = scale * -xi
-                    v[i] = wb[i] * ((1 - ti) * xi + 1 * (positivePart(-xi) + l))
-                  }
-                }
-              }
-            }
+    let (output, (dx, dt, _)) = Elementwise.evaluate(
+      input.scalars, target.scalars, wanted: (wantX, wantT, false),
+      shape: input.shape, reduction: reduction, gradOutput: gradOutput
+    ) { b in
+      let (x, t, v, gb, count) = (b.a, b.b, b.values, b.cotangents, b.count)
+      let range = b.start..<b.start + count
+      // Scratch: e, the weights, the pos_weights, and sinks for gradients
+      // not asked for, so that the loops below have no optionals and
+      // vectorize.
+      withUnsafeTemporaryAllocation(of: T.self, capacity: 5 * count) { buffer in
+        guard let e = buffer.baseAddress else { return }
+        let (wb, pb) = (e + count, e + 2 * count)
+        let dx = b.da ?? e + 3 * count
+        let dt = b.db ?? e + 4 * count
+        w.gather(range, into: wb)
+        logisticBlock(x, count, e: e, l: v)
+        if let pw {
+          pw.gather(range, into: pb)
+          for i in 0..<count {
+            let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
+            let negLogSigmoid = positivePart(-xi) + l
+            let scale = gb[i] * wb[i]
+            dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
+            dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
+            v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
+          }
+        } else {
+          for i in 0..<count {
+            let (xi, ti, l) = (x[i], t[i], v[i])
+            let scale = gb[i] * wb[i]
+            dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) - ti)
+            dt[i] = scale * -xi
+            v[i] = wb[i] * ((1 - ti) * xi + 1 * (positivePart(-xi) + l))
           }
         }
       }

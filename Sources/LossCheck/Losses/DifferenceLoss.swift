@@ -31,46 +31,33 @@ func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
   }
   let x = Broadcast.expand(input, to: shape)
   let t = Broadcast.expand(target, to: shape)
-  let n = x.count
-  var output = Tensor<T>(0)
-  var dt: [T]? = nil
-  let dx: [T]? = x.withUnsafeBufferPointer { x in
-    t.withUnsafeBufferPointer { t in
-      Elementwise.output(n, if: wantX) { dxp in
-        dt = Elementwise.output(n, if: wantT) { dtp in
-          output = Elementwise.reduce(
-            count: n, shape: shape, reduction: reduction,
-            gradOutput: wantX || wantT ? gradOutput : nil
-          ) { start, count, v, g in
-            guard let x = x.baseAddress.map({ $0 + start }),
-              let t = t.baseAddress.map({ $0 + start })
-            else { return }
-            switch (dxp.map { $0 + start }, dtp.map { $0 + start }) {
-            case (nil, nil):
-              for k in 0..<count { v[k] = kernel.value(x[k] - t[k]) }
-            case (let dx?, nil):
-              for k in 0..<count {
-                let d = x[k] - t[k]
-                v[k] = kernel.value(d)
-                dx[k] = g[k] * kernel.derivative(d)
-              }
-            case (nil, let dt?):
-              for k in 0..<count {
-                let d = x[k] - t[k]
-                v[k] = kernel.value(d)
-                dt[k] = -(g[k] * kernel.derivative(d))
-              }
-            case (let dx?, let dt?):
-              for k in 0..<count {
-                let d = x[k] - t[k]
-                v[k] = kernel.value(d)
-                let gd = g[k] * kernel.derivative(d)
-                dx[k] = gd
-                dt[k] = -gd
-              }
-            }
-          }
-        }
+  let (output, (dx, dt, _)) = Elementwise.evaluate(
+    x, t, wanted: (wantX, wantT, false), shape: shape, reduction: reduction,
+    gradOutput: gradOutput
+  ) { block in
+    let (x, t, v, g) = (block.a, block.b, block.values, block.cotangents)
+    switch (block.da, block.db) {
+    case (nil, nil):
+      for k in 0..<block.count { v[k] = kernel.value(x[k] - t[k]) }
+    case (let dx?, nil):
+      for k in 0..<block.count {
+        let d = x[k] - t[k]
+        v[k] = kernel.value(d)
+        dx[k] = g[k] * kernel.derivative(d)
+      }
+    case (nil, let dt?):
+      for k in 0..<block.count {
+        let d = x[k] - t[k]
+        v[k] = kernel.value(d)
+        dt[k] = -(g[k] * kernel.derivative(d))
+      }
+    case (let dx?, let dt?):
+      for k in 0..<block.count {
+        let d = x[k] - t[k]
+        v[k] = kernel.value(d)
+        let gd = g[k] * kernel.derivative(d)
+        dx[k] = gd
+        dt[k] = -gd
       }
     }
   }

@@ -135,58 +135,38 @@ public struct GaussianNLLLoss: Sendable {
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
     let raw = Broadcast.expand(variance, to: shape)
-    let n = x.count
     let e = T(eps)  // PyTorch clamps with eps in the tensor's dtype
     let constant: T = full ? T.log(2 * T.pi) / 2 : 0
-    var output = Tensor<T>(0)
-    var dt: [T]? = nil
-    var dv: [T]? = nil
-    let dx: [T]? = x.withUnsafeBufferPointer { x in
-      t.withUnsafeBufferPointer { t in
-        raw.withUnsafeBufferPointer { raw in
-          Elementwise.output(n, if: wantX) { dxp in
-            dt = Elementwise.output(n, if: wantT) { dtp in
-              dv = Elementwise.output(n, if: wantV) { dvp in
-                output = Elementwise.reduce(
-                  count: n, shape: shape, reduction: reduction,
-                  gradOutput: wantAny ? gradOutput : nil
-                ) { start, count, v, g in
-                  guard let x = x.baseAddress.map({ $0 + start }),
-                    let t = t.baseAddress.map({ $0 + start }),
-                    let raw = raw.baseAddress.map({ $0 + start })
-                  else { return }
-                  // v = max(var, eps), NaN kept (eps >= NaN is false).
-                  for k in 0..<count { v[k] = e >= raw[k] ? e : raw[k] }
-                  T.vlog(inPlace: UnsafeMutableBufferPointer(start: v, count: count))
-                  let dx = dxp.map { $0 + start }
-                  if let dx, dtp == nil, dvp == nil {
-                    // The common case: the input's gradient only.
-                    for k in 0..<count {
-                      let vk = e >= raw[k] ? e : raw[k]
-                      let d = x[k] - t[k]
-                      let r = d / vk
-                      v[k] = (v[k] + d * r) / 2 + constant
-                      dx[k] = g[k] * r
-                    }
-                    return
-                  }
-                  let dt = dtp.map { $0 + start }
-                  let dv = dvp.map { $0 + start }
-                  for k in 0..<count {
-                    let vk = e >= raw[k] ? e : raw[k]
-                    let d = x[k] - t[k]
-                    let r = d / vk
-                    v[k] = (v[k] + d * r) / 2 + constant
-                    let gx = g[k] * r
-                    dx?[k] = gx
-                    dt?[k] = -gx
-                    dv?[k] = g[k] * (1 / vk - r * r) / 2
-                  }
-                }
-              }
-            }
-          }
+    let (output, (dx, dt, dv)) = Elementwise.evaluate(
+      x, t, raw, wanted: (wantX, wantT, wantV), shape: shape, reduction: reduction,
+      gradOutput: gradOutput
+    ) { b in
+      let (x, t, v, g, count) = (b.a, b.b, b.values, b.cotangents, b.count)
+      guard let raw = b.c else { return }
+      // v = max(var, eps), NaN kept (eps >= NaN is false).
+      for k in 0..<count { v[k] = e >= raw[k] ? e : raw[k] }
+      T.vlog(inPlace: UnsafeMutableBufferPointer(start: v, count: count))
+      if let dx = b.da, b.db == nil, b.dc == nil {
+        // The common case: the input's gradient only.
+        for k in 0..<count {
+          let vk = e >= raw[k] ? e : raw[k]
+          let d = x[k] - t[k]
+          let r = d / vk
+          v[k] = (v[k] + d * r) / 2 + constant
+          dx[k] = g[k] * r
         }
+        return
+      }
+      let (dx, dt, dv) = (b.da, b.db, b.dc)
+      for k in 0..<count {
+        let vk = e >= raw[k] ? e : raw[k]
+        let d = x[k] - t[k]
+        let r = d / vk
+        v[k] = (v[k] + d * r) / 2 + constant
+        let gx = g[k] * r
+        dx?[k] = gx
+        dt?[k] = -gx
+        dv?[k] = g[k] * (1 / vk - r * r) / 2
       }
     }
     var result = LossValue(value: output)

@@ -36,36 +36,26 @@ public struct HingeEmbeddingLoss: Sendable {
     let x = Broadcast.expand(input, to: shape)
     let y = Broadcast.expand(target, to: shape)
     let m = T(margin)
-    let n = x.count
     // One fused pass (Elementwise), branch-free per element so that it
     // vectorizes: with h = max(0, m − x) and a = (m − x > 0),
     //   y == 1:  x,      slope 1
     //   y == −1: h,      slope −[a]
     //   else:    h + x,  slope 1 − [a]
     // and the input's gradient g·slope.
-    var output = Tensor<T>(0)
-    let dx: [T]? = x.withUnsafeBufferPointer { x in
-      y.withUnsafeBufferPointer { y in
-        Elementwise.output(n, if: wantX) { dxp in
-          output = Elementwise.reduce(
-            count: n, shape: shape, reduction: reduction,
-            gradOutput: wantX ? gradOutput : nil
-          ) { start, count, v, g in
-            guard let x = x.baseAddress.map({ $0 + start }),
-              let y = y.baseAddress.map({ $0 + start })
-            else { return }
-            if let dx = dxp.map({ $0 + start }) {
-              for k in 0..<count {
-                let (value, slope) = HingeEmbeddingLoss.element(x[k], y[k], margin: m)
-                v[k] = value
-                dx[k] = g[k] * slope
-              }
-            } else {
-              for k in 0..<count {
-                v[k] = HingeEmbeddingLoss.element(x[k], y[k], margin: m).value
-              }
-            }
-          }
+    let (output, (dx, _, _)) = Elementwise.evaluate(
+      x, y, wanted: (wantX, false, false), shape: shape, reduction: reduction,
+      gradOutput: gradOutput
+    ) { b in
+      let (x, y, v, g) = (b.a, b.b, b.values, b.cotangents)
+      if let dx = b.da {
+        for k in 0..<b.count {
+          let (value, slope) = HingeEmbeddingLoss.element(x[k], y[k], margin: m)
+          v[k] = value
+          dx[k] = g[k] * slope
+        }
+      } else {
+        for k in 0..<b.count {
+          v[k] = HingeEmbeddingLoss.element(x[k], y[k], margin: m).value
         }
       }
     }

@@ -63,7 +63,6 @@ public struct KLDivLoss: Sendable {
       [input.shape, target.shape], names: ["input", "target"])
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
-    let n = x.count
     let wantX = wrt.contains("input")
     let wantT = wrt.contains("target")
     if wantX || wantT {
@@ -85,24 +84,13 @@ public struct KLDivLoss: Sendable {
       cotangent = Tensor((gradOutput?.scalars.first ?? 1) / divisor)
     }
     let kernel = KLDivKernel<T>(logTarget: logTarget)
-    var output = Tensor<T>(0)
-    var dt: [T]? = nil
-    let dx: [T]? = x.withUnsafeBufferPointer { x in
-      t.withUnsafeBufferPointer { t in
-        Elementwise.output(n, if: wantX) { dxp in
-          dt = Elementwise.output(n, if: wantT) { dtp in
-            output = Elementwise.reduce(
-              count: n, shape: shape, reduction: elementwise,
-              gradOutput: wantX || wantT ? cotangent : nil
-            ) { start, count, v, g in
-              guard let x = x.baseAddress, let t = t.baseAddress else { return }
-              kernel.block(
-                count, x: x + start, t: t + start, values: v, cotangents: g,
-                dx: dxp.map { $0 + start }, dt: dtp.map { $0 + start })
-            }
-          }
-        }
-      }
+    var (output, (dx, dt, _)) = Elementwise.evaluate(
+      x, t, wanted: (wantX, wantT, false), shape: shape, reduction: elementwise,
+      gradOutput: cotangent
+    ) { b in
+      kernel.block(
+        b.count, x: b.a, t: b.b, values: b.values, cotangents: b.cotangents,
+        dx: b.da, dt: b.db)
     }
     if divisor != 1 { output = Tensor(output.scalars[0] / divisor) }
     var result = LossValue(value: output)

@@ -49,55 +49,35 @@ public struct MarginRankingLoss: Sendable {
     let b = Broadcast.expand(input2, to: shape)
     let y = Broadcast.expand(target, to: shape)
     let m = T(margin)
-    let n = a.count
     // One fused pass (Elementwise): z = m − y·(a − b), the hinge of z into
     // the reduction, and with gz = g where z > 0 (else 0) the gradients
     // −y·gz, y·gz and −(a − b)·gz.
-    var output = Tensor<T>(0)
-    var d2: [T]? = nil
-    var dy: [T]? = nil
-    let d1: [T]? = a.withUnsafeBufferPointer { a in
-      b.withUnsafeBufferPointer { b in
-        y.withUnsafeBufferPointer { y in
-          Elementwise.output(n, if: want1) { d1p in
-            d2 = Elementwise.output(n, if: want2) { d2p in
-              dy = Elementwise.output(n, if: wantY) { dyp in
-                output = Elementwise.reduce(
-                  count: n, shape: shape, reduction: reduction,
-                  gradOutput: wantAny ? gradOutput : nil
-                ) { start, count, v, g in
-                  guard let a = a.baseAddress.map({ $0 + start }),
-                    let b = b.baseAddress.map({ $0 + start }),
-                    let y = y.baseAddress.map({ $0 + start })
-                  else { return }
-                  let d1 = d1p.map { $0 + start }
-                  let d2 = d2p.map { $0 + start }
-                  if let d1, let d2, dyp == nil {
-                    // The common case: both inputs, not the target.
-                    for k in 0..<count {
-                      let z = m - y[k] * (a[k] - b[k])
-                      v[k] = hingeValue(z)
-                      let gz: T = hingeIsActive(z) ? g[k] : 0
-                      d1[k] = -(y[k] * gz)
-                      d2[k] = y[k] * gz
-                    }
-                    return
-                  }
-                  let dy = dyp.map { $0 + start }
-                  for k in 0..<count {
-                    let diff = a[k] - b[k]
-                    let z = m - y[k] * diff
-                    v[k] = hingeValue(z)
-                    let gz: T = hingeIsActive(z) ? g[k] : 0
-                    d1?[k] = -(y[k] * gz)
-                    d2?[k] = y[k] * gz
-                    dy?[k] = -(diff * gz)
-                  }
-                }
-              }
-            }
-          }
+    let (output, (d1, d2, dy)) = Elementwise.evaluate(
+      a, b, y, wanted: (want1, want2, wantY), shape: shape, reduction: reduction,
+      gradOutput: gradOutput
+    ) { block in
+      let (a, b, v, g, count) = (block.a, block.b, block.values, block.cotangents, block.count)
+      guard let y = block.c else { return }
+      if let d1 = block.da, let d2 = block.db, block.dc == nil {
+        // The common case: both inputs, not the target.
+        for k in 0..<count {
+          let z = m - y[k] * (a[k] - b[k])
+          v[k] = hingeValue(z)
+          let gz: T = hingeIsActive(z) ? g[k] : 0
+          d1[k] = -(y[k] * gz)
+          d2[k] = y[k] * gz
         }
+        return
+      }
+      let (d1, d2, dy) = (block.da, block.db, block.dc)
+      for k in 0..<count {
+        let diff = a[k] - b[k]
+        let z = m - y[k] * diff
+        v[k] = hingeValue(z)
+        let gz: T = hingeIsActive(z) ? g[k] : 0
+        d1?[k] = -(y[k] * gz)
+        d2?[k] = y[k] * gz
+        dy?[k] = -(diff * gz)
       }
     }
     var result = LossValue(value: output)

@@ -57,27 +57,13 @@ public struct PoissonNLLLoss: Sendable {
     }
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
-    let n = x.count
-    var output = Tensor<T>(0)
-    var dt: [T]? = nil
-    let dx: [T]? = x.withUnsafeBufferPointer { x in
-      t.withUnsafeBufferPointer { t in
-        Elementwise.output(n, if: wantX) { dxp in
-          dt = Elementwise.output(n, if: wantT) { dtp in
-            output = Elementwise.reduce(
-              count: n, shape: shape, reduction: reduction,
-              gradOutput: wantX || wantT ? gradOutput : nil
-            ) { start, count, v, g in
-              guard let x = x.baseAddress.map({ $0 + start }),
-                let t = t.baseAddress.map({ $0 + start })
-              else { return }
-              block(
-                x: x, t: t, count: count, values: v, cotangents: g,
-                dx: dxp.map { $0 + start }, dt: dtp.map { $0 + start })
-            }
-          }
-        }
-      }
+    let (output, (dx, dt, _)) = Elementwise.evaluate(
+      x, t, wanted: (wantX, wantT, false), shape: shape, reduction: reduction,
+      gradOutput: gradOutput
+    ) { b in
+      block(
+        x: b.a, t: b.b, count: b.count, values: b.values, cotangents: b.cotangents,
+        dx: b.da, dt: b.db)
     }
     var result = LossValue(value: output)
     if let dx {

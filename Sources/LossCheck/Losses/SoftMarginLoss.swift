@@ -46,32 +46,22 @@ public struct SoftMarginLoss: Sendable {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
     let t = Broadcast.expand(target, to: input.shape)
-    let n = input.count
     // One fused pass (Elementwise), per block: z = e^(−t·x) (vectorized;
     // may overflow to +inf: intended, PyTorch's form), the gradient
     // −g·t·(z/(1 + z)) from z (inf/inf = NaN past the overflow, as
     // PyTorch), then the loss log1p(z) in place (vectorized).
-    var output = Tensor<T>(0)
-    let dx: [T]? = input.scalars.withUnsafeBufferPointer { x in
-      t.withUnsafeBufferPointer { t in
-        Elementwise.output(n, if: wantX) { dxp in
-          output = Elementwise.reduce(
-            count: n, shape: input.shape, reduction: reduction,
-            gradOutput: wantX ? gradOutput : nil
-          ) { start, count, v, g in
-            guard let x = x.baseAddress.map({ $0 + start }),
-              let t = t.baseAddress.map({ $0 + start })
-            else { return }
-            let z = UnsafeMutableBufferPointer(start: v, count: count)
-            for k in 0..<count { v[k] = -(t[k] * x[k]) }
-            T.vexp(inPlace: z)
-            if let dx = dxp.map({ $0 + start }) {
-              for k in 0..<count { dx[k] = -g[k] * t[k] * (v[k] / (1 + v[k])) }
-            }
-            T.vlog1p(inPlace: z)
-          }
-        }
+    let (output, (dx, _, _)) = Elementwise.evaluate(
+      input.scalars, t, wanted: (wantX, false, false), shape: input.shape,
+      reduction: reduction, gradOutput: gradOutput
+    ) { b in
+      let (x, t, v, g, count) = (b.a, b.b, b.values, b.cotangents, b.count)
+      let z = UnsafeMutableBufferPointer(start: v, count: count)
+      for k in 0..<count { v[k] = -(t[k] * x[k]) }
+      T.vexp(inPlace: z)
+      if let dx = b.da {
+        for k in 0..<count { dx[k] = -g[k] * t[k] * (v[k] / (1 + v[k])) }
       }
+      T.vlog1p(inPlace: z)
     }
     var result = LossValue(value: output)
     if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }

@@ -2,8 +2,8 @@ import LossCheck
 import LossCheckTestSupport
 import Testing
 
-/// The fused kernels of the embedding losses and CTC split their rows (or
-/// samples) across threads; each row is computed the same way whatever the
+/// The fused kernels of the embedding losses, the class-index losses and
+/// CTC split their rows (or samples, or blocks of positions) across threads; each row is computed the same way whatever the
 /// split, so 2 threads must give exactly the 1-thread bits.
 @Suite(.serialized)
 struct EmbeddingThreadsTests {
@@ -45,6 +45,32 @@ struct EmbeddingThreadsTests {
       try TripletMarginWithDistanceLoss(distance: CosineDistance(), margin: 0.5, swap: true)
         .valueWithGradient(a, p, n)
     }
+  }
+
+  @Test func classIndexLosses() throws {
+    var rng = SeededRandom(seed: 9)
+    // 20 000 positions of 8 classes: blocks of 1024 positions, several
+    // chunks; and a spatial layout (N, C, d).
+    let x = Tensor<Float>.random([20_000, 8], in: -3...0, using: &rng)
+    let xs = Tensor<Float>.random([500, 8, 40], in: -3...0, using: &rng)
+    var t = Tensor<Int64>.randomIndices([20_000], in: 0..<8, using: &rng)
+    t = try Tensor(shape: t.shape, scalars: t.scalars.enumerated().map { $0 % 7 == 0 ? -100 : $1 })
+    let ts = Tensor<Int64>.randomIndices([500, 40], in: 0..<8, using: &rng)
+    let w = try Tensor<Double>(shape: [8], scalars: [0.5, 1, 2, 0.25, 1.5, 1, 3, 0.75])
+    for reduction in [Reduction.mean, .sum, .none] {
+      let g = reduction == .none ? Tensor<Float>.random([20_000], using: &rng) : nil
+      try sameWithTwoThreads {
+        try NLLLoss(weight: w, reduction: reduction).valueWithGradient(x, t, gradOutput: g)
+      }
+      try sameWithTwoThreads {
+        try NLLLoss(reduction: reduction).valueWithGradient(x, t, gradOutput: g)
+      }
+      try sameWithTwoThreads {
+        try CrossEntropyLoss(weight: w, reduction: reduction, labelSmoothing: 0.1)
+          .valueWithGradient(x, .indices(t), gradOutput: g)
+      }
+    }
+    try sameWithTwoThreads { try NLLLoss().valueWithGradient(xs, ts) }
   }
 
   @Test func ctc() throws {

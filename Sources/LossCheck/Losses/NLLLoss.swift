@@ -44,35 +44,53 @@ public struct NLLLoss: Sendable {
     wrt: GradientRequest = ["input"]
   ) throws(LossError) -> LossValue<T> {
     let layout = try ClassLayout(indicesFor: input.shape, target: target.shape)
-    let w: [T]? = try classWeights(weight, classes: layout.classes)
-    let classOf = try classTargets(
-      target, classes: layout.classes, ignoreIndex: ignoreIndex)
+    let C = layout.classes
+    let w: [T]? = try classWeights(weight, classes: C)
+    let targets = target.scalars
+    // The targets, checked in one branch-free pass (the first offender is
+    // looked for, with its message, only when there is one).
+    var kept = 0
+    var valid = true
+    for v in targets {
+      let ignored = Int(v) == ignoreIndex
+      valid = valid && (ignored || (v >= 0 && v < Int64(C)))
+      kept += ignored ? 0 : 1
+    }
+    if !valid { _ = try classTargets(target, classes: C, ignoreIndex: ignoreIndex) }
     if wrt.contains("input") {
       try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
     }
     let positions = layout.positions
-    var weightOf = [T](repeating: 0, count: positions)
-    for p in 0..<positions {
-      if let c = classOf[p] { weightOf[p] = w?[c] ?? 1 }
+    // D: the kept positions' weights, summed pairwise (their count
+    // without weights).
+    let denominator: T
+    if let w {
+      var weightOf = [T](repeating: 0, count: positions)
+      for p in 0..<positions where Int(targets[p]) != ignoreIndex {
+        weightOf[p] = w[Int(targets[p])]
+      }
+      denominator = accurateSum(weightOf)
+    } else {
+      denominator = T(kept)
     }
-    let denominator = accurateSum(weightOf)
     let wantX = wrt.contains("input")
     if wantX {
       try checkGradOutput(
         gradOutput, outputShape: reduction == .none ? layout.outputShape : [])
     }
-    // Blocks of positions: first the values of a block (independent
-    // loads, one per position, which the processor overlaps: the input is
-    // usually cold by now), then its gradient, zero but for one element per
-    // position (the cotangent needs only D, known already). With the
-    // classes contiguous (no spatial dimensions) the block's gradient rows
-    // are zeroed in one fill and the nonzero elements written into them
-    // while they are in cache. Blocks are split across threads.
+    // Blocks of positions (a fixed grid: the sums do not depend on the
+    // thread count; threads take runs of whole blocks). Per block: the flat
+    // index of each position's target element (−1: ignored); the values,
+    // a short loop of independent loads (the input is usually cold by now,
+    // and the processor overlaps them); their pairwise sum; then the
+    // gradient, zero but for one element per position (the cotangent needs
+    // only D, known already). With the classes contiguous (no spatial
+    // dimensions) the block's gradient rows are zeroed in one fill and the
+    // nonzero elements written into them while they are in cache.
     let contiguous = layout.inner == 1
     var dx: [T] =
       !wantX ? [] : contiguous ? FusedPass.uninitialized(count: input.count) : FusedPass.zeros(count: input.count)
-    var values = [T](repeating: 0, count: positions)
-    let C = layout.classes
+    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: positions) : []
     let sharedG: T? =
       switch reduction {
       case .none: nil
@@ -80,43 +98,52 @@ public struct NLLLoss: Sendable {
       case .mean: (gradOutput?.scalars[0] ?? 1) / denominator
       }
     let gs: [T]? = reduction == .none ? gradOutput?.scalars : nil
-    let blockRows = Swift.max(1, 65536 / Swift.max(1, C))
+    let blockRows = Swift.max(16, Swift.min(1024, 65536 / Swift.max(1, C)))
+    let blocks = (positions + blockRows - 1) / blockRows
+    let ignore = ignoreIndex
+    var blockSums = [T](repeating: 0, count: reduction == .none ? 0 : blocks)
     input.scalars.withUnsafeBufferPointer { x in
-      values.withUnsafeMutableBufferPointer { values in
-        dx.withUnsafeMutableBufferPointer { dx in
-          guard let x = x.baseAddress, let values = values.baseAddress else { return }
-          let dxBase = dx.nonEmptyBase
-          FusedPass.forEachRowChunk(rows: positions, width: C, scratchCount: 0, of: T.self) {
-            chunk, _ in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: blockRows) { element in
-              guard let element = element.baseAddress else { return }
-              var block = chunk.lowerBound
-              while block < chunk.upperBound {
-                let blockEnd = Swift.min(chunk.upperBound, block + blockRows)
-                // The flat index of each position's target element (−1:
-                // ignored), so that the gather below is a short loop of
-                // independent loads.
-                for p in block..<blockEnd {
-                  element[p - block] =
-                    classOf[p].map {
-                      contiguous ? p * C + $0 : layout.index(position: p, class: $0)
-                    } ?? -1
-                }
-                for p in block..<blockEnd {
-                  let k = element[p - block]
-                  let xk = x[Swift.max(k, 0)]
-                  values[p] = k < 0 ? 0 : -weightOf[p] * xk
-                }
-                if let dxBase {
-                  if contiguous {
-                    (dxBase + block * C).update(repeating: 0, count: (blockEnd - block) * C)
+      targets.withUnsafeBufferPointer { targets in
+        values.withUnsafeMutableBufferPointer { values in
+          blockSums.withUnsafeMutableBufferPointer { blockSums in
+            dx.withUnsafeMutableBufferPointer { dx in
+              guard let x = x.baseAddress, let targets = targets.baseAddress else { return }
+              let dxBase = dx.nonEmptyBase
+              let out = values.nonEmptyBase
+              let sums = blockSums.nonEmptyBase
+              _ = Parallelism.forEachChunk(
+                blocks, minimumChunk: Swift.max(1, (1 << 15) / (blockRows * Swift.max(1, C)))
+              ) { _, chunk in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: blockRows) { element in
+                  withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * blockRows) { scratch in
+                    guard let element = element.baseAddress, let scale = scratch.baseAddress
+                    else { return }
+                    for b in chunk {
+                      let lo = b * blockRows
+                      let n = Swift.min(blockRows, positions - lo)
+                      let v = out.map { $0 + lo } ?? scale + blockRows
+                      for i in 0..<n {
+                        let p = lo + i
+                        let t = Int(targets[p])
+                        let ignored = t == ignore
+                        element[i] =
+                          ignored ? -1 : contiguous ? p * C + t : layout.index(position: p, class: t)
+                        scale[i] = ignored ? 0 : w?[t] ?? 1
+                      }
+                      for i in 0..<n {
+                        let k = element[i]
+                        let xk = x[Swift.max(k, 0)]
+                        v[i] = k < 0 ? 0 : -scale[i] * xk
+                      }
+                      sums?[b] = accurateSum(UnsafeBufferPointer(start: v, count: n))
+                      guard let dxBase else { continue }
+                      if contiguous { (dxBase + lo * C).update(repeating: 0, count: n * C) }
+                      for i in 0..<n where element[i] >= 0 {
+                        dxBase[element[i]] = -scale[i] * (sharedG ?? gs?[lo + i] ?? 1)
+                      }
+                    }
                   }
-                  for p in block..<blockEnd {
-                    let k = element[p - block]
-                    if k >= 0 { dxBase[k] = -weightOf[p] * (sharedG ?? gs?[p] ?? 1) }
-                  }
                 }
-                block = blockEnd
               }
             }
           }
@@ -126,8 +153,8 @@ public struct NLLLoss: Sendable {
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
-    case .sum: output = Tensor(accurateSum(values))
-    case .mean: output = Tensor(accurateSum(values) / denominator)
+    case .sum: output = Tensor(accurateSum(blockSums))
+    case .mean: output = Tensor(accurateSum(blockSums) / denominator)
     }
     var result = LossValue(value: output)
     guard wantX else { return result }

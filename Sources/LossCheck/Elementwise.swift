@@ -88,7 +88,7 @@ enum Elementwise {
       if reduction == .none {
         let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
           if let out = buffer.baseAddress {
-            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
             Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
               run(range, values: { out + $0 }, finish: { _, _, _ in })
             }
@@ -155,7 +155,7 @@ enum Elementwise {
     }
     return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
       if let p = buffer.baseAddress {
-        adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
         body(p)
       } else {
         body(nil)  // n == 0: the kernel never runs

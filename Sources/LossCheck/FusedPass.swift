@@ -18,7 +18,7 @@ enum FusedPass {
     count: Int, _ initialize: (UnsafeMutablePointer<T>) -> Void
   ) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+      prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
       if let base = buffer.baseAddress { initialize(base) }
       initialized = count
     }
@@ -30,7 +30,7 @@ enum FusedPass {
   @inlinable
   static func uninitialized<T: LossScalar>(count: Int) -> [T] {
     [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+      prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
       initialized = count
     }
   }

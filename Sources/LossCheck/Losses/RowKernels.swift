@@ -14,13 +14,13 @@
 /// An array of `count` elements that `body` initializes completely (every
 /// element must be written; nothing is zeroed first). A large array's
 /// memory is offered transparent huge pages first (see
-/// ``adviseHugePages(_:)``).
+/// ``prepareFreshPages(_:)``).
 @inline(__always)
 func filledArray<T>(
   count: Int, _ body: (UnsafeMutableBufferPointer<T>) -> Void
 ) -> [T] {
   [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-    adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+    prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
     body(buffer)
     initialized = count
   }

@@ -86,14 +86,10 @@ enum Elementwise {
         }
       }
       if reduction == .none {
-        let values = [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-          if let out = buffer.baseAddress {
-            prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
-            Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
-              run(range, values: { out + $0 }, finish: { _, _, _ in })
-            }
+        let values = FusedPass.array(count: n) { (out: UnsafeMutablePointer<T>) in
+          Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) { _, range in
+            run(range, values: { out + $0 }, finish: { _, _, _ in })
           }
-          initialized = n
         }
         return Tensor(unchecked: shape, values)
       }
@@ -149,19 +145,11 @@ enum Elementwise {
   static func output<T: LossScalar>(
     _ n: Int, if wanted: Bool, _ body: (UnsafeMutablePointer<T>?) -> Void
   ) -> [T]? {
-    guard wanted else {
-      body(nil)
-      return nil
+    guard wanted, n > 0 else {
+      body(nil)  // not wanted, or n == 0: the kernel never runs
+      return wanted ? [] : nil
     }
-    return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
-      if let p = buffer.baseAddress {
-        prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
-        body(p)
-      } else {
-        body(nil)  // n == 0: the kernel never runs
-      }
-      initialized = n
-    }
+    return FusedPass.array(count: n) { body($0) }
   }
 }
 

@@ -24,8 +24,8 @@
 ///   mapped pages (a reused heap block) cost only a page-table walk.
 ///
 /// Every fresh output or gradient array of the loss kernels goes through
-/// it (`Elementwise.output`, `Elementwise.reduce`, `FusedPass.array`,
-/// `FusedPass.uninitialized`, `filledArray`).
+/// it (`FusedPass.array`, which `Elementwise` uses too, and
+/// `FusedPass.uninitialized`).
 @inlinable
 func prepareFreshPages(_ buffer: UnsafeMutableRawBufferPointer) {
   #if os(Linux)

@@ -81,21 +81,35 @@ func classWeights<T: LossScalar>(_ weight: Tensor<Double>?, classes: Int)
 }
 
 /// Checks that every target not equal to `ignoreIndex` is a class in
-/// [0, C); returns, per position, the class or nil when ignored.
+/// [0, C), in one branch-free pass (the first offender is looked for, for
+/// the message, only when there is one); returns how many are kept (not
+/// ignored).
+func checkClassTargets(_ target: Tensor<Int64>, classes: Int, ignoreIndex: Int)
+  throws(LossError) -> Int
+{
+  var kept = 0
+  var valid = true
+  for v in target.scalars {
+    let ignored = Int(v) == ignoreIndex
+    valid = valid && (ignored || (v >= 0 && v < Int64(classes)))
+    kept += ignored ? 0 : 1
+  }
+  if valid { return kept }
+  for v in target.scalars where Int(v) != ignoreIndex && !(v >= 0 && v < Int64(classes)) {
+    throw .index(
+      "target: class index \(v) is out of range (expected 0 <= index < C = \(classes), or ignore_index = \(ignoreIndex))"
+    )
+  }
+  return kept
+}
+
+/// The targets checked (``checkClassTargets(_:classes:ignoreIndex:)``):
+/// per position, the class, or nil when ignored.
 func classTargets(_ target: Tensor<Int64>, classes: Int, ignoreIndex: Int)
   throws(LossError) -> [Int?]
 {
-  var out = [Int?](repeating: nil, count: target.count)
-  for (p, v) in target.scalars.enumerated() {
-    if Int(v) == ignoreIndex { continue }
-    guard v >= 0, v < Int64(classes) else {
-      throw .index(
-        "target: class index \(v) is out of range (expected 0 <= index < C = \(classes), or ignore_index = \(ignoreIndex))"
-      )
-    }
-    out[p] = Int(v)
-  }
-  return out
+  _ = try checkClassTargets(target, classes: classes, ignoreIndex: ignoreIndex)
+  return target.scalars.map { Int($0) == ignoreIndex ? nil : Int($0) }
 }
 
 /// PyTorch accepts a [1] target for an unbatched (C) input in the forward

@@ -161,8 +161,8 @@ public struct CosineEmbeddingLoss: Sendable {
     /// Row i: its loss into `v[i]`, and with `d1`/`d2` its gradient rows.
     func run(
       _ x1: UnsafeBufferPointer<T>, _ x2: UnsafeBufferPointer<T>, _ t: UnsafeBufferPointer<T>,
-      _ v: UnsafeMutableBufferPointer<T>, _ d1: UnsafeMutableBufferPointer<T>?,
-      _ d2: UnsafeMutableBufferPointer<T>?
+      _ v: UnsafeMutableBufferPointer<T>, _ d1: UnsafeMutablePointer<T>?,
+      _ d2: UnsafeMutablePointer<T>?
     ) {
       // Not empty (the caller's condition), so both have storage.
       guard let p1 = x1.baseAddress, let p2 = x2.baseAddress else { return }
@@ -186,7 +186,7 @@ public struct CosineEmbeddingLoss: Sendable {
           } else {
             v[i] = 0
           }
-          guard let d1 = d1?.baseAddress, let d2 = d2?.baseAddress else { continue }
+          guard let d1, let d2 else { continue }
           // Every row, also one with a zero cotangent (0/denom; NaN for a NaN row):
           // ∂cos/∂x1 = x2/denom − cos·x1/m1, and symmetrically.
           let gd = gcos / denom
@@ -206,8 +206,8 @@ public struct CosineEmbeddingLoss: Sendable {
         target.scalars.withUnsafeBufferPointer { t in
           values.withUnsafeMutableBufferPointer { v in
             guard wantGrad else { return run(x1, x2, t, v, nil, nil) }
-            g1 = filledArray(count: count) { d1 in
-              g2 = filledArray(count: count) { d2 in run(x1, x2, t, v, d1, d2) }
+            g1 = FusedPass.array(count: count) { d1 in
+              g2 = FusedPass.array(count: count) { d2 in run(x1, x2, t, v, d1, d2) }
             }
           }
         }

@@ -47,16 +47,7 @@ public struct NLLLoss: Sendable {
     let C = layout.classes
     let w: [T]? = try classWeights(weight, classes: C)
     let targets = target.scalars
-    // The targets, checked in one branch-free pass (the first offender is
-    // looked for, with its message, only when there is one).
-    var kept = 0
-    var valid = true
-    for v in targets {
-      let ignored = Int(v) == ignoreIndex
-      valid = valid && (ignored || (v >= 0 && v < Int64(C)))
-      kept += ignored ? 0 : 1
-    }
-    if !valid { _ = try classTargets(target, classes: C, ignoreIndex: ignoreIndex) }
+    let kept = try checkClassTargets(target, classes: C, ignoreIndex: ignoreIndex)
     if wrt.contains("input") {
       try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
     }
@@ -111,17 +102,20 @@ public struct NLLLoss: Sendable {
               let dxBase = dx.nonEmptyBase
               let out = values.nonEmptyBase
               let sums = blockSums.nonEmptyBase
-              _ = Parallelism.forEachChunk(
+              Parallelism.forEachChunk(
                 blocks, minimumChunk: Swift.max(1, (1 << 15) / (blockRows * Swift.max(1, C)))
               ) { _, chunk in
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: blockRows) { element in
                   withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * blockRows) { scratch in
                     guard let element = element.baseAddress, let scale = scratch.baseAddress
                     else { return }
+                    // Each position's weight (0: ignored), then, for a
+                    // reduced output, the block's values to be summed.
+                    let blockValues = scale + blockRows
                     for b in chunk {
                       let lo = b * blockRows
                       let n = Swift.min(blockRows, positions - lo)
-                      let v = out.map { $0 + lo } ?? scale + blockRows
+                      let v = out.map { $0 + lo } ?? blockValues
                       for i in 0..<n {
                         let p = lo + i
                         let t = Int(targets[p])

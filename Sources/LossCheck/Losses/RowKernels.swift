@@ -2,30 +2,11 @@
 /// (``CosineEmbeddingLoss``, ``TripletMarginLoss``,
 /// ``TripletMarginWithDistanceLoss``): sums over one row in a single sweep
 /// with independent accumulators (which the optimizer keeps in registers and
-/// can vectorize), and arrays filled in place without a zeroing pass.
+/// can vectorize), and the triplet losses' row driver (gradients written
+/// straight into `FusedPass.array` storage, no zeroing pass).
 ///
 /// Every function is generic over the scalar but only ever called from code
 /// specialized for `Float` or `Double`, so it runs specialized too.
-
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// An array of `count` elements that `body` initializes completely (every
-/// element must be written; nothing is zeroed first). A large array's
-/// memory is offered transparent huge pages first (see
-/// ``prepareFreshPages(_:)``).
-@inline(__always)
-func filledArray<T>(
-  count: Int, _ body: (UnsafeMutableBufferPointer<T>) -> Void
-) -> [T] {
-  [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-    prepareFreshPages(UnsafeMutableRawBufferPointer(buffer))
-    body(buffer)
-    initialized = count
-  }
-}
-
 
 /// Σ a·b, Σ a², Σ b² over `n` elements, in one sweep: one vector
 /// accumulator per sum (`T.VMVector` lanes), then the lanes and the tail.
@@ -148,11 +129,9 @@ func runTripletKernel<T>(
           guard wantGrad else { return run(a, p, n, v, nil, nil, nil) }
           var gp: [T] = []
           var gn: [T] = []
-          let ga: [T] = filledArray(count: count) { ga in
-            gp = filledArray(count: count) { gp in
-              gn = filledArray(count: count) { gn in
-                run(a, p, n, v, ga.baseAddress, gp.baseAddress, gn.baseAddress)
-              }
+          let ga: [T] = FusedPass.array(count: count) { ga in
+            gp = FusedPass.array(count: count) { gp in
+              gn = FusedPass.array(count: count) { gn in run(a, p, n, v, ga, gp, gn) }
             }
           }
           grads = [ga, gp, gn]

@@ -109,7 +109,8 @@ extension HTMLReport {
           RowKey(kind: .option, name: name, value: value ?? notGiven))
       }
       for t in c.tags {
-        keys.append(RowKey(kind: .tag, name: "tag", value: t))
+        let key = RowKey(kind: .tag, name: "tag", value: t)
+        if !keys.contains(key) { keys.append(key) }
       }
       return keys
     }

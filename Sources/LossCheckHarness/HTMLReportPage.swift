@@ -48,6 +48,7 @@ extension HTMLReport {
       w(escape(names.joined(separator: ", ")) + "</title>\n")
       w("<style>\n" + HTMLReport.css + "</style>\n</head>\n<body>\n")
       writeHeader()
+      writeContents()
       writeTotals()
       writeMatrix()
       writeSkips()
@@ -110,6 +111,20 @@ extension HTMLReport {
       w("<span class=\"swatch none\">no cases</span> ")
       w("Worst/tol is the largest |actual − expected| / tolerance; ")
       w("“—” where nothing numeric was compared.</p>\n</header>\n")
+    }
+
+    /// Links to the sections, with the failing-case count.
+    mutating func writeContents() {
+      let failing = inputs.reduce(0) { n, r in
+        n + r.cases.filter { $0.status == .failed }.count
+      }
+      let skipped = inputs.contains { r in
+        r.cases.contains { $0.status == .skipped }
+      }
+      w("<nav><a href=\"#totals\">Totals per loss</a> · ")
+      w("<a href=\"#matrix\">Loss × option value</a> · ")
+      if skipped { w("<a href=\"#skips\">Skipped</a> · ") }
+      w("<a href=\"#failures\">Failing cases (\(failing))</a></nav>\n")
     }
 
     /// The selection's non-empty fields, `name=value; …`.

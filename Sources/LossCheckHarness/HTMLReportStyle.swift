@@ -66,6 +66,8 @@ extension HTMLReport {
       font-weight: 700; }
     .problems { margin: 6px 0; padding-left: 18px; }
     .count { color: #666; font-weight: 400; }
+    nav { margin: 14px 0 0; font-weight: 600; }
+    nav a { color: #1a4f8b; }
 
     """
 }

@@ -138,7 +138,7 @@ extension HTMLReport {
         case .array(let items):
           parts.append(name + "=" + items.map {
             HTMLReport.plain($0)
-          }.joined(separator: ","))
+          }.joined(separator: ", "))
         default: parts.append(name + "=" + HTMLReport.plain(value))
         }
       }
@@ -383,7 +383,7 @@ extension HTMLReport {
         let bad = HTMLReport.plain(f["out_of_tolerance"])
         let rows = max(elements.count, 1)
         let cls = bad != "0" && bad != "—" ? " class=\"bad-field\"" : ""
-        w("<tr\(cls)><td rowspan=\"\(rows)\">")
+        w("<tr><td\(cls) rowspan=\"\(rows)\">")
         w("\(escape(HTMLReport.plain(f["field"])))</td>")
         w("<td rowspan=\"\(rows)\">\(escape(HTMLReport.plain(f["shape"])))")
         w("</td><td class=\"n\" rowspan=\"\(rows)\">")
@@ -393,7 +393,7 @@ extension HTMLReport {
         w("rowspan=\"\(rows)\">\(escape(HTMLReport.ratioText(ratio)))</td>")
         if elements.isEmpty { w("<td colspan=\"6\"></td></tr>\n") }
         for (n, e) in elements.enumerated() {
-          if n > 0 { w("<tr\(cls)>") }
+          if n > 0 { w("<tr>") }
           for key in ["index", "expected", "actual", "abs_error",
             "rel_error", "ulps"]
           {

@@ -24,7 +24,7 @@ extension HTMLReport {
     th { text-align: left; }
     .n { text-align: right; font-variant-numeric: tabular-nums; }
     .bad { color: var(--fail-ink); font-weight: 700; }
-    .runs td { max-width: 420px; overflow-wrap: anywhere; }
+    .runs td { max-width: 420px; overflow-wrap: break-word; }
     .legend, .note { color: #444; margin: 10px 0; }
     .swatch { display: inline-block; padding: 0 6px; border-radius: 3px;
       margin-right: 4px; }
@@ -62,8 +62,7 @@ extension HTMLReport {
       gap: 2px 12px; margin: 6px 0; }
     dt { color: #555; }
     dd { margin: 0; overflow-wrap: anywhere; }
-    .fields tr.bad-field td:first-child { color: var(--fail-ink);
-      font-weight: 700; }
+    .fields td.bad-field { color: var(--fail-ink); font-weight: 700; }
     .problems { margin: 6px 0; padding-left: 18px; }
     .count { color: #666; font-weight: 400; }
     nav { margin: 14px 0 0; font-weight: 600; }

@@ -19,6 +19,7 @@ public struct HTMLReportError: Error, Equatable, Sendable,
     self.reason = reason
   }
 
+  /// "report N: field: reason", or "field: reason" for the list itself.
   public var description: String {
     report == 0
       ? "\(field): \(reason)" : "report \(report): \(field): \(reason)"

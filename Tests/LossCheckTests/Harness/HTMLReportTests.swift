@@ -221,6 +221,59 @@ import Testing
     #expect(kl.attributes["class"] == "cell fail")
   }
 
+  @Test func failingCasesShowTheirDiagnostics() throws {
+    let report = try fixture("numpy.json")
+    let html = try HTMLReport.render([report])
+    guard case .array(let cases)? = report["cases"] else {
+      Issue.record("no cases")
+      return
+    }
+    var checked = 0
+    for c in cases where c["status"] == .string("failed") {
+      // The summary line names each field's out-of-tolerance count.
+      if case .array(let fields)? = c["fields"] {
+        for f in fields {
+          guard case .number(let bad)? = f["out_of_tolerance"], bad != "0",
+            case .number(let n)? = f["compared"],
+            case .string(let name)? = f["field"]
+          else { continue }
+          #expect(html.contains("\(name) \(bad)/\(n) out of tolerance"))
+          checked += 1
+        }
+      }
+      // An error's message is shown in full (escaped).
+      if case .string(let message)? = c["actual"]?["message"] {
+        let escaped = message.replacingOccurrences(of: "&", with: "&amp;")
+          .replacingOccurrences(of: "<", with: "&lt;")
+          .replacingOccurrences(of: ">", with: "&gt;")
+          .replacingOccurrences(of: "\"", with: "&quot;")
+          .replacingOccurrences(of: "'", with: "&#39;")
+        #expect(html.contains("<pre class=\"msg\">\(escaped)</pre>"))
+        checked += 1
+      }
+    }
+    #expect(checked >= 4)
+    #expect(html.contains("expected a value, got error backend_crashed"))
+  }
+
+  @Test func skipReasonsAreCounted() throws {
+    let report = try fixture("partial.json")
+    var expected: [String: Int] = [:]
+    if case .array(let cases)? = report["cases"] {
+      for c in cases {
+        if case .string(let r)? = c["actual"]?["reason"] {
+          expected[r, default: 0] += 1
+        }
+      }
+    }
+    #expect(expected.count == 2)
+    let html = try HTMLReport.render([report])
+    for (reason, n) in expected {
+      #expect(html.contains(
+        "<tr><td>\(reason)</td><td class=\"n\">\(n)</td>"))
+    }
+  }
+
   @Test func sideBySideHasOneColumnGroupPerBackend() throws {
     let html = try page(["numpy.json", "partial.json"], saveAs: "both.html")
     let groups = HTMLReportTests.tags(html).filter {

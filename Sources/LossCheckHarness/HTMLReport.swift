@@ -96,8 +96,10 @@ public enum HTMLReport {
     case .string(let s)?: return s
     case .number(let t)?: return t
     case .bool(let b)?: return b ? "true" : "false"
-    case .array(let items)?: return "[" + items.map(plain).joined(
-      separator: ", ") + "]"
+    case .array(let items)?:
+      return "["
+        + items.map(plain).joined(
+          separator: ", ") + "]"
     case .object(let o)?:
       if case .string(let dt)? = o["dtype"], o["shape"] != nil {
         return "tensor \(dt) \(plain(o["shape"]))"

@@ -25,10 +25,11 @@ extension HTMLReport {
     case .number(let text): return text
     case .string(let s):
       let literal = ["true", "false", "null"].contains(s)
-      let number = (try? JSONParser.parse(s)).map { v in
-        if case .number = v { return true }
-        return false
-      } ?? false
+      let number =
+        (try? JSONParser.parse(s)).map { v in
+          if case .number = v { return true }
+          return false
+        } ?? false
       if literal || number || s.hasPrefix("(") || s.isEmpty {
         return Reader.quoted(s)
       }

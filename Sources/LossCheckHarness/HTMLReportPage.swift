@@ -67,7 +67,8 @@ extension HTMLReport {
       for (k, r) in inputs.enumerated() {
         var counts = Counts()
         for c in r.cases { counts.add(c.status) }
-        let digest = r.digest.count > 19
+        let digest =
+          r.digest.count > 19
           ? String(r.digest.prefix(19)) + "…" : r.digest
         w("<tr data-report=\"\(k)\"><td>\(k + 1)</td>")
         w("<td><code>\(escape(r.backend))</code>")
@@ -136,9 +137,11 @@ extension HTMLReport {
         case .null, .bool(false): continue
         case .array(let items) where items.isEmpty: continue
         case .array(let items):
-          parts.append(name + "=" + items.map {
-            HTMLReport.plain($0)
-          }.joined(separator: ", "))
+          parts.append(
+            name + "="
+              + items.map {
+                HTMLReport.plain($0)
+              }.joined(separator: ", "))
         default: parts.append(name + "=" + HTMLReport.plain(value))
         }
       }
@@ -394,9 +397,10 @@ extension HTMLReport {
         if elements.isEmpty { w("<td colspan=\"6\"></td></tr>\n") }
         for (n, e) in elements.enumerated() {
           if n > 0 { w("<tr>") }
-          for key in ["index", "expected", "actual", "abs_error",
-            "rel_error", "ulps"]
-          {
+          for key in [
+            "index", "expected", "actual", "abs_error",
+            "rel_error", "ulps",
+          ] {
             w("<td class=\"n\">\(escape(HTMLReport.plain(e[key])))</td>")
           }
           w("</tr>\n")
@@ -429,8 +433,10 @@ extension HTMLReport {
       }
     }
     if !parts.isEmpty { return parts.joined(separator: "; ") }
-    let e = c["expected"], a = c["actual"]
-    let ek = plain(e?["kind"]), ak = plain(a?["kind"])
+    let e = c["expected"]
+    let a = c["actual"]
+    let ek = plain(e?["kind"])
+    let ak = plain(a?["kind"])
     func side(_ o: JSONValue?, _ kind: String) -> String {
       kind == "error" ? "error \(plain(o?["error_kind"]))" : "a \(kind)"
     }

@@ -94,9 +94,10 @@ import Testing
     return out
   }
 
-  func statuses(_ report: JSONValue) -> [(id: String, dtype: String,
-    loss: String, status: String)]
-  {
+  func statuses(_ report: JSONValue) -> [(
+    id: String, dtype: String,
+    loss: String, status: String
+  )] {
     guard case .array(let cases)? = report["cases"] else { return [] }
     return cases.compactMap { c in
       guard case .string(let id)? = c["id"],
@@ -117,11 +118,15 @@ import Testing
 
   // MARK: tests
 
-  @Test(arguments: [["numpy.json"], ["partial.json"],
-    ["numpy.json", "partial.json"]])
+  @Test(arguments: [
+    ["numpy.json"], ["partial.json"],
+    ["numpy.json", "partial.json"],
+  ])
   func perLossTotalsEqualTheReports(_ names: [String]) throws {
     let html = try page(
-      names, saveAs: names.count > 1 ? "both.html"
+      names,
+      saveAs: names.count > 1
+        ? "both.html"
         : names[0].replacingOccurrences(of: ".json", with: ".html"))
     let tags = HTMLReportTests.tags(html)
     for (k, name) in names.enumerated() {
@@ -141,8 +146,10 @@ import Testing
     }
   }
 
-  @Test(arguments: [["numpy.json"], ["partial.json"],
-    ["numpy.json", "partial.json"]])
+  @Test(arguments: [
+    ["numpy.json"], ["partial.json"],
+    ["numpy.json", "partial.json"],
+  ])
   func oneFailingCaseElementPerFailedCase(_ names: [String]) throws {
     let tags = HTMLReportTests.tags(try HTMLReport.render(names.map(fixture)))
     for (k, name) in names.enumerated() {
@@ -269,8 +276,9 @@ import Testing
     #expect(expected.count == 2)
     let html = try HTMLReport.render([report])
     for (reason, n) in expected {
-      #expect(html.contains(
-        "<tr><td>\(reason)</td><td class=\"n\">\(n)</td>"))
+      #expect(
+        html.contains(
+          "<tr><td>\(reason)</td><td class=\"n\">\(n)</td>"))
     }
   }
 
@@ -353,8 +361,10 @@ import Testing
   func error(_ mutate: (String) -> String) throws -> HTMLReportError? {
     let text = mutate(JSONWriter.write(try fixture("hostile.json")))
     do {
-      _ = try HTMLReport.render([try fixture("numpy.json"),
-        try JSONParser.parse(text)])
+      _ = try HTMLReport.render([
+        try fixture("numpy.json"),
+        try JSONParser.parse(text),
+      ])
       return nil
     } catch let e as HTMLReportError {
       return e
@@ -369,13 +379,17 @@ import Testing
     let e = try error {
       $0.replacingOccurrences(of: "\"backend\":", with: "\"backendX\":")
     }
-    #expect(e == HTMLReportError(report: 2, field: "backend",
-      reason: "missing"))
+    #expect(
+      e
+        == HTMLReportError(
+          report: 2, field: "backend",
+          reason: "missing"))
   }
 
   @Test func aBadStatusIsNamedWithItsValue() throws {
     let e = try error {
-      $0.replacingOccurrences(of: "\"status\":\"passed\"",
+      $0.replacingOccurrences(
+        of: "\"status\":\"passed\"",
         with: "\"status\":\"ok\"")
     }
     #expect(e?.field == "cases[1].status")
@@ -392,7 +406,8 @@ import Testing
 
   @Test func anotherSchemaIsRefused() throws {
     let e = try error {
-      $0.replacingOccurrences(of: "losscheck-report/1",
+      $0.replacingOccurrences(
+        of: "losscheck-report/1",
         with: "losscheck-report/2")
     }
     #expect(e?.field == "report_schema")

@@ -78,7 +78,9 @@ extension HTMLReport {
         w("</td><td>\(escape(r.version))</td>")
         w("<td><code title=\"\(escape(r.digest))\">")
         w("\(escape(digest))</code></td>")
-        w("<td>\(escape(selectionText(r.selection)))</td>")
+        let full = selectionText(r.selection, brief: false)
+        w("<td title=\"\(escape(full))\">")
+        w("\(escape(selectionText(r.selection, brief: true)))</td>")
         w("<td class=\"n\">\(counts.total)</td>")
         w("<td class=\"n\">\(counts.passed)</td>")
         w("<td class=\"n\(counts.failed > 0 ? " bad" : "")\">")
@@ -128,20 +130,20 @@ extension HTMLReport {
       w("<a href=\"#failures\">Failing cases (\(failing))</a></nav>\n")
     }
 
-    /// The selection's non-empty fields, `name=value; …`.
-    func selectionText(_ v: JSONValue?) -> String {
+    /// The selection's non-empty fields, `name=value; …`; with `brief`,
+    /// a list of more than four values reads as its count.
+    func selectionText(_ v: JSONValue?, brief: Bool) -> String {
       guard case .object(let o)? = v else { return "—" }
       var parts: [String] = []
       for (name, value) in o.pairs {
         switch value {
         case .null, .bool(false): continue
         case .array(let items) where items.isEmpty: continue
+        case .array(let items) where brief && items.count > 4:
+          parts.append("\(name): \(items.count) values")
         case .array(let items):
-          parts.append(
-            name + "="
-              + items.map {
-                HTMLReport.plain($0)
-              }.joined(separator: ", "))
+          let texts = items.map { HTMLReport.plain($0) }
+          parts.append(name + "=" + texts.joined(separator: ", "))
         default: parts.append(name + "=" + HTMLReport.plain(value))
         }
       }

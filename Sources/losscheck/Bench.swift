@@ -24,16 +24,16 @@ extension LossCheckCommand {
     @Option(help: "Only this loss (repeatable).")
     var loss: [String] = []
 
-    @Option(help: "float32 or float64.")
-    var dtype = "float32"
+    @Option(help: "The dtype of the inputs.")
+    var dtype = FloatDType(.float32)
 
-    @Option(help: "Threads the losses may use.")
+    @Option(parsing: .unconditional, help: "Threads the losses may use (>= 1).")
     var threads = 1
 
-    @Option(help: "Timed repetitions per row.")
+    @Option(parsing: .unconditional, help: "Timed repetitions per row (>= 1).")
     var reps = 7
 
-    @Option(help: "Untimed runs before timing.")
+    @Option(parsing: .unconditional, help: "Untimed runs before timing (>= 0).")
     var warmup = 1
 
     @Flag(help: "Print one JSON object {loss: median_seconds} on the last line.")
@@ -42,10 +42,7 @@ extension LossCheckCommand {
     @OptionGroup var goldenOptions: GoldenOptions
 
     func run() throws {
-      guard let d = DType(rawValue: dtype), d.isFloating else {
-        throw ValidationError("--dtype must be float32 or float64, not '\(dtype)'")
-      }
-      guard reps >= 1 else { throw ValidationError("--reps must be at least 1") }
+      let d = dtype.dtype
       for l in loss where !Workload.rows.contains(where: { $0.loss == l }) {
         throw ValidationError("no benchmark row for '\(l)'")
       }
@@ -53,7 +50,7 @@ extension LossCheckCommand {
       let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
       let backend = ReferenceBackend(spec: spec)
       var medians: [(String, Double)] = []
-      print("loss                            median ms     min ms   (\(dtype), \(threads) thread\(threads == 1 ? "" : "s"), \(reps) reps)")
+      print("loss                            median ms     min ms   (\(d.rawValue), \(threads) thread\(threads == 1 ? "" : "s"), \(reps) reps)")
       for row in Workload.rows where loss.isEmpty || loss.contains(row.loss) {
         let c = row.make(d)
         var failure: String? = nil

@@ -237,6 +237,7 @@ extension BFloat16: CustomStringConvertible, CustomDebugStringConvertible {
   /// The description, with the bits: "1.0 (0x3F80)".
   public var debugDescription: String {
     let hex = String(bitPattern, radix: 16, uppercase: true)
-    return "\(description) (0x\(String(repeating: "0", count: 4 - hex.count))\(hex))"
+    let zeros = String(repeating: "0", count: 4 - hex.count)
+    return "\(description) (0x\(zeros)\(hex))"
   }
 }

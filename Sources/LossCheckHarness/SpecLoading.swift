@@ -28,7 +28,9 @@ extension Spec {
   /// wrong type, an unknown dtype or option type, a loss name that is not
   /// its file's name, a default or grid value outside its option's type
   /// or values, a name given twice. Unknown fields are allowed.
-  public static func load(goldenDirectory dir: String) throws(SpecError) -> Spec {
+  public static func load(goldenDirectory dir: String) throws(SpecError)
+    -> Spec
+  {
     try requireFolder(
       dir, "no such golden directory (--golden names one)")
     let top = try readJSON("\(dir)/spec.json")
@@ -122,7 +124,9 @@ extension Spec {
     return (dtypes, tolerances)
   }
 
-  static func parseLoss(_ v: JSONValue, file: String) throws(SpecError) -> Loss {
+  static func parseLoss(_ v: JSONValue, file: String) throws(SpecError)
+    -> Loss
+  {
     let r = SpecFields(file: file)
     let top = try r.object(v, "the spec")
     let name = try r.string(top["loss"], "loss")
@@ -130,7 +134,8 @@ extension Spec {
     for i in try r.array(top["inputs"], "inputs") {
       let o = try r.object(i, "an entry of inputs")
       let n = try r.string(o["name"], "an input's name")
-      let dtype = try r.optionalString(o["dtype"], "inputs.\(n).dtype") ?? "float"
+      let dtype =
+        try r.optionalString(o["dtype"], "inputs.\(n).dtype") ?? "float"
       guard inputDTypes.contains(dtype) else {
         throw r.error("inputs.\(n).dtype \"\(dtype)\" is not one of "
           + inputDTypes.sorted().joined(separator: ", "))

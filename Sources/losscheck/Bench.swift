@@ -8,17 +8,17 @@ extension LossCheckCommand {
     static let configuration = CommandConfiguration(
       abstract: "Time the BENCHMARK.md workload on the Swift reference.",
       discussion: """
-        Each row of the fixed workload (shared/BENCHMARK.md): one forward \\
-        plus backward pass for the inputs marked ∂, with the default options \\
-        unless the table names others, through the same adapters \\
-        `losscheck run` uses. After --warmup untimed runs, --reps timed \\
+        Each row of the fixed workload (docs/SPEED.md): one forward plus \
+        backward pass for the inputs marked ∂, with the default options \
+        unless the row names others, through the same adapters \
+        `losscheck run` uses. After --warmup untimed runs, --reps timed \
         runs; the table shows the median and the fastest.
 
         Build in release mode for figures worth comparing:
           swift run -c release losscheck bench --json
 
-        scripts/bench_compare.py runs this and scripts/bench_torch.py (PyTorch \\
-        CPU, same rows) side by side and prints the ratio per row.
+        scripts/bench_compare.py runs this and scripts/bench_torch.py \
+        (PyTorch CPU, same rows) side by side and prints the ratio per row.
         """)
 
     @Option(help: "Only this loss (repeatable).")
@@ -36,7 +36,8 @@ extension LossCheckCommand {
     @Option(parsing: .unconditional, help: "Untimed runs before timing (>= 0).")
     var warmup = 1
 
-    @Flag(help: "Print one JSON object {loss: median_seconds} on the last line.")
+    @Flag(
+      help: "Print one JSON object {loss: median_seconds} on the last line.")
     var json = false
 
     @OptionGroup var goldenOptions: GoldenOptions
@@ -47,10 +48,14 @@ extension LossCheckCommand {
         throw ValidationError("no benchmark row for '\(l)'")
       }
       Parallelism.threads = threads
-      let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
+      let spec = try Spec.load(
+        goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
       let backend = ReferenceBackend(spec: spec)
       var medians: [(String, Double)] = []
-      print("loss                            median ms     min ms   (\(d.rawValue), \(threads) thread\(threads == 1 ? "" : "s"), \(reps) reps)")
+      let plural = threads == 1 ? "" : "s"
+      print(
+        "loss                            median ms     min ms   "
+          + "(\(d.rawValue), \(threads) thread\(plural), \(reps) reps)")
       for row in Workload.rows where loss.isEmpty || loss.contains(row.loss) {
         let c = row.make(d)
         var failure: String? = nil
@@ -60,14 +65,17 @@ extension LossCheckCommand {
           }
         }
         if let failure {
-          print("\(row.loss.padding(toLength: 30, withPad: " ", startingAt: 0))  error: \(failure)")
+          let name = row.loss.padding(
+            toLength: 30, withPad: " ", startingAt: 0)
+          print("\(name)  error: \(failure)")
           continue
         }
         var times: [Double] = []
         for _ in 0..<reps {
           let start = DispatchTime.now().uptimeNanoseconds
           _ = backend.evaluate(c)
-          times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+          let end = DispatchTime.now().uptimeNanoseconds
+          times.append(Double(end - start) / 1e9)
         }
         times.sort()
         let median = times[times.count / 2]

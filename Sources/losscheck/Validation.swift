@@ -92,7 +92,8 @@ extension LossCheckCommand.Run {
     if !loss.isEmpty { parts.append("--loss \(loss.joined(separator: ","))") }
     if let filter { parts.append("--filter '\(filter)'") }
     if let dtype { parts.append("--dtype \(dtype)") }
-    let what = parts.isEmpty ? "the golden directory" : parts.joined(separator: " ")
+    let what =
+      parts.isEmpty ? "the golden directory" : parts.joined(separator: " ")
     throw EmptySelection(description: "no case selected by \(what)")
   }
 }

@@ -14,7 +14,8 @@ import Testing
     let e = Int(bits >> 7)
     let f = Double(bits & 0x7F)
     if e == 0 { return f * 0x1p-133 }
-    return (1 + f / 128) * Double(sign: .plus, exponent: e - 127, significand: 1)
+    let scale = Double(sign: .plus, exponent: e - 127, significand: 1)
+    return (1 + f / 128) * scale
   }
 
   /// Round to nearest, ties to even, by bracketing |x| between its two
@@ -154,7 +155,8 @@ import Testing
       let v = value(bits)
       let m = (v + value(bits + 1)) / 2
       let floatUlp = Double(Float(m).ulp)
-      for x in [v, m, m.nextDown, m.nextUp, m - floatUlp / 4, m + floatUlp / 4, v.nextUp] {
+      let near = [m - floatUlp / 4, m + floatUlp / 4]
+      for x in [v, v.nextUp, m, m.nextDown, m.nextUp] + near {
         xs.append(x)
         xs.append(-x)
       }
@@ -169,7 +171,8 @@ import Testing
       // Exponents over bfloat16's range and a little beyond, random bits.
       let e = Int(rng.next() % 280) - 145
       let s = Double(rng.next() >> 11) * 0x1p-53 + 1
-      let x = Double(sign: rng.next() & 1 == 0 ? .plus : .minus, exponent: e, significand: s)
+      let sign: FloatingPointSign = rng.next() & 1 == 0 ? .plus : .minus
+      let x = Double(sign: sign, exponent: e, significand: s)
       xs.append(x)
     }
     var wrong: [Double] = []
@@ -233,7 +236,8 @@ import Testing
   @Test func literalsHashAndFloat16() {
     let x: BFloat16 = 3.14159
     #expect(x.bitPattern == 0x4049)
-    #expect(Set([BFloat16(bitPattern: 0), BFloat16(bitPattern: 0x8000)]).count == 1)
+    let zeros = [BFloat16(bitPattern: 0), BFloat16(bitPattern: 0x8000)]
+    #expect(Set(zeros).count == 1)
     // Float16 is a standard type here; it converts exactly through Float.
     let h = Float16(0.333)
     #expect(BFloat16(h).bitPattern == BFloat16(Float(h)).bitPattern)

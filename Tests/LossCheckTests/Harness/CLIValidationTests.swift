@@ -26,7 +26,9 @@ import Testing
     try p.run()
     // Both pipes read concurrently so that neither can fill up and block.
     let errData = Box()
-    let reader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+    let reader = Thread {
+      errData.data = err.fileHandleForReading.readDataToEndOfFile()
+    }
     reader.start()
     let o = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
@@ -51,7 +53,9 @@ import Testing
     var dir = (me as NSString).deletingLastPathComponent
     for _ in 0..<3 {
       let candidate = (dir as NSString).appendingPathComponent("losscheck")
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      if FileManager.default.isExecutableFile(atPath: candidate) {
+        return candidate
+      }
       dir = (dir as NSString).deletingLastPathComponent
     }
     return nil
@@ -128,8 +132,9 @@ import Testing
     try GoldenIntegrityTests.withCopy { dir in
       let path = "\(dir)/spec/L1Loss.json"
       let text = try String(contentsOfFile: path, encoding: .utf8)
-      try text.replacingOccurrences(of: #""inputs": ["#, with: #""inputs": 3, "x": ["#)
-        .write(toFile: path, atomically: true, encoding: .utf8)
+      try text.replacingOccurrences(
+        of: #""inputs": ["#, with: #""inputs": 3, "x": ["#
+      ).write(toFile: path, atomically: true, encoding: .utf8)
       let r = try Self.losscheck(["run", "--golden", dir])
       #expect(r.status == 2, "\(r.status) \(r.stdout)")
       #expect(r.stderr.contains(path), "\(r.stderr)")
@@ -168,7 +173,8 @@ import Testing
   }
 
   @Test func aFilterThatSelectsNothingFailsTheRun() throws {
-    let r = try Self.losscheck(["run", "--filter", "no-such-case-*", "--loss", "L1Loss"])
+    let r = try Self.losscheck(
+      ["run", "--filter", "no-such-case-*", "--loss", "L1Loss"])
     #expect(r.status != 0)
     #expect(r.stderr.contains("no-such-case-*"), "\(r.stderr)")
   }

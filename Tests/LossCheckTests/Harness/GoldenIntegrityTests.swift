@@ -41,7 +41,8 @@ import Testing
             $0.file.hasSuffix("/\(f)") && $0.message.contains("no golden cases")
           }, "nothing says \(loss) has no cases")
       }
-      #expect(corpus.problems.contains { $0.message.contains("no cases at all") })
+      #expect(
+        corpus.problems.contains { $0.message.contains("no cases at all") })
       #expect(corpus.problems.count == files.count + 1)
     }
   }
@@ -60,7 +61,8 @@ import Testing
   @Test func aStrayGoldenFileIsAProblem() throws {
     try Self.withCopy { dir in
       let line = #"{"id":"FooLoss/1","loss":"FooLoss"}"# + "\n"
-      try Data(line.utf8).write(to: URL(fileURLWithPath: "\(dir)/FooLoss.jsonl"))
+      try Data(line.utf8).write(
+        to: URL(fileURLWithPath: "\(dir)/FooLoss.jsonl"))
       let corpus = try GoldenCorpus.load(directory: dir)
       #expect(corpus.problems.count == 1, "\(corpus.problems)")
       #expect(corpus.problems.first?.file.hasSuffix("/FooLoss.jsonl") == true)

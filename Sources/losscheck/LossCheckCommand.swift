@@ -233,7 +233,9 @@ extension LossCheckCommand {
     @Option(help: "Only this loss (repeatable).")
     var loss: [String] = []
 
-    @Option(parsing: .unconditional, help: "Seconds an exec backend may take per case.")
+    @Option(
+      parsing: .unconditional,
+      help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
 
     @Option(help: "The python3 that draws the cases.")

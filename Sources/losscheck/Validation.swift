@@ -59,6 +59,7 @@ struct FloatDType: ExpressibleByArgument, Sendable {
     dtype = d
   }
 
+  /// Wraps a dtype (a default value).
   init(_ dtype: DType) { self.dtype = dtype }
 
   /// The floating dtypes, in declaration order.
@@ -75,6 +76,7 @@ struct EmptySelection: Error, CustomStringConvertible {
 }
 
 extension LossCheckCommand.Run {
+  /// Refuses --timeout (finite, above 0, at most a day) and --dtype before anything runs.
   func validate() throws {
     try OptionCheck.seconds(timeout, "--timeout")
     if let dtype { try OptionCheck.floatingDType(dtype, "--dtype") }
@@ -99,6 +101,7 @@ extension LossCheckCommand.Run {
 }
 
 extension LossCheckCommand.Fuzz {
+  /// Refuses --cases (at least 1) and --timeout before anything runs.
   func validate() throws {
     try OptionCheck.count(cases, "--cases")
     try OptionCheck.seconds(timeout, "--timeout")
@@ -106,6 +109,7 @@ extension LossCheckCommand.Fuzz {
 }
 
 extension LossCheckCommand.Bench {
+  /// Refuses --threads and --reps (at least 1), --warmup (at least 0) before anything runs.
   func validate() throws {
     try OptionCheck.count(threads, "--threads")
     try OptionCheck.count(reps, "--reps")

@@ -76,7 +76,8 @@ struct EmptySelection: Error, CustomStringConvertible {
 }
 
 extension LossCheckCommand.Run {
-  /// Refuses --timeout (finite, above 0, at most a day) and --dtype before anything runs.
+  /// Refuses, before anything runs, a --timeout that is not finite, above
+  /// 0 and at most a day, and a --dtype that is not a floating dtype.
   func validate() throws {
     try OptionCheck.seconds(timeout, "--timeout")
     if let dtype { try OptionCheck.floatingDType(dtype, "--dtype") }
@@ -109,7 +110,8 @@ extension LossCheckCommand.Fuzz {
 }
 
 extension LossCheckCommand.Bench {
-  /// Refuses --threads and --reps (at least 1), --warmup (at least 0) before anything runs.
+  /// Refuses, before anything runs, --threads or --reps below 1 and
+  /// --warmup below 0.
   func validate() throws {
     try OptionCheck.count(threads, "--threads")
     try OptionCheck.count(reps, "--reps")

@@ -22,6 +22,7 @@ struct LossCheckCommand: ParsableCommand {
       The golden directory is found by walking up from the current \
       directory to golden/spec.json; --golden names another.
       """,
+    version: LossCheckVersion.string,
     subcommands: [Run.self, Eval.self, List.self, Fuzz.self, Bench.self],
     defaultSubcommand: Run.self
   )
@@ -41,16 +42,19 @@ extension LossCheckCommand {
         as a fraction of the tolerance: above 1.000 fails), then each \
         failing case with its worst element: field and index, expected and \
         actual values, absolute and relative error and the distance in \
-        ULPs of the case dtype. A golden file that cannot be read whole is \
-        reported and counted as a failure; grid points of the spec that no \
-        golden case covers are listed.
+        ULPs of the case dtype. A golden directory that does not hold what \
+        its spec asks fails the run, each problem listed: a file or line \
+        that cannot be read, a loss without golden cases, a golden file \
+        without a spec, no case at all, a grid point no case covers.
 
         A value passes when |actual - expected| <= atol + rtol * |expected| \
         (the spec's tolerance for the dtype, or the case's own); NaN matches \
         NaN, an infinity the same infinity; an expected error must come back \
         as an error of the same kind.
 
-        Exit status: 0 when every case passes, 1 otherwise.
+        Exit status: 0 when every case passes, 1 otherwise; 2 when the \
+        golden directory or its spec cannot be read, or no case is \
+        selected; 64 for a bad option.
         """)
 
     @OptionGroup var goldenOptions: GoldenOptions
@@ -73,7 +77,9 @@ extension LossCheckCommand {
     @Option(help: ArgumentHelp("The backend to check.", discussion: Backends.help))
     var backend = "reference"
 
-    @Option(help: "Seconds an exec backend may take per case before it is stopped.")
+    @Option(
+      parsing: .unconditional,
+      help: "Seconds an exec backend may take per case before it is stopped.")
     var timeout: Double = 30
 
     @Flag(help: "List every uncovered grid point, not the first 20.")
@@ -94,6 +100,8 @@ extension LossCheckCommand {
         (dtype.map { c.dtype.rawValue == $0 } ?? true)
           && (filter.map { Runner.matches(c.id, pattern: $0) } ?? true)
       }
+      try Self.requireSelection(
+        cases, of: corpus, loss: loss, filter: filter, dtype: dtype)
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
       let backend = try Backends.make(
@@ -216,7 +224,7 @@ extension LossCheckCommand {
     @Option(help: "The backend to compare with.")
     var against = "numpy"
 
-    @Option(help: "How many random cases.")
+    @Option(parsing: .unconditional, help: "How many random cases.")
     var cases = 1000
 
     @Option(help: "The random seed (same seed, same cases).")
@@ -225,7 +233,9 @@ extension LossCheckCommand {
     @Option(help: "Only this loss (repeatable).")
     var loss: [String] = []
 
-    @Option(help: "Seconds an exec backend may take per case.")
+    @Option(
+      parsing: .unconditional,
+      help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
 
     @Option(help: "The python3 that draws the cases.")

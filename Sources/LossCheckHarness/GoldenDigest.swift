@@ -100,47 +100,47 @@ public struct SHA256: Sendable {
     return out
   }
 
-  private mutating func block(_ b: [UInt8], _ at: Int) {
+  private mutating func block(_ bytes: [UInt8], _ at: Int) {
     @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
       (x >> n) | (x << (32 - n))
     }
-    var w = [UInt32](repeating: 0, count: 64)
-    for i in 0..<16 {
-      let j = at + 4 * i
-      w[i] =
-        UInt32(b[j]) << 24 | UInt32(b[j + 1]) << 16 | UInt32(b[j + 2]) << 8
-        | UInt32(b[j + 3])
+    var st = (
+      state[0], state[1], state[2], state[3], state[4], state[5], state[6],
+      state[7]
+    )
+    bytes.withUnsafeBufferPointer { b in
+      SHA256.k.withUnsafeBufferPointer { k in
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+          for i in 0..<16 {
+            let j = at + 4 * i
+            w[i] =
+              UInt32(b[j]) << 24 | UInt32(b[j + 1]) << 16
+              | UInt32(b[j + 2]) << 8 | UInt32(b[j + 3])
+          }
+          for i in 16..<64 {
+            let x = w[i - 15]
+            let y = w[i - 2]
+            let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+            let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+          }
+          var (a, bb, c, d, e, f, g, h) = st
+          for i in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let ch = (e & f) ^ (~e & g)
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let maj = (a & bb) ^ (a & c) ^ (bb & c)
+            (h, g, f, e) = (g, f, e, d &+ t1)
+            (d, c, bb, a) = (c, bb, a, t1 &+ s0 &+ maj)
+          }
+          st = (
+            st.0 &+ a, st.1 &+ bb, st.2 &+ c, st.3 &+ d, st.4 &+ e, st.5 &+ f,
+            st.6 &+ g, st.7 &+ h
+          )
+        }
+      }
     }
-    for i in 16..<64 {
-      let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-      let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-      w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-    }
-    var a = state[0], bb = state[1], c = state[2], d = state[3]
-    var e = state[4], f = state[5], g = state[6], h = state[7]
-    for i in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let ch = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ ch &+ SHA256.k[i] &+ w[i]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let maj = (a & bb) ^ (a & c) ^ (bb & c)
-      let t2 = s0 &+ maj
-      h = g
-      g = f
-      f = e
-      e = d &+ t1
-      d = c
-      c = bb
-      bb = a
-      a = t1 &+ t2
-    }
-    state[0] &+= a
-    state[1] &+= bb
-    state[2] &+= c
-    state[3] &+= d
-    state[4] &+= e
-    state[5] &+= f
-    state[6] &+= g
-    state[7] &+= h
+    state = [st.0, st.1, st.2, st.3, st.4, st.5, st.6, st.7]
   }
 }

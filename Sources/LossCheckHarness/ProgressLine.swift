@@ -29,6 +29,9 @@ public final class ProgressLine: Sendable {
     self.clock = clock
     self.sink = sink
     self.start = clock()
+    // The first line comes one gap after the start, not at once.
+    let t = start
+    state.withLock { $0.lastShown = t }
   }
 
   /// Whether standard error is a terminal.

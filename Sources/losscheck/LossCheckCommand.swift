@@ -161,7 +161,7 @@ extension LossCheckCommand {
 
     func run() throws {
       let loadStart = Date()
-      var selection = try selection()
+      let selection = try selection()
       // Report files are opened first: a path that cannot be written fails
       // before the run rather than after it.
       let jsonFile: ReportFile?
@@ -182,7 +182,7 @@ extension LossCheckCommand {
       } catch {
         throw setupFailure("\(error)")
       }
-      selection.losses = loss
+      let digest = GoldenDigest.of(directory: dir)
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
       var backends: [any LossBackend] = []
@@ -220,7 +220,7 @@ extension LossCheckCommand {
           ? corpus.uncoveredGridPoints().filter { p in
             loss.isEmpty || loss.contains(String(p.prefix { $0 != "/" }))
           } : [],
-        goldenDigest: GoldenDigest.of(directory: dir),
+        goldenDigest: digest,
         selection: selectionJSON, interrupted: outcome.interrupted,
         selectedCount: cases.count, loadSeconds: loadSeconds,
         checkSeconds: Date().timeIntervalSince(checkStart))

@@ -8,6 +8,15 @@ public struct RunProgress: Sendable, Equatable {
   public var passed: Int
   public var failed: Int
   public var skipped: Int
+
+  /// Makes a progress count.
+  public init(done: Int, total: Int, passed: Int, failed: Int, skipped: Int) {
+    self.done = done
+    self.total = total
+    self.passed = passed
+    self.failed = failed
+    self.skipped = skipped
+  }
 }
 
 /// Runs cases through backends and judges each result.

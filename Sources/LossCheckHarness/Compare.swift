@@ -94,7 +94,8 @@ public enum Judge {
     var s = "output \(output.shape)"
     if output.count <= 4 {
       let xs = output.doubles.map { "\($0)" }
-      s += output.shape.isEmpty
+      s +=
+        output.shape.isEmpty
         ? " = \(xs.first ?? "")" : " = [\(xs.joined(separator: ", "))]"
     }
     for name in grads.keys.sorted() {

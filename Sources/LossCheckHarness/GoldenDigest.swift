@@ -9,7 +9,9 @@ public enum GoldenDigest {
   public static func of(directory: String) -> String {
     let fm = FileManager.default
     var names: [String] = []
-    if fm.fileExists(atPath: "\(directory)/spec.json") { names.append("spec.json") }
+    if fm.fileExists(atPath: "\(directory)/spec.json") {
+      names.append("spec.json")
+    }
     for f in (try? fm.contentsOfDirectory(atPath: directory)) ?? []
     where f.hasSuffix(".jsonl") {
       names.append(f)

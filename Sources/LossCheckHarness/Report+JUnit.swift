@@ -19,7 +19,8 @@ extension ReportFormat {
         "  <testsuite name=\"\(xml(row.loss))\" tests=\"\(row.cases)\""
         + " failures=\"\(row.failed)\" skipped=\"\(row.skipped)\">\n"
       for v in r.verdicts where v.loss == row.loss {
-        out += "    <testcase classname=\"\(xml(v.loss))\" name=\"\(xml(v.id))\""
+        out +=
+          "    <testcase classname=\"\(xml(v.loss))\" name=\"\(xml(v.id))\""
         out += " time=\"\(time(v.seconds))\""
         switch v.status {
         case .passed:
@@ -45,7 +46,8 @@ extension ReportFormat {
         out += "<failure message=\"\(xml(p.message))\"/></testcase>\n"
       }
       if r.interrupted {
-        let m = "interrupted after \(r.verdicts.count) of \(r.selectedCount) cases"
+        let m =
+          "interrupted after \(r.verdicts.count) of \(r.selectedCount) cases"
         out += "    <testcase classname=\"run\" name=\"interrupted\">"
         out += "<failure message=\"\(xml(m))\"/></testcase>\n"
       }

@@ -61,8 +61,15 @@ public enum ReportFormat {
   /// kind (messages whole: a crashed backend's holds its stderr tail).
   static func failureText(_ v: Verdict) -> String {
     var out = "  FAIL \(v.id)\n"
-    for p in v.problems { out += indent(p) }
-    for f in v.fields where f.outOfTolerance > 1 {
+    for p in v.problems {
+      out += indent(p)
+      // A field's other out-of-tolerance elements follow its own line.
+      guard
+        let f = v.fields.first(where: {
+          $0.outOfTolerance > 0
+            && p.hasPrefix("\($0.field): \($0.outOfTolerance)/")
+        })
+      else { continue }
       for o in f.others { out += "         also \(o.element)\n" }
       let listed = 1 + f.others.count
       if f.outOfTolerance > listed {

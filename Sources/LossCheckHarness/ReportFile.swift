@@ -129,10 +129,12 @@ public final class ReportFile: @unchecked Sendable {
   static func resolve(_ path: String) -> String {
     var p = path
     for _ in 0..<40 {
-      guard let dest = try? FileManager.default.destinationOfSymbolicLink(
-        atPath: p)
+      guard
+        let dest = try? FileManager.default.destinationOfSymbolicLink(
+          atPath: p)
       else { return p }
-      p = dest.hasPrefix("/")
+      p =
+        dest.hasPrefix("/")
         ? dest
         : ((p as NSString).deletingLastPathComponent as NSString)
           .appendingPathComponent(dest)

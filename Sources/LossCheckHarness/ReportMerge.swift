@@ -21,7 +21,9 @@ public enum ReportMerge {
     guard let first = reports.first else {
       throw ReportMergeError(message: "no reports to merge")
     }
-    func name(_ k: Int) -> String { k < sources.count ? sources[k] : "#\(k + 1)" }
+    func name(_ k: Int) -> String {
+      k < sources.count ? sources[k] : "#\(k + 1)"
+    }
     for (k, r) in reports.enumerated().dropFirst() {
       guard r.goldenDigest == first.goldenDigest else {
         throw ReportMergeError(

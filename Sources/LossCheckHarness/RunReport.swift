@@ -113,7 +113,9 @@ public struct RunReport: Sendable {
       case .failed: row.failed += 1
       case .skipped: row.skipped += 1
       }
-      if let r = v.comparedRatio { row.worstRatio = max(row.worstRatio ?? 0, r) }
+      if let r = v.comparedRatio {
+        row.worstRatio = max(row.worstRatio ?? 0, r)
+      }
       rows[v.loss] = row
     }
     return order.compactMap { rows[$0] }

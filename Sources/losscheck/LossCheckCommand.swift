@@ -22,7 +22,9 @@ struct LossCheckCommand: ParsableCommand {
       The golden directory is found by walking up from the current \
       directory to golden/spec.json; --golden names another.
       """,
-    subcommands: [Run.self, Eval.self, List.self, Fuzz.self, Bench.self, Merge.self],
+    subcommands: [
+      Run.self, Eval.self, List.self, Fuzz.self, Bench.self, Merge.self,
+    ],
     defaultSubcommand: Run.self
   )
 }
@@ -85,7 +87,9 @@ extension LossCheckCommand {
     @Option(help: "Only cases carrying this tag (repeatable, any may match).")
     var tag: [String] = []
 
-    @Option(name: .customLong("exclude-tag"), help: "Leave out cases carrying this tag (repeatable).")
+    @Option(
+      name: .customLong("exclude-tag"),
+      help: "Leave out cases carrying this tag (repeatable).")
     var excludeTag: [String] = []
 
     @Option(
@@ -151,7 +155,8 @@ extension LossCheckCommand {
           guard let data = FileManager.default.contents(atPath: select) else {
             throw SelectionError("--select", "cannot read \(select)")
           }
-          try s.readSelectFile(String(decoding: data, as: UTF8.self), path: select)
+          try s.readSelectFile(
+            String(decoding: data, as: UTF8.self), path: select)
         }
       } catch {
         throw setupFailure("\(error)")
@@ -167,8 +172,12 @@ extension LossCheckCommand {
       let jsonFile: ReportFile?
       let junitFile: ReportFile?
       do {
-        jsonFile = try json.map { p throws(ReportFileError) in try ReportFile(path: p) }
-        junitFile = try junit.map { p throws(ReportFileError) in try ReportFile(path: p) }
+        jsonFile = try json.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+        junitFile = try junit.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
       } catch {
         throw setupFailure("\(error)")
       }
@@ -193,7 +202,8 @@ extension LossCheckCommand {
             timeout: timeout))
       }
       let progress: ProgressLine? =
-        quiet ? nil : ProgressLine(terminal: ProgressLine.standardErrorIsTerminal)
+        quiet
+        ? nil : ProgressLine(terminal: ProgressLine.standardErrorIsTerminal)
       // The hook for SIGINT/SIGTERM: the run stops between cases and the
       // report is written, marked interrupted.
       let shouldStop: @Sendable () -> Bool = { false }
@@ -266,7 +276,8 @@ extension LossCheckCommand {
 
     func run() throws {
       func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("losscheck merge: \(message)\n".utf8))
+        FileHandle.standardError.write(
+          Data("losscheck merge: \(message)\n".utf8))
         return ExitCode(2)
       }
       guard !reports.isEmpty else { throw failure("no reports given") }
@@ -274,8 +285,12 @@ extension LossCheckCommand {
       let jsonFile: ReportFile?
       let junitFile: ReportFile?
       do {
-        jsonFile = try json.map { p throws(ReportFileError) in try ReportFile(path: p) }
-        junitFile = try junit.map { p throws(ReportFileError) in try ReportFile(path: p) }
+        jsonFile = try json.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+        junitFile = try junit.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
         var parts: [RunReport] = []
         for path in reports {
           guard let data = FileManager.default.contents(atPath: path) else {

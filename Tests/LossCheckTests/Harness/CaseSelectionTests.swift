@@ -16,7 +16,8 @@ import Testing
   let cases = [
     make("L1Loss/float64/mean", tags: ["broadcast"]),
     make("L1Loss/float32/sum", dtype: .float32, tags: ["non_finite"]),
-    make("MSELoss/float64/none", loss: "MSELoss", tags: ["broadcast", "empty"]),
+    make(
+      "MSELoss/float64/none", loss: "MSELoss", tags: ["broadcast", "empty"]),
     make("MSELoss/float32/mean", loss: "MSELoss", dtype: .float32),
   ]
 
@@ -122,10 +123,13 @@ import Testing
   }
 
   @Test func tagsAreReadFromCaseJSON() throws {
-    let line = #"{"id":"x","loss":"L1Loss","dtype":"float64","inputs":{},"tags":["a","b"]}"#
+    let line =
+      #"{"id":"x","loss":"L1Loss","dtype":"float64","inputs":{},"#
+      + #""tags":["a","b"]}"#
     let c = try Case(json: JSONParser.parse(line))
     #expect(c.tags == ["a", "b"])
-    let bad = #"{"id":"x","loss":"L1Loss","dtype":"float64","inputs":{},"tags":[1]}"#
+    let bad =
+      #"{"id":"x","loss":"L1Loss","dtype":"float64","inputs":{},"tags":[1]}"#
     #expect(throws: CaseError.self) { try Case(json: JSONParser.parse(bad)) }
   }
 }

@@ -26,7 +26,8 @@ import Testing
       inputs: [:],
       expected: .value(output: try Self.tensor([4, 6], golden), grads: [:]))
     let r = CaseResult(
-      id: c.id, outcome: .value(output: try Self.tensor([4, 6], got), grads: [:]))
+      id: c.id,
+      outcome: .value(output: try Self.tensor([4, 6], got), grads: [:]))
     return (c, r)
   }
 
@@ -42,7 +43,8 @@ import Testing
     #expect(f.worst?.actual == 8.75)
     #expect(f.others.map(\.index) == [[3, 5], [0, 3]])
     #expect(v.problems.first?.contains("output: 3/24 out of tolerance") == true)
-    #expect(v.problems.first?.contains("worst [1, 2] expected 8.5 got 8.75") == true)
+    #expect(
+      v.problems.first?.contains("worst [1, 2] expected 8.5 got 8.75") == true)
     let table = ReportFormat.table(RunReport(backend: "t", verdicts: [v]))
     #expect(table.contains("3/24 out of tolerance"))
     #expect(table.contains("also [3, 5] expected 23.5 got 23.6"))
@@ -63,7 +65,9 @@ import Testing
     #expect(f.outOfTolerance == 10)
     #expect(f.worst?.index == [9])
     #expect(f.others.map(\.index) == [[8], [7], [6], [5], [4]])
-    #expect(ReportFormat.table(RunReport(backend: "t", verdicts: [v])).contains("… 4 more"))
+    #expect(
+      ReportFormat.table(RunReport(backend: "t", verdicts: [v])).contains(
+        "… 4 more"))
   }
 
   @Test func aValueWhereAnErrorWasExpectedShowsTheValue() throws {
@@ -74,7 +78,9 @@ import Testing
       id: "c",
       outcome: .value(
         output: try Self.tensor([], [0.4]),
-        grads: ["input": try Self.tensor([3, 5], Array(repeating: 0, count: 15))]))
+        grads: [
+          "input": try Self.tensor([3, 5], Array(repeating: 0, count: 15))
+        ]))
     let v = Judge.verdict(c, r, tolerance: tol)
     #expect(v.status == .failed)
     #expect(v.actual == .value(summary: "output [] = 0.4; grads input [3, 5]"))
@@ -88,17 +94,20 @@ import Testing
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
       expected: .value(output: try Self.tensor([2], [1, 2]), grads: [:]))
     let r = CaseResult(
-      id: "c", outcome: .error(kind: "invalid_option", message: "no such option"))
+      id: "c",
+      outcome: .error(kind: "invalid_option", message: "no such option"))
     let v = Judge.verdict(c, r, tolerance: tol)
     #expect(v.expected == .value(summary: "output [2] = [1.0, 2.0]"))
-    #expect(v.problems.joined().contains("got error invalid_option: no such option"))
+    #expect(
+      v.problems.joined().contains("got error invalid_option: no such option"))
   }
 
   @Test func errorsAnyAcceptsAnyErrorButNotAValue() throws {
     let c = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
       expected: .error(kind: "shape_mismatch", message: ""))
-    let other = CaseResult(id: "c", outcome: .error(kind: "invalid_option", message: ""))
+    let other = CaseResult(
+      id: "c", outcome: .error(kind: "invalid_option", message: ""))
     #expect(!Judge.verdict(c, other, tolerance: tol, errors: .kind).passed)
     #expect(Judge.verdict(c, other, tolerance: tol, errors: .any).passed)
     let value = CaseResult(
@@ -107,7 +116,8 @@ import Testing
     let wantsValue = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
       expected: .value(output: try Self.tensor([], [1]), grads: [:]))
-    #expect(!Judge.verdict(wantsValue, other, tolerance: tol, errors: .any).passed)
+    #expect(
+      !Judge.verdict(wantsValue, other, tolerance: tol, errors: .any).passed)
   }
 
   @Test func aCrashedBackendShowsItsExitStatusAndStderrOnTheCase() throws {
@@ -133,7 +143,8 @@ import Testing
     #expect(kind == "backend_crashed")
     #expect(message.contains("status 7"))
     #expect(message.contains("segfault in kernel_l1 at row 3"))
-    let table = ReportFormat.table(RunReport(backend: "t", verdicts: outcome.verdicts))
+    let table = ReportFormat.table(
+      RunReport(backend: "t", verdicts: outcome.verdicts))
     #expect(table.contains("status 7"))
     #expect(table.contains("segfault in kernel_l1 at row 3"))
   }
@@ -146,10 +157,12 @@ import Testing
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
       expected: .error(kind: "shape_mismatch", message: ""))
     let v = Judge.verdict(
-      c, CaseResult(id: "c", outcome: .error(kind: "shape_mismatch", message: "")),
+      c,
+      CaseResult(id: "c", outcome: .error(kind: "shape_mismatch", message: "")),
       tolerance: tol)
     let table = ReportFormat.table(RunReport(backend: "t", verdicts: [v]))
-    let row = try #require(table.split(separator: "\n").first { $0.hasPrefix("L1Loss") })
+    let row = try #require(
+      table.split(separator: "\n").first { $0.hasPrefix("L1Loss") })
     #expect(row.hasSuffix("—"))
   }
 }

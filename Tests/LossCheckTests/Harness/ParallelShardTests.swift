@@ -32,11 +32,13 @@ import Testing
     if let shard { s.shard = try Shard(shard) }
     let mine = try s.apply(cases)
     let backends = (0..<jobs).map { _ in
-      PerturbingBackend(reference: ReferenceBackend(spec: spec)) as any LossBackend
+      PerturbingBackend(reference: ReferenceBackend(spec: spec))
+        as any LossBackend
     }
     let outcome = Runner.run(mine, spec: spec, backends: backends)
     return RunReport(
-      backend: "perturbing", verdicts: outcome.verdicts, goldenDigest: "sha256:0",
+      backend: "perturbing", verdicts: outcome.verdicts,
+      goldenDigest: "sha256:0",
       selection: s.json, interrupted: outcome.interrupted,
       selectedCount: mine.count, checkSeconds: 1)
   }
@@ -59,7 +61,8 @@ import Testing
     // Out of order, and through their JSON, as `losscheck merge` reads them.
     for k in ["2/3", "3/3", "1/3"] {
       let r = try report(cases, spec, jobs: 1, shard: k)
-      parts.append(try ReportJSON.decode(Array(ReportJSON.encode(r).utf8), source: k))
+      parts.append(
+        try ReportJSON.decode(Array(ReportJSON.encode(r).utf8), source: k))
     }
     let merged = try ReportMerge.merge(parts, sources: ["2/3", "3/3", "1/3"])
     #expect(merged.verdicts.map(\.id) == full.verdicts.map(\.id))

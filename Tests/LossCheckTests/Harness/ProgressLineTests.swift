@@ -26,7 +26,9 @@ import Testing
     let lines = c.out.withLock { $0 }
     // 49.5 s of run: lines at 10, 20, 30, 40 s.
     #expect(lines.count == 4)
-    #expect(lines.first == "20/100 cases, 19 passed, 1 failed, 0 skipped, 10 s, ETA 40 s\n")
+    #expect(
+      lines.first
+        == "20/100 cases, 19 passed, 1 failed, 0 skipped, 10 s, ETA 40 s\n")
     p.update(Self.counts(100))
     #expect(c.out.withLock { $0.count } == 5)
   }

@@ -10,7 +10,9 @@ import Testing
 /// FIFOs and devices written in place, bad paths refused up front.
 @Suite struct ReportFileTests {
   func read(_ path: String) -> String? {
-    FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    FileManager.default.contents(atPath: path).map {
+      String(decoding: $0, as: UTF8.self)
+    }
   }
 
   @Test func aNewOrRegularFileIsWrittenWholeWithNoTemporaryLeft() throws {
@@ -28,10 +30,13 @@ import Testing
     let dir = try TempDir()
     let target = try dir.write("target.json", "old")
     let link = dir.path + "/link.json"
-    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.json")
+    try FileManager.default.createSymbolicLink(
+      atPath: link, withDestinationPath: "target.json")
     try ReportFile(path: link).write("new")
     #expect(read(target) == "new")
-    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "target.json")
+    #expect(
+      try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        == "target.json")
   }
 
   @Test func aFIFOIsWrittenInPlace() throws {
@@ -45,7 +50,9 @@ import Testing
       var bytes: [UInt8] = []
       var chunk = [UInt8](repeating: 0, count: 4096)
       while true {
-        let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let n = chunk.withUnsafeMutableBytes {
+          Glibc.read(fd, $0.baseAddress, $0.count)
+        }
         if n <= 0 { break }
         bytes += chunk[0..<n]
       }
@@ -85,7 +92,9 @@ import Testing
       _ = try ReportFile(path: "/nonexistent-dir/r.json")
       Issue.record("an unwritable path was accepted")
     } catch {
-      #expect(error.description == "cannot write /nonexistent-dir/r.json: No such file or directory")
+      #expect(
+        error.description
+          == "cannot write /nonexistent-dir/r.json: No such file or directory")
     }
     let dir = try TempDir()
     #expect(throws: ReportFileError.self) { try ReportFile(path: dir.path) }

@@ -21,7 +21,9 @@ import Testing
     let outcome = Runner.run(cases, spec: spec, backends: [backend])
     return RunReport(
       backend: backend.name, verdicts: outcome.verdicts,
-      problems: [RunProblem(kind: "golden_file", message: "golden/X.jsonl:3: bad")],
+      problems: [
+        RunProblem(kind: "golden_file", message: "golden/X.jsonl:3: bad")
+      ],
       uncovered: ["L1Loss/float64: reduction=\"sum\""],
       goldenDigest: "sha256:00", selection: CaseSelection().json,
       selectedCount: 8, loadSeconds: 0.5, checkSeconds: 1.25)
@@ -56,7 +58,8 @@ import Testing
   }
 
   @Test func junitIsWellFormedWithControlCharactersInMessages() throws {
-    let nasty = "red \u{1B}[31mFAIL\u{1B}[0m nul \u{0} bell \u{7} <&> \" ' \u{FFFE} end"
+    let nasty =
+      "red \u{1B}[31mFAIL\u{1B}[0m nul \u{0} bell \u{7} <&> \" ' \u{FFFE} end"
     let v = Verdict(
       id: "L1Loss/\u{1B}x", loss: "L1Loss", dtype: "float64", status: .failed,
       problems: [nasty], expected: .value(summary: nil),
@@ -83,7 +86,8 @@ import Testing
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = [
-      "python3", "-c", "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])", file,
+      "python3", "-c", "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])",
+      file,
     ]
     p.standardError = FileHandle.nullDevice
     try p.run()

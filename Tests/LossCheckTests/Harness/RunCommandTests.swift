@@ -49,26 +49,36 @@ import Testing
     let junit = dir.path + "/r.xml"
     let args = [
       "run", "--backend", "exec:python3 \(script)", "--loss", "L1Loss",
-      "--loss", "MSELoss", "--dtype", "float64", "--json", json, "--junit", junit,
+      "--loss", "MSELoss", "--dtype", "float64", "--json", json, "--junit",
+      junit,
     ]
     let ran = try Self.losscheck(args)
     #expect(ran.status == 0, "\(ran.stdout)\(ran.stderr)")
-    let row = ran.stdout.split(separator: "\n").first { $0.hasPrefix("MSELoss") }
-    #expect(row?.split(separator: " ") == ["MSELoss", "31", "0", "0", "31", "—"])
+    let row = ran.stdout.split(separator: "\n").first {
+      $0.hasPrefix("MSELoss")
+    }
+    #expect(
+      row?.split(separator: " ") == ["MSELoss", "31", "0", "0", "31", "—"])
     let report = try JSONParser.parse(
       [UInt8](try #require(FileManager.default.contents(atPath: json))))
     #expect(report["totals"]?["skipped"] == .number("31"))
     #expect(report["totals"]?["failed"] == .number("0"))
     let xml = try String(contentsOfFile: junit, encoding: .utf8)
-    #expect(xml.components(separatedBy: "<skipped message=\"MSELoss is not implemented\"/>").count == 32)
+    #expect(
+      xml.components(
+        separatedBy: "<skipped message=\"MSELoss is not implemented\"/>"
+      ).count == 32)
     let strict = try Self.losscheck(args + ["--strict"])
     #expect(strict.status == 1)
   }
 
   @Test func anEmptySelectionExitsTwoSayingSo() throws {
-    let ran = try Self.losscheck(["run", "--loss", "L1Loss", "--filter", "NoSuchCase"])
+    let ran = try Self.losscheck([
+      "run", "--loss", "L1Loss", "--filter", "NoSuchCase",
+    ])
     #expect(ran.status == 2)
-    #expect(ran.stderr.contains("no case matches --loss L1Loss --filter NoSuchCase"))
+    #expect(
+      ran.stderr.contains("no case matches --loss L1Loss --filter NoSuchCase"))
     #expect(!ran.stdout.contains("passed"))
   }
 
@@ -79,7 +89,11 @@ import Testing
       "--json", "/nonexistent-dir/r.json",
     ])
     #expect(ran.status == 2)
-    #expect(ran.stderr == "losscheck: cannot write /nonexistent-dir/r.json: No such file or directory\n")
+    #expect(
+      ran.stderr
+        == "losscheck: cannot write /nonexistent-dir/r.json:"
+        + " No such file or directory\n"
+    )
     #expect(Date().timeIntervalSince(start) < 20)
   }
 
@@ -88,24 +102,34 @@ import Testing
     // position.
     let dir = try TempDir()
     let golden = dir.path + "/golden"
-    try FileManager.default.copyItem(atPath: Self.root + "/golden/spec", toPath: golden + "/spec")
+    try FileManager.default.copyItem(
+      atPath: Self.root + "/golden/spec", toPath: golden + "/spec")
     try FileManager.default.copyItem(
       atPath: Self.root + "/golden/spec.json", toPath: golden + "/spec.json")
-    let lines = try String(contentsOfFile: Self.root + "/golden/L1Loss.jsonl", encoding: .utf8)
-      .split(separator: "\n").prefix(6)
+    let lines = try String(
+      contentsOfFile: Self.root + "/golden/L1Loss.jsonl", encoding: .utf8
+    )
+    .split(separator: "\n").prefix(6)
     var out = ""
     for (k, line) in lines.enumerated() {
-      guard case .object(var o) = try JSONParser.parse(String(line)) else { continue }
-      o["tags"] = .array(k < 2 ? [.string("broadcast")] : k < 3 ? [.string("empty")] : [])
+      guard case .object(var o) = try JSONParser.parse(String(line)) else {
+        continue
+      }
+      o["tags"] = .array(
+        k < 2 ? [.string("broadcast")] : k < 3 ? [.string("empty")] : [])
       out += JSONWriter.write(.object(o)) + "\n"
     }
-    try out.write(toFile: golden + "/L1Loss.jsonl", atomically: false, encoding: .utf8)
+    try out.write(
+      toFile: golden + "/L1Loss.jsonl", atomically: false, encoding: .utf8)
     func count(_ args: [String]) throws -> String {
-      let ran = try Self.losscheck(["run", "--golden", golden, "--loss", "L1Loss", "--quiet"] + args)
-      return ran.stdout.split(separator: "\n").last.map(String.init) ?? ran.stderr
+      let ran = try Self.losscheck(
+        ["run", "--golden", golden, "--loss", "L1Loss", "--quiet"] + args)
+      return ran.stdout.split(separator: "\n").last.map(String.init)
+        ?? ran.stderr
     }
     #expect(try count(["--tag", "broadcast"]).hasPrefix("2 passed, 0 failed"))
-    #expect(try count(["--tag", "broadcast", "--tag", "empty"]).hasPrefix("3 passed"))
+    #expect(
+      try count(["--tag", "broadcast", "--tag", "empty"]).hasPrefix("3 passed"))
     #expect(try count(["--exclude-tag", "broadcast"]).hasPrefix("4 passed"))
     let none = try Self.losscheck(
       ["run", "--golden", golden, "--loss", "L1Loss", "--tag", "nothing"])
@@ -120,7 +144,8 @@ import Testing
     ]
     let full = try Self.losscheck(base + ["--json", dir.path + "/full.json"])
     #expect(full.status == 0, "\(full.stdout)\(full.stderr)")
-    let two = try Self.losscheck(base + ["--jobs", "2", "--json", dir.path + "/two.json"])
+    let two = try Self.losscheck(
+      base + ["--jobs", "2", "--json", dir.path + "/two.json"])
     #expect(two.status == 0)
     var parts: [String] = []
     for k in 1...3 {
@@ -130,10 +155,13 @@ import Testing
       parts.append(p)
     }
     let merged = try Self.losscheck(
-      ["merge"] + parts + ["--json", dir.path + "/merged.json", "--junit", dir.path + "/m.xml"])
+      ["merge"] + parts + [
+        "--json", dir.path + "/merged.json", "--junit", dir.path + "/m.xml",
+      ])
     #expect(merged.status == 0, "\(merged.stderr)")
     func load(_ name: String) throws -> RunReport {
-      let data = try #require(FileManager.default.contents(atPath: dir.path + "/" + name))
+      let data = try #require(
+        FileManager.default.contents(atPath: dir.path + "/" + name))
       var r = try ReportJSON.decode([UInt8](data), source: name)
       r.loadSeconds = 0
       r.checkSeconds = 0
@@ -145,7 +173,9 @@ import Testing
     let reference = ReportJSON.encode(try load("full.json"))
     #expect(ReportJSON.encode(try load("two.json")) == reference)
     #expect(ReportJSON.encode(try load("merged.json")) == reference)
-    let wrong = try Self.losscheck(["merge", dir.path + "/s1.json", dir.path + "/s1.json"])
+    let wrong = try Self.losscheck([
+      "merge", dir.path + "/s1.json", dir.path + "/s1.json",
+    ])
     #expect(wrong.status == 2)
     #expect(wrong.stderr.contains("is in both"))
   }

@@ -14,7 +14,8 @@ struct PartialBackend: LossBackend {
   func evaluate(_ c: Case) -> CaseResult {
     guard c.loss != missing else {
       return CaseResult(
-        id: c.id, outcome: .unsupported(reason: "\(missing) is not implemented"))
+        id: c.id, outcome: .unsupported(reason: "\(missing) is not implemented")
+      )
     }
     return reference.evaluate(c)
   }
@@ -41,7 +42,10 @@ struct PartialBackend: LossBackend {
     #expect(table.contains("skipped"))
     let row = try #require(
       table.split(separator: "\n").first { $0.hasPrefix(skippedLoss) })
-    #expect(row.split(separator: " ").map(String.init) == [skippedLoss, "4", "0", "0", "4", "—"])
+    #expect(
+      row.split(separator: " ").map(String.init) == [
+        skippedLoss, "4", "0", "0", "4", "—",
+      ])
     let junit = ReportFormat.junit(report)
     #expect(junit.components(separatedBy: "<skipped message=").count - 1 == 4)
     #expect(!junit.contains("<failure"))
@@ -53,7 +57,8 @@ struct PartialBackend: LossBackend {
     let skipped = list.filter { $0["status"] == .string("skipped") }
     #expect(skipped.count == 4)
     #expect(skipped.allSatisfy { $0["loss"] == .string(skippedLoss) })
-    #expect(skipped.allSatisfy { $0["actual"]?["kind"] == .string("unsupported") })
+    #expect(
+      skipped.allSatisfy { $0["actual"]?["kind"] == .string("unsupported") })
     #expect(json["totals"]?["skipped"] == .number("4"))
   }
 
@@ -86,7 +91,8 @@ struct PartialBackend: LossBackend {
       def evaluate(case):
           return {"id": case["id"], "unsupported": "no " + case["loss"]}
       """)
-    let backend = try PythonBackend.module("partial_module", searchPath: [dir.path])
+    let backend = try PythonBackend.module(
+      "partial_module", searchPath: [dir.path])
     let c = try #require(Fixtures.cases(of: "MSELoss").first)
     let r = backend.evaluate(c)
     guard case .unsupported(let reason) = r.outcome else {
@@ -95,11 +101,13 @@ struct PartialBackend: LossBackend {
     }
     #expect(reason == "no MSELoss")
     let spec = try #require(Fixtures.spec)
-    #expect(Judge.verdict(c, r, tolerance: spec.tolerance(for: c)).status == .skipped)
+    #expect(
+      Judge.verdict(c, r, tolerance: spec.tolerance(for: c)).status == .skipped)
   }
 
   @Test func theResultLineRoundTripsAndAWrongTypeIsRefused() throws {
-    let r = try CaseResult(json: JSONParser.parse(#"{"id":"a","unsupported":"why"}"#))
+    let r = try CaseResult(
+      json: JSONParser.parse(#"{"id":"a","unsupported":"why"}"#))
     guard case .unsupported("why") = r.outcome else {
       Issue.record("not read as unsupported: \(r.outcome)")
       return
@@ -139,7 +147,8 @@ enum PartialScript {
   }
 
   static func pyString(_ s: String) -> String {
-    "'" + s.replacingOccurrences(of: "\\", with: "\\\\")
+    "'"
+      + s.replacingOccurrences(of: "\\", with: "\\\\")
       .replacingOccurrences(of: "'", with: "\\'") + "'"
   }
 }

@@ -241,6 +241,8 @@ extension LossCheckCommand {
       } catch {
         throw setupFailure("\(error)")
       }
+      // `--html F` goes here (the lead wires it): HTMLReport.render of the
+      // parsed ReportJSON.encode(report), written through a ReportFile.
       if !report.ok(strict: strict) { throw ExitCode(1) }
     }
   }
@@ -310,7 +312,8 @@ extension LossCheckCommand {
       } catch {
         throw failure("\(error)")
       }
-      // The lead wires --html here: HTMLReport.render(_ reports: [JSONValue]).
+      // `--html F` goes here (the lead wires it): HTMLReport.render of the
+      // parts' parsed JSON, written through a ReportFile opened up front.
       var strict = false
       if case .bool(let b)? = merged.selection["strict"] { strict = b }
       if !merged.ok(strict: strict) { throw ExitCode(1) }

@@ -131,6 +131,13 @@ import Testing
     #expect(
       try count(["--tag", "broadcast", "--tag", "empty"]).hasPrefix("3 passed"))
     #expect(try count(["--exclude-tag", "broadcast"]).hasPrefix("4 passed"))
+    // A select file: ids of cases 0 and 1 (broadcast), minus case 1.
+    let ids = try lines.map { line -> String in
+      Case.id(of: try JSONParser.parse(String(line)))
+    }
+    let select = try dir.write(
+      "keep.select", "# mine\n\n\(ids[0])\n\(ids[1])\n!\(ids[1])\n")
+    #expect(try count(["--select", select]).hasPrefix("1 passed, 0 failed"))
     let none = try Self.losscheck(
       ["run", "--golden", golden, "--loss", "L1Loss", "--tag", "nothing"])
     #expect(none.status == 2)

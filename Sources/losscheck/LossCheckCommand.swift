@@ -235,6 +235,8 @@ extension LossCheckCommand {
         selectedCount: cases.count, loadSeconds: loadSeconds,
         checkSeconds: Date().timeIntervalSince(checkStart))
       print(ReportFormat.table(report, verbose: verbose), terminator: "")
+      // The table first, should a report go to /dev/stdout too.
+      fflush(nil)
       do {
         try jsonFile?.write(ReportJSON.encode(report))
         try junitFile?.write(ReportFormat.junit(report))
@@ -306,6 +308,7 @@ extension LossCheckCommand {
         throw failure("\(error)")
       }
       print(ReportFormat.table(merged, verbose: verbose), terminator: "")
+      fflush(nil)
       do {
         try jsonFile?.write(ReportJSON.encode(merged))
         try junitFile?.write(ReportFormat.junit(merged))

@@ -5,7 +5,15 @@ import LossCheck
 ///
 /// `evaluate` never throws: a refusal is an error result
 /// (`CaseResult.Outcome.error`) whose kind the harness compares with the
-/// golden's.
+/// golden's. A case the backend does not implement (the loss, an option or
+/// option value, the dtype, an input form) is answered
+/// `CaseResult.Outcome.unsupported(reason:)`, saying what is missing: the
+/// case is then skipped, neither passed nor failed (`--strict` makes a
+/// skip fail the run). An implemented call that the backend refuses is an
+/// error, not unsupported.
+///
+/// With `losscheck run --jobs N` the backend is made N times and each
+/// instance is called from its own thread, one case at a time.
 public protocol LossBackend: Sendable {
   /// A short name for reports, e.g. "reference".
   var name: String { get }

@@ -77,27 +77,12 @@ struct EmptySelection: Error, CustomStringConvertible {
 
 extension LossCheckCommand.Run {
   /// Refuses, before anything runs, a --timeout that is not finite, above
-  /// 0 and at most a day, and a --dtype that is not a floating dtype.
+  /// 0 and at most a day, a --dtype that is not a floating dtype and a
+  /// --jobs below 1.
   func validate() throws {
     try OptionCheck.seconds(timeout, "--timeout")
-    if let dtype { try OptionCheck.floatingDType(dtype, "--dtype") }
-  }
-
-  /// Refuses a selection of no case from a corpus that has some, naming
-  /// the selection. (A corpus without cases is a problem of the corpus,
-  /// and fails the run with its report.)
-  static func requireSelection(
-    _ cases: [Case], of corpus: GoldenCorpus, loss: [String],
-    filter: String?, dtype: String?
-  ) throws {
-    guard cases.isEmpty, !corpus.cases.isEmpty else { return }
-    var parts: [String] = []
-    if !loss.isEmpty { parts.append("--loss \(loss.joined(separator: ","))") }
-    if let filter { parts.append("--filter '\(filter)'") }
-    if let dtype { parts.append("--dtype \(dtype)") }
-    let what =
-      parts.isEmpty ? "the golden directory" : parts.joined(separator: " ")
-    throw EmptySelection(description: "no case selected by \(what)")
+    for d in dtype { try OptionCheck.floatingDType(d, "--dtype") }
+    try OptionCheck.count(jobs, "--jobs")
   }
 }
 

@@ -165,6 +165,23 @@ extension LossCheckCommand {
       return s
     }
 
+    /// The corpus's problems that concern this run, each failing it. A grid
+    /// point no case covers counts only when whole losses are selected (a
+    /// narrower selection leaves points uncovered by design).
+    static func runProblems(
+      _ corpus: GoldenCorpus, selection: CaseSelection, loss: [String]
+    ) -> [RunProblem] {
+      corpus.corpusProblems.compactMap { p in
+        guard case .uncoveredGridPoint(let l, _, _, _) = p else {
+          return RunProblem(kind: "golden_file", message: p.description)
+        }
+        guard selection.isWholeLosses, loss.isEmpty || loss.contains(l) else {
+          return nil
+        }
+        return RunProblem(kind: "uncovered_grid_point", message: p.description)
+      }
+    }
+
     func run() throws {
       let loadStart = Date()
       let selection = try selection()
@@ -188,7 +205,8 @@ extension LossCheckCommand {
       let cases: [Case]
       do {
         try selection.validate(spec: corpus.spec)
-        cases = try selection.apply(corpus.cases)
+        // A corpus without cases is the corpus's problem, reported below.
+        cases = corpus.cases.isEmpty ? [] : try selection.apply(corpus.cases)
       } catch {
         throw setupFailure("\(error)")
       }
@@ -222,15 +240,7 @@ extension LossCheckCommand {
       let report = RunReport(
         backend: backends.first?.name ?? self.backend,
         verdicts: outcome.verdicts,
-        problems: corpus.problems.map {
-          RunProblem(kind: "golden_file", message: $0.description)
-        },
-        // Only the selected losses' grid points (their goldens are all that
-        // was loaded), and only when nothing else narrows the cases.
-        uncovered: selection.isWholeLosses
-          ? corpus.uncoveredGridPoints().filter { p in
-            loss.isEmpty || loss.contains(String(p.prefix { $0 != "/" }))
-          } : [],
+        problems: Self.runProblems(corpus, selection: selection, loss: loss),
         goldenDigest: digest,
         selection: selectionJSON, interrupted: outcome.interrupted,
         selectedCount: cases.count, loadSeconds: loadSeconds,

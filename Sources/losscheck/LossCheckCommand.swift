@@ -22,7 +22,10 @@ struct LossCheckCommand: ParsableCommand {
       The golden directory is found by walking up from the current \
       directory to golden/spec.json; --golden names another.
       """,
-    subcommands: [Run.self, Eval.self, List.self, Fuzz.self, Bench.self],
+    subcommands: [
+      Run.self, Eval.self, List.self, Fuzz.self, Bench.self,
+      PythonWorker.self,
+    ],
     defaultSubcommand: Run.self
   )
 }
@@ -76,6 +79,9 @@ extension LossCheckCommand {
     @Option(help: "Seconds an exec backend may take per case before it is stopped.")
     var timeout: Double = 30
 
+    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    var startupTimeout: Double = 10
+
     @Flag(help: "List every uncovered grid point, not the first 20.")
     var verbose = false
 
@@ -96,8 +102,10 @@ extension LossCheckCommand {
       }
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
-      let backend = try Backends.make(
-        self.backend, spec: corpus.spec, goldenDirectory: dir, timeout: timeout)
+      Interruption.install()
+      let backend = try BackendStart.make(
+        self.backend, spec: corpus.spec, goldenDirectory: dir,
+        timeout: timeout, startupTimeout: startupTimeout)
       let verdicts = Runner.run(cases, spec: corpus.spec, backend: backend)
       let report = RunReport(
         backend: backend.name, verdicts: verdicts,
@@ -116,6 +124,7 @@ extension LossCheckCommand {
       if let junit {
         try ReportFormat.junit(report).write(toFile: junit, atomically: true, encoding: .utf8)
       }
+      if let status = Interruption.exitStatus { throw ExitCode(status) }
       if !report.ok { throw ExitCode(1) }
     }
   }
@@ -228,6 +237,9 @@ extension LossCheckCommand {
     @Option(help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
 
+    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    var startupTimeout: Double = 10
+
     @Option(help: "The python3 that draws the cases.")
     var python = "python3"
 
@@ -244,8 +256,12 @@ extension LossCheckCommand {
       for line in drawn {
         list.append(try Case(json: JSONParser.parse(line)))
       }
-      let a = try Backends.make(backend, spec: spec, goldenDirectory: dir, timeout: timeout)
-      let b = try Backends.make(against, spec: spec, goldenDirectory: dir, timeout: timeout)
+      let a = try BackendStart.make(
+        backend, spec: spec, goldenDirectory: dir, timeout: timeout,
+        startupTimeout: startupTimeout)
+      let b = try BackendStart.make(
+        against, spec: spec, goldenDirectory: dir, timeout: timeout,
+        startupTimeout: startupTimeout)
       let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
       for d in found {
         print(CaseJSON.encode(d.testCase))

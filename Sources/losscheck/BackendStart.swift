@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import LossCheckHarness
+import LossCheckPython
+
+/// Makes the `--backend` of a subcommand, turning a backend that cannot
+/// start into one message on standard error and exit status 2.
+enum BackendStart {
+  /// ``Backends/make(_:spec:goldenDirectory:timeout:startupTimeout:workerExecutable:)``,
+  /// with a ``BackendStartError`` reported as
+  /// "losscheck: cannot start backend …" and `ExitCode(2)` thrown instead.
+  static func make(
+    _ name: String, spec: Spec, goldenDirectory: String, timeout: Double,
+    startupTimeout: Double
+  ) throws -> any LossBackend {
+    do {
+      return try Backends.make(
+        name, spec: spec, goldenDirectory: goldenDirectory, timeout: timeout,
+        startupTimeout: startupTimeout)
+    } catch let e as BackendStartError {
+      FileHandle.standardError.write(Data("losscheck: \(e)\n".utf8))
+      throw ExitCode(2)
+    }
+  }
+}

@@ -115,13 +115,12 @@ public struct LineReader {
 
   /// A complete line from the buffer, scanning only bytes not yet scanned.
   private mutating func takeLine() -> [UInt8]? {
+    let from = max(scanned, head)
     let found = buffer.withUnsafeBufferPointer { b -> Int? in
-      var k = max(scanned, head)
-      while k < b.count {
-        if b[k] == 0x0A { return k }
-        k += 1
-      }
-      return nil
+      guard from < b.count, let base = b.baseAddress,
+        let hit = memchr(base + from, 0x0A, b.count - from)
+      else { return nil }
+      return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
     guard let nl = found else {
       scanned = buffer.count

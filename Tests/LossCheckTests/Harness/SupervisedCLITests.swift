@@ -130,7 +130,7 @@ import Testing
     let text = try String(contentsOfFile: dir + "/pgid", encoding: .utf8)
     let pgid = try #require(
       Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
-    #expect(kill(-pgid, 0) != 0 && errno == ESRCH, "group \(pgid) is alive")
+    #expect(ProcessGroups.isGone(pgid), "group \(pgid) is alive")
   }
 
   /// A module that misbehaves on one case, passes the rest through the

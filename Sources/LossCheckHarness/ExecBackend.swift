@@ -235,9 +235,9 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
   }
 
   private func interrupted(_ id: String, _ sig: Int32) -> CaseResult {
-    let name = sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "\(sig)"
-    return failure(
-      id, "interrupted", "the run was stopped by \(name) before this case")
+    failure(
+      id, "interrupted",
+      "the run was stopped by \(Interruption.name(of: sig)) before this case")
   }
 
   func failure(_ id: String, _ kind: String, _ message: String) -> CaseResult {

@@ -30,6 +30,11 @@ public enum Interruption {
   /// (130 for SIGINT, 143 for SIGTERM), or nil when no signal came.
   public static var exitStatus: Int32? { requested.map { 128 + $0 } }
 
+  /// "SIGINT", "SIGTERM", or the number for another signal.
+  public static func name(of sig: Int32) -> String {
+    sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : "signal \(sig)"
+  }
+
   /// Takes SIGINT and SIGTERM over (once; later calls do nothing). Before
   /// this call, or in a process that never calls it, the signals keep
   /// their default action.

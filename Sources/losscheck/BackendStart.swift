@@ -7,16 +7,19 @@ import LossCheckPython
 /// start into one message on standard error and exit status 2.
 enum BackendStart {
   /// ``Backends/make(_:spec:goldenDirectory:timeout:startupTimeout:workerExecutable:)``,
-  /// with a ``BackendStartError`` reported as
+  /// wrapped (unless it is an exec backend, which checks by itself) so that
+  /// it answers `interrupted` once a signal came, and with a
+  /// ``BackendStartError`` reported as
   /// "losscheck: cannot start backend …" and `ExitCode(2)` thrown instead.
   static func make(
     _ name: String, spec: Spec, goldenDirectory: String, timeout: Double,
     startupTimeout: Double
   ) throws -> any LossBackend {
     do {
-      return try Backends.make(
+      let backend = try Backends.make(
         name, spec: spec, goldenDirectory: goldenDirectory, timeout: timeout,
         startupTimeout: startupTimeout)
+      return backend is ExecBackend ? backend : InterruptibleBackend(backend)
     } catch let e as BackendStartError {
       FileHandle.standardError.write(Data("losscheck: \(e)\n".utf8))
       throw ExitCode(2)

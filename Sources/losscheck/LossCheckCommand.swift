@@ -86,6 +86,7 @@ extension LossCheckCommand {
     var verbose = false
 
     func run() throws {
+      Interruption.install()
       let loadStart = Date()
       let dir = GoldenCorpus.locate(goldenOptions.golden)
       let corpus = try GoldenCorpus.load(
@@ -102,7 +103,6 @@ extension LossCheckCommand {
       }
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
-      Interruption.install()
       let backend = try BackendStart.make(
         self.backend, spec: corpus.spec, goldenDirectory: dir,
         timeout: timeout, startupTimeout: startupTimeout)
@@ -256,6 +256,7 @@ extension LossCheckCommand {
       for line in drawn {
         list.append(try Case(json: JSONParser.parse(line)))
       }
+      Interruption.install()
       let a = try BackendStart.make(
         backend, spec: spec, goldenDirectory: dir, timeout: timeout,
         startupTimeout: startupTimeout)
@@ -274,6 +275,7 @@ extension LossCheckCommand {
         Data(
           "\(list.count) cases over \(perLoss.count) losses, \(found.count) disagreements (\(a.name) vs \(b.name), seed \(seed))\n"
             .utf8))
+      if let status = Interruption.exitStatus { throw ExitCode(status) }
       if !found.isEmpty { throw ExitCode(1) }
     }
   }

@@ -133,6 +133,20 @@ import Testing
     #expect(ProcessGroups.isGone(pgid), "group \(pgid) is alive")
   }
 
+  /// Finding 5: Ctrl-C during a run of the in-process reference: the
+  /// cases not yet run are `interrupted`, the report is written, exit 130.
+  @Test func sigintDuringAReferenceRunExits130WithAReport() throws {
+    let dir = try scratch()
+    let r = try losscheck(
+      ["run", "--golden", Self.golden, "--json", dir + "/report.json"],
+      signal: (SIGINT, after: 0.5))
+    #expect(r.status == 130, "\(r.stderr)")
+    let cases = try cases(inReport: dir + "/report.json")
+    #expect(cases.count == Fixtures.corpus?.cases.count)
+    #expect(
+      cases.values.contains { JSONWriter.write($0).contains("SIGINT") })
+  }
+
   /// A module that misbehaves on one case, passes the rest through the
   /// NumPy reference.
   func module(_ body: String, on id: String) -> String {

@@ -63,7 +63,8 @@ public struct LineReader {
       if let line = takeLine() { return .line(line) }
       if shouldStop() { return .stopped }
       let remaining = deadline - LineReader.monotonicSeconds()
-      if remaining <= 0 { return .timeout }
+      // `!(… > 0)`: a NaN deadline is a timeout, not an endless wait.
+      if !(remaining > 0) { return .timeout }
       let waitMs = Int32(max(1, min(remaining, slice) * 1000))
       var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
       if drainOpen {

@@ -152,7 +152,7 @@ public final class SupervisedProcess {
       guard n < 0 && errno == EAGAIN else { return .closed }
       if shouldStop() { return .stopped }
       let remaining = deadline - LineReader.monotonicSeconds()
-      if remaining <= 0 { return .timeout }
+      if !(remaining > 0) { return .timeout }
       var p = pollfd(fd: stdinFD, events: Int16(POLLOUT), revents: 0)
       _ = poll(&p, 1, Int32(max(1, min(remaining, 0.1) * 1000)))
     }

@@ -54,5 +54,7 @@ import Testing
     #expect(LineReader.monotonicSeconds() - start < 2)
     #expect(
       r.next(deadline: start + 60, shouldStop: { true }) == .stopped)
+    // A NaN deadline (from a NaN timeout) must not wait forever.
+    #expect(r.next(deadline: .nan) == .timeout)
   }
 }

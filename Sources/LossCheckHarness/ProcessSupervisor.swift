@@ -101,9 +101,10 @@ public final class SupervisedProcess {
     var empty = sigset_t()
     sigemptyset(&empty)
     posix_spawnattr_setsigmask(&attr, &empty)
-    posix_spawnattr_setflags(
-      &attr,
-      spawnSetSID | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK))
+    let flags =
+      spawnSetSID | Int16(POSIX_SPAWN_SETSIGDEF)
+      | Int16(POSIX_SPAWN_SETSIGMASK)
+    posix_spawnattr_setflags(&attr, flags)
 
     var cArgs: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
     cArgs.append(nil)

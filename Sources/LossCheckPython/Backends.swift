@@ -99,7 +99,8 @@ enum WorkerCheck {
     case .exited(0)?: return
     case nil:
       throw BackendStartError(
-        program: name, reason: "the Python worker did not start in \(seconds) s")
+        program: name,
+        reason: "the Python worker did not start in \(seconds) s")
     case let s?:
       throw BackendStartError(
         program: name, reason: said.isEmpty ? s.description : said)

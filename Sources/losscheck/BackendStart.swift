@@ -6,11 +6,10 @@ import LossCheckPython
 /// Makes the `--backend` of a subcommand, turning a backend that cannot
 /// start into one message on standard error and exit status 2.
 enum BackendStart {
-  /// ``Backends/make(_:spec:goldenDirectory:timeout:startupTimeout:workerExecutable:)``,
-  /// wrapped (unless it is an exec backend, which checks by itself) so that
-  /// it answers `interrupted` once a signal came, and with a
-  /// ``BackendStartError`` reported as
-  /// "losscheck: cannot start backend …" and `ExitCode(2)` thrown instead.
+  /// `Backends.make`, wrapped (unless it is an exec backend, which checks
+  /// by itself) so that it answers `interrupted` once a signal came; a
+  /// ``BackendStartError`` is reported as "losscheck: cannot start
+  /// backend …" and `ExitCode(2)` thrown instead.
   static func make(
     _ name: String, spec: Spec, goldenDirectory: String, timeout: Double,
     startupTimeout: Double

@@ -149,7 +149,8 @@ import Testing
     let failed = verdicts.filter { !$0.passed }
     #expect(failed.count == 1, "\(verdicts.map(\.problems))")
     #expect(failed.first?.id == verdicts[1].id)
-    #expect(failed.first?.problems.joined().contains("backend_bad_answer") == true)
+    let problems = failed.first?.problems.joined() ?? ""
+    #expect(problems.contains("backend_bad_answer"))
   }
 
   /// Finding 13: a result line repeated (an earlier case's id) is skipped.
@@ -196,13 +197,15 @@ import Testing
         "cannot start backend 'nonexistent-losscheck-backend'")
     }
     let plain = try scratch() + "/plain-file"
-    try "not a program\n".write(toFile: plain, atomically: true, encoding: .utf8)
+    try "not a program\n".write(
+      toFile: plain, atomically: true, encoding: .utf8)
     chmod(plain, 0o644)
     let notExecutable = ExecBackend(command: plain)
     #expect {
       try notExecutable.checkProgram()
     } throws: { error in "\(error)".contains("not executable") }
-    let verdicts = try run("/nonexistent/backend", timeout: 1, cases: try someCases(1))
+    let verdicts = try run(
+      "/nonexistent/backend", timeout: 1, cases: try someCases(1))
     let text = verdicts.first?.problems.joined() ?? ""
     #expect(text.contains("backend_crashed"))
     #expect(text.contains("no such file"))
@@ -226,7 +229,8 @@ import Testing
     #expect(slow.first?.problems.joined().contains("backend_timeout") == true)
     let patient = try run(script, timeout: 1, startup: 5, cases: cases)
     #expect(patient.allSatisfy { $0.passed }, "\(patient.map(\.problems))")
-    let silent = try run("sleep 1000", timeout: 0.2, startup: 0.3, cases: [cases[0]])
+    let silent = try run(
+      "sleep 1000", timeout: 0.2, startup: 0.3, cases: [cases[0]])
     let message = silent.first?.problems.joined() ?? ""
     #expect(message.contains("backend_timeout"))
     #expect(message.contains("during start-up"))

@@ -150,12 +150,13 @@ import Testing
   /// A module that misbehaves on one case, passes the rest through the
   /// NumPy reference.
   func module(_ body: String, on id: String) -> String {
-    """
+    let indented = body.split(separator: "\n").map { "        " + $0 }
+    return """
     import numpy_backend
 
     def evaluate(case):
         if case["id"] == \(JSONWriter.write(.string(id))):
-    \(body.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n"))
+    \(indented.joined(separator: "\n"))
         return numpy_backend.evaluate(case)
     """
   }
@@ -237,10 +238,15 @@ import Testing
         $0.hasPrefix("python3.")
       })
     try fm.createSymbolicLink(
-      atPath: root + "/lib/" + version, withDestinationPath: "/usr/lib/" + version)
-    let path = root + "/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "")
+      atPath: root + "/lib/" + version,
+      withDestinationPath: "/usr/lib/" + version)
+    let inherited = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    let path = root + "/bin:" + inherited
     let r = try losscheck(
-      ["run", "--golden", Self.golden, "--loss", "L1Loss", "--backend", "numpy"],
+      [
+        "run", "--golden", Self.golden, "--loss", "L1Loss", "--backend",
+        "numpy",
+      ],
       environment: ["PATH": path])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains(" 0 failed"), "\(r.stdout)\(r.stderr)")

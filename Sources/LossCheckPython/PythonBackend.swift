@@ -5,7 +5,8 @@ import LossCheckHarness
 /// libpython3-dev), as a backend.
 ///
 /// - ``numpyReference(scriptsDirectory:)``: the NumPy reference of
-///   `scripts/reference`, evaluated live, in-process (`--backend numpy`).
+///   `scripts/reference`, evaluated live, in this process (`losscheck
+///   python-worker --numpy`, which `--backend numpy` runs: EmbeddedWorker).
 /// - ``module(_:searchPath:)``: any Python module with a function
 ///   `evaluate(case: dict) -> dict` that takes a case of CASE_SCHEMA.md and
 ///   returns its result (`--backend python:MODULE`).

@@ -53,7 +53,9 @@ extension LossCheckCommand {
         NaN, an infinity the same infinity; an expected error must come back \
         as an error of the same kind.
 
-        Exit status: 0 when every case passes, 1 otherwise.
+        Exit status: 0 when every case passes, 1 otherwise; 2 when the \
+        backend cannot start; 130/143 when SIGINT/SIGTERM stopped the run \
+        (the reports are written, unanswered cases marked interrupted).
         """)
 
     @OptionGroup var goldenOptions: GoldenOptions

@@ -219,6 +219,47 @@ import Testing
     #expect(r.stdout.contains(" 0 failed"))
   }
 
+  /// The worker itself: the module's dict goes out as JSON as it is (a
+  /// key the harness does not know passes through), one line per case,
+  /// and the module's print() goes to standard error, not the protocol.
+  @Test func theWorkerPassesTheDictThroughAndKeepsPrintOffTheProtocol()
+    throws
+  {
+    let dir = try scratch()
+    try """
+    def evaluate(case):
+        print("chatter")
+        return {"id": case["id"], "unsupported": {"reason": "demo"}}
+    """.write(
+      toFile: dir + "/passthrough.py", atomically: true, encoding: .utf8)
+    try #"{"id": "a"}"#.appending("\n").appending(#"{"id": "b"}"#)
+      .appending("\n").write(
+        toFile: dir + "/in.jsonl", atomically: true, encoding: .utf8)
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: try Self.executable())
+    p.arguments = ["python-worker", "--module", "passthrough", "--path", dir]
+    p.standardInput = try FileHandle(
+      forReadingFrom: URL(fileURLWithPath: dir + "/in.jsonl"))
+    let out = Pipe()
+    let err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    let lines = String(decoding: stdout, as: UTF8.self)
+      .split(separator: "\n").map(String.init)
+    #expect(lines.count == 2, "\(lines)")
+    for (line, id) in zip(lines, ["a", "b"]) {
+      let json = try JSONParser.parse(line)
+      #expect(json["id"] == .string(id))
+      #expect(json["unsupported"]?["reason"] == .string("demo"))
+    }
+    #expect(String(decoding: stderr, as: UTF8.self).contains("chatter"))
+  }
+
   /// Finding 14: another Python installation first on PATH (its own
   /// bin/python3 and stdlib, no numpy) must not change which interpreter
   /// is embedded: --backend numpy still finds Debian's numpy.

@@ -182,8 +182,9 @@ public final class SupervisedProcess {
   }
 
   /// Kills the program's whole process group (SIGKILL), closes the pipes
-  /// and reaps the program. Never blocks on anything but the program's own
-  /// exit, and on that for at most 2 s. Safe to call more than once.
+  /// and reaps the program, then gives the rest of the group up to 0.1 s
+  /// to vanish. Never blocks on anything but the program's own exit, and
+  /// on that for at most 2 s. Safe to call more than once.
   public func stop() {
     guard !reaped else { return }
     reaped = true
@@ -205,6 +206,13 @@ public final class SupervisedProcess {
       if rc < 0 && errno != EINTR { break }
       if LineReader.monotonicSeconds() >= until { break }
       usleep(2_000)
+    }
+    // The rest of the group dies asynchronously; give it a moment (0.1 s
+    // at most: a process stuck in the kernel, or a dead grandchild that
+    // init has not reaped yet, is not waited for).
+    let grace = LineReader.monotonicSeconds() + 0.1
+    while kill(-pid, 0) == 0 && LineReader.monotonicSeconds() < grace {
+      usleep(1_000)
     }
     Interruption.unregister(group: pid)
   }

@@ -39,6 +39,8 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
   public let startupTimeout: Double
   /// How many times a stopped or crashed program is started again.
   public let maxRestarts: Int
+  /// Variables set in the program's environment.
+  public let environment: [String: String]
 
   private let lock = NSLock()
   private var process: SupervisedProcess?
@@ -62,12 +64,15 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
   }
 
   /// A backend running `arguments` (program first, looked up on PATH when
-  /// it has no `/`), reported as `name`.
+  /// it has no `/`), reported as `name`, with `environment`'s variables
+  /// set on top of this process's environment.
   public init(
     arguments: [String], name: String, timeout: Double = 10,
-    startupTimeout: Double = 10, maxRestarts: Int = 20
+    startupTimeout: Double = 10, maxRestarts: Int = 20,
+    environment: [String: String] = [:]
   ) {
     self.command = arguments
+    self.environment = environment
     self.name = name
     self.timeout = timeout
     self.startupTimeout = startupTimeout
@@ -247,7 +252,7 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
   private func start() throws(BackendStartError) {
     var argv = command
     argv[0] = try program()
-    let p = try SupervisedProcess.spawn(argv)
+    let p = try SupervisedProcess.spawn(argv, environment: environment)
     process = p
     reader = LineReader(fd: p.stdoutFD, drainFD: p.stderrFD)
     starting = true
@@ -266,8 +271,24 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
     var s = "the backend closed its output"
     if let status = process?.waitForExit(upTo: 1) { s = status.description }
     reader.drainAvailable()
-    let tail = String(decoding: reader.stderrTail.suffix(300), as: UTF8.self)
+    let tail = ExecBackend.stderrSummary(reader.stderrTail)
     if !tail.isEmpty { s += "; stderr ends: \(tail)" }
     return s
+  }
+
+  /// The useful end of a dead program's standard error: its last 300
+  /// bytes, or, after a Python fatal error (the worker's fault handler),
+  /// the error and its Python stack (at most 800 bytes), without the list
+  /// of extension modules that follows them.
+  static func stderrSummary(_ bytes: [UInt8]) -> String {
+    var text = String(decoding: bytes, as: UTF8.self)
+    if let fatal = text.range(of: "Fatal Python error", options: .backwards) {
+      text = String(text[fatal.lowerBound...])
+      if let modules = text.range(of: "\nExtension modules:") {
+        text = String(text[..<modules.lowerBound])
+      }
+      return String(text.prefix(800))
+    }
+    return String(decoding: bytes.suffix(300), as: UTF8.self)
   }
 }

@@ -62,11 +62,12 @@ public final class SupervisedProcess {
   deinit { stop() }
 
   /// Starts `arguments[0]` (already resolved: see ``ProgramLookup``) with
-  /// `arguments` as its argv and this process's environment. Throws a
-  /// ``BackendStartError`` naming the program when the spawn fails.
-  public static func spawn(_ arguments: [String])
-    throws(BackendStartError) -> SupervisedProcess
-  {
+  /// `arguments` as its argv and this process's environment with
+  /// `environment`'s variables set on top. Throws a ``BackendStartError``
+  /// naming the program when the spawn fails.
+  public static func spawn(
+    _ arguments: [String], environment: [String: String] = [:]
+  ) throws(BackendStartError) -> SupervisedProcess {
     guard let program = arguments.first else {
       throw BackendStartError(program: "", reason: "empty command")
     }
@@ -109,8 +110,11 @@ public final class SupervisedProcess {
     var cArgs: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
     cArgs.append(nil)
     defer { for p in cArgs { free(p) } }
+    var cEnv = mergedEnvironment(environment).map { strdup($0) }
+    cEnv.append(nil)
+    defer { for p in cEnv { free(p) } }
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, program, &actions, &attr, cArgs, environ)
+    let rc = posix_spawn(&pid, program, &actions, &attr, cArgs, cEnv)
     guard rc == 0 else {
       closeAll()
       let why = rc == ENOENT ? "no such file" : String(cString: strerror(rc))
@@ -124,6 +128,25 @@ public final class SupervisedProcess {
       pid: pid, stdin: inPipe[1], stdout: outPipe[0], stderr: errPipe[0])
     Interruption.register(group: pid)
     return p
+  }
+
+  /// This process's environment as NAME=VALUE strings, with `overrides`
+  /// replacing or adding variables.
+  private static func mergedEnvironment(_ overrides: [String: String])
+    -> [String]
+  {
+    var out: [String] = []
+    var p = environ
+    while let entry = p.pointee {
+      let text = String(cString: entry)
+      let name = String(text.prefix { $0 != "=" })
+      if overrides[name] == nil { out.append(text) }
+      p += 1
+    }
+    for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
+      out.append("\(name)=\(value)")
+    }
+    return out
   }
 
   /// A pipe whose two ends close on exec (pipe2 is not in the Swift Glibc

@@ -71,7 +71,8 @@ public enum Backends {
       name: name, seconds: startupTimeout + timeout)
     return ExecBackend(
       arguments: EmbeddedWorker.arguments(executable: exe, target: target),
-      name: name, timeout: timeout, startupTimeout: startupTimeout)
+      name: name, timeout: timeout, startupTimeout: startupTimeout,
+      environment: EmbeddedWorker.environment)
   }
 }
 
@@ -81,7 +82,8 @@ enum WorkerCheck {
   static func run(_ arguments: [String], name: String, seconds: Double)
     throws(BackendStartError)
   {
-    let p = try SupervisedProcess.spawn(arguments)
+    let p = try SupervisedProcess.spawn(
+      arguments, environment: EmbeddedWorker.environment)
     defer { p.stop() }
     var reader = LineReader(fd: p.stdoutFD, drainFD: p.stderrFD)
     let until = LineReader.monotonicSeconds() + seconds

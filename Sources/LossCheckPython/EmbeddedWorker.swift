@@ -36,6 +36,11 @@ public enum EmbeddedWorker {
     return args
   }
 
+  /// Variables set for the worker: no Swift crash backtrace (a crash in
+  /// the module is the module's: Python's fault handler, which the worker
+  /// enables, prints the Python stack on standard error instead).
+  public static let environment = ["SWIFT_BACKTRACE": "enable=no"]
+
   /// The path of the running executable (/proc/self/exe resolved), or
   /// nil when it cannot be read.
   public static var currentExecutable: String? {
@@ -74,6 +79,7 @@ public enum EmbeddedWorker {
       return 2
     }
     if checkOnly { return 0 }
+    PythonBackend.enableFaultHandler()
     var reader = LineReader(fd: 0)
     while case .line(let bytes) = reader.next(deadline: .infinity) {
       let line = String(decoding: bytes, as: UTF8.self)

@@ -173,6 +173,27 @@ public final class PythonBackend: LossBackend, @unchecked Sendable {
     }
   }
 
+  /// Turns on Python's fault handler (`faulthandler.enable()`): on a fatal
+  /// signal (a segfault in a C extension, ctypes) it prints the Python
+  /// stack of every thread on standard error, then the process dies of the
+  /// signal as before. For the worker process, whose stderr tail ends up
+  /// in the case's report; failures here are ignored.
+  public static func enableFaultHandler() {
+    _ = interpreter
+    let gil = PyGILState_Ensure()
+    defer { PyGILState_Release(gil) }
+    guard let main = PyImport_AddModule("__main__"),
+      let globals = PyModule_GetDict(main),
+      let r = PyRun_String(
+        "import faulthandler as _fh\n_fh.enable()\n",
+        LOSSCHECK_PY_FILE_INPUT, globals, globals)
+    else {
+      PyErr_Clear()
+      return
+    }
+    Py_DecRef(r)
+  }
+
   /// The NumPy reference of `scriptsDirectory/reference`, in-process.
   public static func numpyReference(scriptsDirectory: String) throws(SetupError)
     -> PythonBackend

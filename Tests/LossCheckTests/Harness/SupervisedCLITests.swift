@@ -161,18 +161,25 @@ import Testing
     """
   }
 
-  static let misbehaviours: [(name: String, body: String, kind: String)] = [
-    ("exits", "import os\nos._exit(3)", "backend_crashed"),
-    ("segfaults", "import ctypes\nctypes.string_at(0)", "backend_crashed"),
-    ("loops", "while True:\n    pass", "backend_timeout"),
-  ]
+  /// Each misbehaviour, the error kind it must give and what the message
+  /// must say (for the segfault, the module's frame from Python's fault
+  /// handler).
+  static let misbehaviours:
+    [(name: String, body: String, kind: String, says: String)] = [
+      ("exits", "import os\nos._exit(3)", "backend_crashed", "status 3"),
+      (
+        "segfaults", "import ctypes\nctypes.string_at(0)", "backend_crashed",
+        "bad_segfaults.py\\\", line"
+      ),
+      ("loops", "while True:\n    pass", "backend_timeout", "within 3.0 s"),
+    ]
 
   /// Finding 6: os._exit, a segfault or an endless loop in a python:
   /// module costs only its own case; the worker is restarted and the run
   /// goes on (before: the run died or hung).
   @Test(arguments: 0..<3)
   func aMisbehavingModuleCostsOnlyItsCase(_ which: Int) throws {
-    let (name, body, kind) = Self.misbehaviours[which]
+    let (name, body, kind, says) = Self.misbehaviours[which]
     let all = Fixtures.cases(of: "L1Loss").filter { $0.dtype == .float64 }
     try #require(all.count > 4)
     let victim = all[2].id
@@ -192,7 +199,9 @@ import Testing
       let passed = c["passed"] == .bool(true)
       if id == victim {
         #expect(!passed)
-        #expect(JSONWriter.write(c).contains(kind), "\(JSONWriter.write(c))")
+        let text = JSONWriter.write(c)
+        #expect(text.contains(kind), "\(text)")
+        #expect(text.contains(says), "\(text)")
       } else {
         #expect(passed, "\(id): \(JSONWriter.write(c))")
       }

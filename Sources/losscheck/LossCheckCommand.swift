@@ -25,6 +25,7 @@ struct LossCheckCommand: ParsableCommand {
     version: LossCheckVersion.string,
     subcommands: [
       Run.self, Eval.self, List.self, Fuzz.self, Bench.self, Merge.self,
+      PythonWorker.self,
     ],
     defaultSubcommand: Run.self
   )
@@ -67,8 +68,10 @@ extension LossCheckCommand {
         Exit status: 0 when nothing failed (skips allowed unless --strict), \
         1 when a case or the run failed, 2 when the run could not be set up \
         (the golden directory or its spec cannot be read, an empty \
-        selection, a report file that cannot be written, ...); 64 for a \
-        bad option.
+        selection, a report file that cannot be written, a backend that \
+        cannot start); 64 for a bad option; 130/143 when SIGINT/SIGTERM \
+        stopped the run (the reports are written, marked interrupted, the \
+        cases not answered listed as such).
         """)
 
     @OptionGroup var goldenOptions: GoldenOptions
@@ -133,6 +136,9 @@ extension LossCheckCommand {
       help: "Seconds an exec backend may take per case before it is stopped.")
     var timeout: Double = 30
 
+    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    var startupTimeout: Double = 10
+
     @Flag(help: "List every uncovered grid point and every skipped case.")
     var verbose = false
 
@@ -183,6 +189,7 @@ extension LossCheckCommand {
     }
 
     func run() throws {
+      Interruption.install()
       let loadStart = Date()
       let selection = try selection()
       // Report files are opened first: a path that cannot be written fails
@@ -216,16 +223,16 @@ extension LossCheckCommand {
       var backends: [any LossBackend] = []
       for _ in 0..<min(jobs, cases.count) {
         backends.append(
-          try Backends.make(
+          try BackendStart.make(
             self.backend, spec: corpus.spec, goldenDirectory: dir,
-            timeout: timeout))
+            timeout: timeout, startupTimeout: startupTimeout))
       }
       let progress: ProgressLine? =
         quiet
         ? nil : ProgressLine(terminal: ProgressLine.standardErrorIsTerminal)
       // The hook for SIGINT/SIGTERM: the run stops between cases and the
       // report is written, marked interrupted.
-      let shouldStop: @Sendable () -> Bool = { false }
+      let shouldStop: @Sendable () -> Bool = { Interruption.requested != nil }
       let outcome = Runner.run(
         cases, spec: corpus.spec, backends: backends,
         errors: errors.value, shouldStop: shouldStop,
@@ -256,6 +263,7 @@ extension LossCheckCommand {
       }
       // `--html F` goes here (the lead wires it): HTMLReport.render of the
       // parsed ReportJSON.encode(report), written through a ReportFile.
+      if let status = Interruption.exitStatus { throw ExitCode(status) }
       if !report.ok(strict: strict) { throw ExitCode(1) }
     }
   }
@@ -444,6 +452,9 @@ extension LossCheckCommand {
       help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
 
+    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    var startupTimeout: Double = 10
+
     @Option(help: "The python3 that draws the cases.")
     var python = "python3"
 
@@ -460,8 +471,13 @@ extension LossCheckCommand {
       for line in drawn {
         list.append(try Case(json: JSONParser.parse(line)))
       }
-      let a = try Backends.make(backend, spec: spec, goldenDirectory: dir, timeout: timeout)
-      let b = try Backends.make(against, spec: spec, goldenDirectory: dir, timeout: timeout)
+      Interruption.install()
+      let a = try BackendStart.make(
+        backend, spec: spec, goldenDirectory: dir, timeout: timeout,
+        startupTimeout: startupTimeout)
+      let b = try BackendStart.make(
+        against, spec: spec, goldenDirectory: dir, timeout: timeout,
+        startupTimeout: startupTimeout)
       let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
       for d in found {
         print(CaseJSON.encode(d.testCase))
@@ -474,6 +490,7 @@ extension LossCheckCommand {
         Data(
           "\(list.count) cases over \(perLoss.count) losses, \(found.count) disagreements (\(a.name) vs \(b.name), seed \(seed))\n"
             .utf8))
+      if let status = Interruption.exitStatus { throw ExitCode(status) }
       if !found.isEmpty { throw ExitCode(1) }
     }
   }

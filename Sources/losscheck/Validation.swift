@@ -81,6 +81,7 @@ extension LossCheckCommand.Run {
   /// --jobs below 1.
   func validate() throws {
     try OptionCheck.seconds(timeout, "--timeout")
+    try OptionCheck.seconds(startupTimeout, "--startup-timeout")
     for d in dtype { try OptionCheck.floatingDType(d, "--dtype") }
     try OptionCheck.count(jobs, "--jobs")
   }
@@ -91,6 +92,7 @@ extension LossCheckCommand.Fuzz {
   func validate() throws {
     try OptionCheck.count(cases, "--cases")
     try OptionCheck.seconds(timeout, "--timeout")
+    try OptionCheck.seconds(startupTimeout, "--startup-timeout")
   }
 }
 

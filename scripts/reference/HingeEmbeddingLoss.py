@@ -92,7 +92,7 @@ def cases(b):
                             ("none", (), (2, 2))):
             rng = b.rng(f"{b.loss}/{dtype}/broadcast/{xs}/{ts}")
             b.add(f"{red}/broadcast={shape_name(xs)}-{shape_name(ts)}", dtype, dict(base, reduction=red),
-                  {"input": b.uniform(rng, xs, -1, 3, dtype) + 0.0, "target": _targets(rng, ts, (-1.0, 1.0, 0.0))},
+                  {"input": b.uniform(rng, xs, -1, 3, dtype), "target": _targets(rng, ts, (-1.0, 1.0, 0.0))},
                   ("input",))
         rng = b.rng(f"{b.loss}/{dtype}/large")
         b.add("mean/shape=1200", dtype, dict(base, reduction="mean"),

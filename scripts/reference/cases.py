@@ -14,11 +14,17 @@ import numpy as np
 from . import core, evaluate_case
 
 
+class DeclarationError(ValueError):
+    """A case declaration that would not encode what it means to test."""
+
+
 class Declared:
     """One golden case plus what the reference's own tests want to know."""
 
-    def __init__(self, case, smooth):
+    def __init__(self, case, smooth, wrong_form=False):
         self.case = case
+        # True when the case hands an input in a wrong form on purpose.
+        self.wrong_form = wrong_form
         # True when no input sits at a kink, clamp or other non-smooth point,
         # so central finite differences are a valid check of the gradient.
         self.smooth = smooth
@@ -86,11 +92,18 @@ class Builder:
         smooth=True,
         tolerance=None,
         input_dtypes=None,
+        wrong_form=False,
     ):
         """Declare one case.
 
         inputs: {name: ndarray | float}; float arrays take the case dtype and
         integer arrays int64, unless `input_dtypes` names another dtype.
+        An input the spec declares as a tensor must be an ndarray (0-d
+        included); a Python number is allowed only where the spec says
+        `number_allowed` or the case tests a wrong input form on purpose
+        (`wrong_form=True`). NumPy scalars (np.float64, ...) are refused:
+        they are what arithmetic on a 0-d array returns, and they would be
+        written as bare JSON numbers.
         options: plain JSON values, or ndarrays for tensor options (in the
         case dtype). grad_output: "auto" (random when the output is not 0-d
         or the reduction is none, else absent), None (absent) or an array.
@@ -99,6 +112,7 @@ class Builder:
         if cid in self._ids:
             raise ValueError(f"duplicate case id {cid}")
         self._ids.add(cid)
+        self._check_forms(cid, inputs, options, wrong_form)
         input_dtypes = input_dtypes or {}
         enc_inputs = {}
         for k, v in inputs.items():
@@ -143,12 +157,33 @@ class Builder:
         case["expected"] = expected
         if tolerance is not None:
             case["tolerance"] = tolerance
-        self.declared.append(Declared(case, smooth and "error" not in result))
+        self.declared.append(Declared(case, smooth and "error" not in result, wrong_form))
         return case
 
-    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None):
+    def _check_forms(self, cid, inputs, options, wrong_form):
+        """Refuse inputs that would not be written as tensor objects."""
+        spec_inputs = {i["name"]: i for i in self.spec["inputs"]}
+        for k, v in list(inputs.items()) + list(options.items()):
+            if isinstance(v, np.generic):
+                raise DeclarationError(
+                    f"{cid}: {k} is a NumPy scalar ({type(v).__name__}); "
+                    "pass a 0-d np.ndarray (np.asarray) or a Python number")
+        for k, v in inputs.items():
+            if isinstance(v, np.ndarray):
+                continue
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            if number and spec_inputs.get(k, {}).get("number_allowed"):
+                continue
+            if not wrong_form:
+                raise DeclarationError(
+                    f"{cid}: input {k} is a {type(v).__name__}, not an "
+                    "ndarray; the spec declares it a tensor (declare the "
+                    "case with wrong_form=True if that is the point)")
+
+    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None, wrong_form=False):
         """Declare a case PyTorch refuses, asserting the reference agrees."""
-        case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False, input_dtypes=input_dtypes)
+        case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False,
+                        input_dtypes=input_dtypes, wrong_form=wrong_form)
         got = case["expected"].get("error", {}).get("kind")
         if got != kind:
             raise AssertionError(f"{case['id']}: expected error {kind}, reference gave {got or 'a value'}")

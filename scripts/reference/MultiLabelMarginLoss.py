@@ -24,6 +24,7 @@ import numpy as np
 
 from . import core
 from .hinge import declare_reduction_cases, hinge_mask, shape_name
+from .tags import STRICTER
 
 
 def _layout(x, y):
@@ -133,7 +134,8 @@ def cases(b):
         # Empty batch: none gives (0,); mean and sum are LossCheck's own answer.
         for red in ("none", "mean", "sum"):
             b.add(f"{red}/empty-batch", dtype, dict(base, reduction=red),
-                  {"input": np.zeros((0, 3)), "target": np.zeros((0, 3), dtype=np.int64)}, ("input",))
+                  {"input": np.zeros((0, 3)), "target": np.zeros((0, 3), dtype=np.int64)}, ("input",),
+                  tags=STRICTER if red != "none" else ())
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = {"input": b.uniform(rng, (2, 3), -1.5, 1.5, dtype), "target": _targets(rng, 2, 3)}
         declare_reduction_cases(b, dtype, {}, pair, ("input",))

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import core
 from .hinge import declare_reduction_cases, hinge_mask, point_name, shape_name
+from .tags import STRICTER
 
 
 def _layout(c, x, y):
@@ -139,7 +140,8 @@ def cases(b):
               {"input": np.array([[0.0, 2.0, 3.0], [0.0, 0.5, 0.25]]), "target": np.array([1, 1])}, ("input",))
         for red in ("none", "mean", "sum"):
             b.add(f"{red}/empty-batch", dtype, dict(base, reduction=red),
-                  {"input": np.zeros((0, 3)), "target": np.zeros((0,), dtype=np.int64)}, ("input",))
+                  {"input": np.zeros((0, 3)), "target": np.zeros((0,), dtype=np.int64)}, ("input",),
+                  tags=STRICTER if red != "none" else ())
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = {"input": b.uniform(rng, (3, 4), -1, 1, dtype), "target": b.integers(rng, (3,), 0, 4)}
         declare_reduction_cases(b, dtype, {}, pair, ("input",))

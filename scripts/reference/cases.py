@@ -12,6 +12,7 @@ import itertools
 import numpy as np
 
 from . import core, evaluate_case
+from . import tags as case_tags
 
 
 class DeclarationError(ValueError):
@@ -93,6 +94,7 @@ class Builder:
         tolerance=None,
         input_dtypes=None,
         wrong_form=False,
+        tags=(),
     ):
         """Declare one case.
 
@@ -113,6 +115,7 @@ class Builder:
             raise ValueError(f"duplicate case id {cid}")
         self._ids.add(cid)
         self._check_forms(cid, inputs, options, wrong_form)
+        case_tags.check_declared(cid, tags)
         input_dtypes = input_dtypes or {}
         enc_inputs = {}
         for k, v in inputs.items():
@@ -157,6 +160,9 @@ class Builder:
         case["expected"] = expected
         if tolerance is not None:
             case["tolerance"] = tolerance
+        all_tags = case_tags.ordered(set(tags) | case_tags.derive(case, self.spec, smooth))
+        if all_tags:
+            case["tags"] = all_tags
         self.declared.append(Declared(case, smooth and "error" not in result, wrong_form))
         return case
 
@@ -180,10 +186,11 @@ class Builder:
                     "ndarray; the spec declares it a tensor (declare the "
                     "case with wrong_form=True if that is the point)")
 
-    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None, wrong_form=False):
+    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None, wrong_form=False,
+              tags=()):
         """Declare a case PyTorch refuses, asserting the reference agrees."""
         case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False,
-                        input_dtypes=input_dtypes, wrong_form=wrong_form)
+                        input_dtypes=input_dtypes, wrong_form=wrong_form, tags=tags)
         got = case["expected"].get("error", {}).get("kind")
         if got != kind:
             raise AssertionError(f"{case['id']}: expected error {kind}, reference gave {got or 'a value'}")

@@ -46,15 +46,17 @@ extension LossCheckCommand {
         throw ValidationError("--dtype must be float32 or float64, not '\(dtype)'")
       }
       guard reps >= 1 else { throw ValidationError("--reps must be at least 1") }
-      for l in loss where !Workload.rows.contains(where: { $0.loss == l }) {
+      let dir = GoldenCorpus.locate(goldenOptions.golden)
+      let rows = try Workload.load(goldenDirectory: dir)
+      for l in loss where !rows.contains(where: { $0.loss == l }) {
         throw ValidationError("no benchmark row for '\(l)'")
       }
       Parallelism.threads = threads
-      let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
+      let spec = try Spec.load(goldenDirectory: dir)
       let backend = ReferenceBackend(spec: spec)
       var medians: [(String, Double)] = []
       print("loss                            median ms     min ms   (\(dtype), \(threads) thread\(threads == 1 ? "" : "s"), \(reps) reps)")
-      for row in Workload.rows where loss.isEmpty || loss.contains(row.loss) {
+      for row in rows where loss.isEmpty || loss.contains(row.loss) {
         let c = row.make(d)
         var failure: String? = nil
         for _ in 0..<warmup {

@@ -3,6 +3,7 @@
 import os
 import unittest
 
+import helpers  # noqa: F401 (puts scripts/ on sys.path)
 from reference import core, losses
 
 

@@ -162,14 +162,8 @@ def cases(b):
         x1, x2 = pair((4, 3))
         t = pm1(rng, 4)
         trip = {"input1": x1, "input2": x2, "target": t}
-        for label, extra in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                             ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                             ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, dict(base, **extra), trip, WRT)
-        b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), trip, WRT)
+        b.reduction_cases(dtype, base, trip, WRT, bad=("foo", "batchmean"))
         # Errors.
-        b.error("error/reduction=foo", dtype, dict(base, reduction="foo"), trip, "invalid_option", WRT)
-        b.error("error/reduction=batchmean", dtype, dict(base, reduction="batchmean"), trip, "invalid_option", WRT)
         for label, s1, s2, st in (("inputs=2x3x4/target=2", (2, 3, 4), (2, 3, 4), (2,)),
                                   ("inputs=2x3x4/target=2x3", (2, 3, 4), (2, 3, 4), (2, 3)),
                                   ("inputs=4/target=1", (4,), (4,), (1,)),

@@ -10,7 +10,7 @@ where margin - x is NaN.
 import numpy as np
 
 from . import core
-from .hinge import declare_reduction_cases, hinge_mask, point_name, shape_name
+from .hinge import hinge_mask, point_name, shape_name
 
 
 def _target(c):
@@ -107,7 +107,7 @@ def cases(b):
                   {"input": np.zeros((0,)), "target": np.zeros((0,))}, ("input",))
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = {"input": b.uniform(rng, (2, 3), -1, 3, dtype), "target": _targets(rng, (2, 3))}
-        declare_reduction_cases(b, dtype, base, pair, ("input",))
+        b.reduction_cases(dtype, base, pair, ("input",))
         b.error("error/shape=3-4", dtype, base, {"input": np.zeros(3), "target": np.ones(4)}, "shape_mismatch",
                 ("input",))
         b.error("error/shape=2x3-3x2", dtype, base, {"input": np.zeros((2, 3)), "target": np.ones((3, 2))},

@@ -137,14 +137,8 @@ def cases(b):
         xd = b.uniform(rng, (2, 3), -3.0, 0.0, dtype)
         td = b.uniform(rng, (2, 3), 0.05, 1.0, dtype)
         pair = {"input": xd, "target": td}
-        for label, o in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                         ("size_average=true/reduction=batchmean", {"size_average": True, "reduction": "batchmean"}),
-                         ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, o, pair, ("input", "target"))
-        b.add("elementwise_mean", dtype, {"reduction": "elementwise_mean"}, pair, ("input", "target"))
+        b.reduction_cases(dtype, {}, pair, ("input", "target"), bad=("foo", "Mean"), error_grad_wrt=("input",))
         # Errors.
-        b.error("error/reduction=foo", dtype, {"reduction": "foo"}, pair, "invalid_option", ("input",))
-        b.error("error/reduction=Mean", dtype, {"reduction": "Mean"}, pair, "invalid_option", ("input",))
         b.error("error/shape=2x3-2x2", dtype, {}, {"input": xd, "target": td[:, :2]}, "shape_mismatch", ("input",))
         for lt in (False, True):
             b.error(f"error/target_dtype=int64/log_target={str(lt).lower()}", dtype, {"log_target": lt},

@@ -12,7 +12,7 @@ in PyTorch's autograd. Each is summed back to its input's shape.
 import numpy as np
 
 from . import core
-from .hinge import declare_reduction_cases, hinge_mask, point_name, shape_name
+from .hinge import hinge_mask, point_name, shape_name
 
 NAMES = ("input1", "input2", "target")
 
@@ -106,7 +106,7 @@ def cases(b):
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = _inputs(b.uniform(rng, (2, 3), -2, 2, dtype), b.uniform(rng, (2, 3), -2, 2, dtype),
                        _signs(rng, (2, 3)))
-        declare_reduction_cases(b, dtype, base, pair, GRAD)
+        b.reduction_cases(dtype, base, pair, GRAD)
         # Errors.
         b.error("error/rank=1-2-1", dtype, base, _inputs(np.zeros(3), np.zeros((1, 3)), np.ones(3)),
                 "shape_mismatch", GRAD)

@@ -23,7 +23,7 @@ LossCheck defines NaN (mean) and 0 (sum).
 import numpy as np
 
 from . import core
-from .hinge import declare_reduction_cases, hinge_mask, shape_name
+from .hinge import hinge_mask, shape_name
 from .tags import STRICTER
 
 
@@ -138,7 +138,7 @@ def cases(b):
                   tags=STRICTER if red != "none" else ())
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = {"input": b.uniform(rng, (2, 3), -1.5, 1.5, dtype), "target": _targets(rng, 2, 3)}
-        declare_reduction_cases(b, dtype, {}, pair, ("input",))
+        b.reduction_cases(dtype, {}, pair, ("input",))
         # Errors.
         xs = np.zeros((2, 4))
         for label, y in (("4", [[0, 1, 4, -1], [0, -1, 0, 0]]), ("-2", [[0, -2, 1, -1], [0, -1, 0, 0]]),

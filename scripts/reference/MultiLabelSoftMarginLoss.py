@@ -122,8 +122,7 @@ def cases(b):
 
         rng = b.rng(f"MultiLabelSoftMarginLoss/{dtype}/common")
         pair = {"input": b.uniform(rng, (2, 3), -3.0, 3.0, dtype), "target": b.uniform(rng, (2, 3), 0.0, 1.0, dtype)}
-        declare_common(b, dtype, {}, pair, GRAD, {"input": np.zeros((0, 4)), "target": np.zeros((0, 4))},
-                       elementwise_mean=False)
+        declare_common(b, dtype, {}, pair, GRAD, {"input": np.zeros((0, 4)), "target": np.zeros((0, 4))})
 
         # Refusals.
         b.error("error/input_0d", dtype, {}, {"input": np.array(0.5), "target": np.array(1.0)}, "shape_mismatch", GRAD)

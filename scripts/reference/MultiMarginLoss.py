@@ -19,7 +19,7 @@ mean/sum; LossCheck defines NaN (mean) and 0 (sum).
 import numpy as np
 
 from . import core
-from .hinge import declare_reduction_cases, hinge_mask, point_name, shape_name
+from .hinge import hinge_mask, point_name, shape_name
 from .tags import STRICTER
 
 
@@ -144,7 +144,7 @@ def cases(b):
                   tags=STRICTER if red != "none" else ())
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = {"input": b.uniform(rng, (3, 4), -1, 1, dtype), "target": b.integers(rng, (3,), 0, 4)}
-        declare_reduction_cases(b, dtype, {}, pair, ("input",))
+        b.reduction_cases(dtype, {}, pair, ("input",))
         # Errors.
         xs = np.zeros((2, 3))
         ys = np.array([0, 1])

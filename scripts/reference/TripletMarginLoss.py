@@ -147,11 +147,7 @@ def cases(b):
             b.add(f"{red}/nonfinite", dtype, dict(base, reduction=red), nonfinite, wrt, smooth=False)
         # Deprecated arguments and the elementwise_mean alias.
         x = triple(b, rng, (2, 3), dtype)
-        for label, extra in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                             ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                             ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, dict(base, margin=3.0, **extra), x, wrt)
-        b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean", margin=3.0), x, wrt)
+        b.reduction_cases(dtype, base, x, wrt, bad=(), fixed={"margin": 3.0})
 
     declare_triplet_cases(b, grid_shapes, edges)
 

@@ -166,6 +166,46 @@ class Builder:
         self.declared.append(Declared(case, smooth and "error" not in result, wrong_form))
         return case
 
+    def reduction_cases(self, dtype, base, inputs, grad_wrt, bad=("batchmean", "foo"), fixed=None,
+                        error_grad_wrt=None, input_dtypes=None):
+        """The reduction-argument cases of a loss, on `inputs`, driven by its spec.
+
+        * The deprecated size_average/reduce, where the loss has them: four
+          combinations that override `reduction` (the third sets
+          reduction=batchmean where the loss has that reduction, else
+          reduce=true); where it has not, `error/size_average`.
+        * 'elementwise_mean': PyTorch's alias of mean, or refused where the
+          spec sets `elementwise_mean_alias: false`.
+        * Each reduction in `bad`, refused with invalid_option.
+
+        `fixed`: options every case sets after `base` (and after
+        `reduction`); `error_grad_wrt`: grad_wrt of the refused cases
+        (default `grad_wrt`).
+        """
+        fixed = fixed or {}
+        error_grad_wrt = grad_wrt if error_grad_wrt is None else error_grad_wrt
+        spec_opts = {o["name"]: o for o in self.spec["options"]}
+        io = {"input_dtypes": input_dtypes}
+        if "size_average" in spec_opts:
+            if "batchmean" in spec_opts["reduction"]["values"]:
+                third = ("size_average=true/reduction=batchmean", {"size_average": True, "reduction": "batchmean"})
+            else:
+                third = ("size_average=true/reduce=true", {"size_average": True, "reduce": True})
+            for label, form in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
+                                third, ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
+                self.add(f"deprecated/{label}", dtype, dict(base, **fixed, **form), inputs, grad_wrt, **io)
+        else:
+            self.error("error/size_average", dtype, dict(base, size_average=False), inputs, "invalid_option",
+                       error_grad_wrt, **io)
+        em = dict(base, reduction="elementwise_mean", **fixed)
+        if self.spec.get("elementwise_mean_alias", True):
+            self.add("elementwise_mean", dtype, em, inputs, grad_wrt, **io)
+        else:
+            self.error("error/elementwise_mean", dtype, em, inputs, "invalid_option", error_grad_wrt, **io)
+        for r in bad:
+            self.error(f"error/reduction={r}", dtype, dict(base, reduction=r), inputs, "invalid_option",
+                       error_grad_wrt, **io)
+
     def _check_forms(self, cid, inputs, options, wrong_form):
         """Refuse inputs that would not be written as tensor objects."""
         spec_inputs = {i["name"]: i for i in self.spec["inputs"]}

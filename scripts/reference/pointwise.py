@@ -96,28 +96,11 @@ def declare_regression_cases(b, edges=None, lo=-2.0, hi=2.0, grad_wrt=("input", 
             b.add(f"{red}/empty", dtype, dict(base, reduction=red),
                   {"input": np.zeros((0,)), "target": np.zeros((0,))}, grad_wrt)
         # Deprecated arguments override reduction (where the loss has them).
-        names = {o["name"] for o in b.spec["options"]}
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         x = b.uniform(rng, (2, 3), lo, hi, dtype)
         t = b.uniform(rng, (2, 3), t_lo, t_hi, dtype)
         pair = {"input": x, "target": t}
-        if "size_average" in names:
-            for label, extra in (("size_average=false", {"size_average": False}),
-                                 ("reduce=false", {"reduce": False}),
-                                 ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                                 ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-                o = dict(base, **extra)
-                b.add(f"deprecated/{label}", dtype, o, pair, grad_wrt)
-        else:
-            b.error("error/size_average", dtype, dict(base, size_average=False), pair, "invalid_option", grad_wrt)
-        if b.spec.get("elementwise_mean_alias", True):
-            b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), pair, grad_wrt)
-        else:
-            b.error("error/elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), pair,
-                    "invalid_option", grad_wrt)
-        b.error("error/reduction=batchmean", dtype, dict(base, reduction="batchmean"), pair, "invalid_option",
-                grad_wrt)
-        b.error("error/reduction=foo", dtype, dict(base, reduction="foo"), pair, "invalid_option", grad_wrt)
+        b.reduction_cases(dtype, base, pair, grad_wrt)
         b.error("error/shape=3-4", dtype, base, {"input": np.zeros(3), "target": np.zeros(4)}, "shape_mismatch",
                 grad_wrt)
         b.error("error/target_dtype=int64", dtype, base,

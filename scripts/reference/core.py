@@ -27,9 +27,6 @@ import struct
 
 import numpy as np
 
-# Non-finite values are data here (NaN and inf cases), not accidents.
-np.seterr(all="ignore")
-
 INF = float("inf")
 NAN = float("nan")
 

@@ -10,6 +10,8 @@ where margin - x is NaN.
 import numpy as np
 
 from . import core
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
 from .hinge import hinge_mask, point_name, shape_name
 
 
@@ -30,19 +32,19 @@ def evaluate(c):
                              "grad_wrt: HingeEmbeddingLoss gives no gradient for 'target' (it is a label)")
     x = c.inputs["input"].value
     t = _target(c)
-    shape = core.broadcast_shapes(x.shape, t.shape, what="input and target")
+    shape = broadcast_shapes(x.shape, t.shape, what="input and target")
     X = np.broadcast_to(x, shape)
     T = np.broadcast_to(t, shape)
     margin = float(c.options["margin"])
     slack = margin - X
     hinge_term = np.where(T != 1, np.maximum(slack, 0.0), 0.0)
     linear_term = np.where(T != -1, X, 0.0)
-    out = core.reduce_forward(hinge_term + linear_term, c.reduction)
+    out = reduce_forward(hinge_term + linear_term, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, shape)
+        ge = reduce_backward(g, c.reduction, shape)
         slope = (T != -1).astype(np.float64) - ((T != 1) & hinge_mask(slack)).astype(np.float64)
-        return {"input": core.sum_to_shape(ge * slope, x.shape)}
+        return {"input": sum_to_shape(ge * slope, x.shape)}
 
     return out, vjp
 

@@ -10,7 +10,8 @@ output, `batchmean` = sum / input.size(0) (the plain sum for a 0-d input).
 
 import numpy as np
 
-from . import core
+from . import libm
+from .broadcast import broadcast_shapes, sum_to_shape
 from .classification import fsum
 
 
@@ -18,15 +19,15 @@ def evaluate(c):
     x = c.inputs["input"].value
     t = c.inputs["target"].value
     log_target = bool(c.options["log_target"])
-    shape = core.broadcast_shapes(x.shape, t.shape, what="input and target")
+    shape = broadcast_shapes(x.shape, t.shape, what="input and target")
     xb = np.broadcast_to(x, shape).astype(np.float64)
     tb = np.broadcast_to(t, shape).astype(np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         if log_target:
-            et = core.exp(tb)
+            et = libm.exp(tb)
             vals = et * (tb - xb)
         else:
-            tlogt = np.where(tb == 0, 0.0, tb * core.log(tb))
+            tlogt = np.where(tb == 0, 0.0, tb * libm.log(tb))
             vals = tlogt - tb * xb
     n = vals.size
     red = c.reduction
@@ -58,7 +59,7 @@ def evaluate(c):
                 gt = ge * et * (tb - xb) + ge * et
             else:
                 gx = -(ge * tb)
-                xlogy_mask = np.where(tb != 0, core.log(tb), 0.0)
+                xlogy_mask = np.where(tb != 0, libm.log(tb), 0.0)
                 gt = ge * xlogy_mask + ge * tb / tb - ge * xb
         return {"input": _sum_to(gx, x.shape), "target": _sum_to(gt, t.shape)}
 
@@ -66,12 +67,12 @@ def evaluate(c):
 
 
 def _sum_to(a, shape):
-    """core.sum_to_shape, tolerating +inf and -inf in one sum (NaN)."""
+    """sum_to_shape, tolerating +inf and -inf in one sum (NaN)."""
     a = np.asarray(a, dtype=np.float64)
     finite = np.isfinite(a)
     if finite.all():
-        return core.sum_to_shape(a, shape)
-    exact = core.sum_to_shape(np.where(finite, a, 0.0), shape)
+        return sum_to_shape(a, shape)
+    exact = sum_to_shape(np.where(finite, a, 0.0), shape)
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + k for k, n in enumerate(shape) if n == 1 and a.shape[lead + k] != 1)
     # Only non-finite elements: their sum is +-inf, NaN or 0 in any order.

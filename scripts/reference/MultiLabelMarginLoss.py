@@ -23,6 +23,8 @@ LossCheck defines NaN (mean) and 0 (sum).
 import numpy as np
 
 from . import core
+from . import libm
+from .reduction import reduce_backward, reduce_forward
 from .hinge import hinge_mask, shape_name
 from .tags import STRICTER
 
@@ -65,12 +67,12 @@ def evaluate(c):
     Z = 1.0 - (x[:, :, None] - x[:, None, :])
     active = hinge_mask(Z) & (W > 0)
     contrib = np.where(active, W * np.where(active, Z, 0.0), 0.0)
-    per_row = np.array([core.fsum(contrib[i]) / C for i in range(n)])
+    per_row = np.array([libm.fsum(contrib[i]) / C for i in range(n)])
     values = per_row if batched else per_row.reshape(())
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, values.shape).reshape(n) / C
+        ge = reduce_backward(g, c.reduction, values.shape).reshape(n) / C
         A = np.where(active, W, 0.0)
         gx = (A.sum(axis=1) - A.sum(axis=2)) * ge[:, None]  # integer counts: exact sums
         return {"input": gx.reshape(x0.shape)}

@@ -19,6 +19,8 @@ mean/sum; LossCheck defines NaN (mean) and 0 (sum).
 import numpy as np
 
 from . import core
+from . import libm
+from .reduction import reduce_backward, reduce_forward
 from .hinge import hinge_mask, point_name, shape_name
 from .tags import STRICTER
 
@@ -66,17 +68,17 @@ def evaluate(c):
     active = hinge_mask(z) & (np.arange(C)[None, :] != y[:, None])
     zp = z if p == 1 else z * z
     terms = np.where(active, zp * wy, 0.0)
-    per_row = np.array([core.fsum(terms[i]) / C for i in range(n)])
+    per_row = np.array([libm.fsum(terms[i]) / C for i in range(n)])
     values = per_row.reshape(y0.shape) if y0.ndim else per_row.reshape(())
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, values.shape).reshape(n, 1) / C
+        ge = reduce_backward(g, c.reduction, values.shape).reshape(n, 1) / C
         slope = np.ones_like(z) if p == 1 else 2.0 * z
         gj = np.where(active, ge * wy * slope, 0.0)
         gx = gj.copy()
         for i in range(n):
-            gx[i, y[i]] = -core.fsum(gj[i])
+            gx[i, y[i]] = -libm.fsum(gj[i])
         return {"input": gx.reshape(x0.shape)}
 
     return out, vjp

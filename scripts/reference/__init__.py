@@ -22,11 +22,13 @@ import math
 import numpy as np
 
 from . import core
+from . import golden
+from .reduction import resolve_reduction
 from .core import LossError
 
 def losses():
     """Every loss, in golden/spec.json's "losses" order (the canonical one)."""
-    return list(core.spec()["losses"])
+    return list(golden.spec()["losses"])
 
 
 def module(loss: str):
@@ -35,7 +37,7 @@ def module(loss: str):
 
 def implemented():
     """The losses that have a spec entry (and so a module)."""
-    return [n for n in losses() if n in core.spec()["loss_specs"]]
+    return [n for n in losses() if n in golden.spec()["loss_specs"]]
 
 
 class Call:
@@ -49,7 +51,7 @@ class Call:
         self.grad_wrt = grad_wrt
         self.spec = spec
         # The effective reduction (deprecated arguments applied), or None.
-        self.reduction = core.resolve_reduction(options, spec)
+        self.reduction = resolve_reduction(options, spec)
 
     def option(self, name):
         return self.options[name]
@@ -106,7 +108,7 @@ def _check_input_dtype(spec_in, tensor, dtype, name):
 
 
 def decode_call(case):
-    spec = core.spec()
+    spec = golden.spec()
     if not isinstance(case, dict):
         raise LossError("invalid_option", "case: expected a JSON object")
     loss = case.get("loss")

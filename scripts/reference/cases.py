@@ -8,11 +8,19 @@ unreduced, and records the expected result. Ids read `Loss/dtype/what`.
 from __future__ import annotations
 
 import itertools
+import random
 
 import numpy as np
 
 from . import core, evaluate_case
+from . import golden
 from . import tags as case_tags
+
+
+def seeded(case_id: str) -> random.Random:
+    """The random stream of a case: `random.Random(case_id)`, whose
+    `random()` sequence Python guarantees to be reproducible."""
+    return random.Random(case_id)
 
 
 class DeclarationError(ValueError):
@@ -36,7 +44,7 @@ class Builder:
 
     def __init__(self, loss):
         self.loss = loss
-        self.spec = core.spec()["loss_specs"][loss]
+        self.spec = golden.spec()["loss_specs"][loss]
         self.declared: list[Declared] = []
         self._ids = set()
 
@@ -60,7 +68,7 @@ class Builder:
 
     @staticmethod
     def rng(key):
-        return core.seeded(key)
+        return seeded(key)
 
     @staticmethod
     def uniform(rng, shape, lo, hi, dtype):

@@ -9,6 +9,7 @@ unbatched input (C). The reference moves it last and works on rows: a
 import numpy as np
 
 from . import core
+from . import libm
 
 
 class Rows:
@@ -36,13 +37,13 @@ class Rows:
 
 
 def fsum(a):
-    """core.fsum, also when +inf and -inf meet (NaN, as a plain sum gives)."""
+    """libm.fsum, also when +inf and -inf meet (NaN, as a plain sum gives)."""
     a = np.asarray(a, dtype=np.float64).ravel()
     if not np.all(np.isfinite(a)):
         if np.any(np.isnan(a)) or (np.any(a == np.inf) and np.any(a == -np.inf)):
             return np.nan
         return np.inf if np.any(a == np.inf) else -np.inf
-    return core.fsum(a)
+    return libm.fsum(a)
 
 
 def shape_str(s):
@@ -113,7 +114,7 @@ def log_softmax_rows(r):
     # A row of -inf only: keep the shift finite so the row gives NaN like PyTorch.
     m = np.where(np.isneginf(m), 0.0, m)
     z = r - m
-    lse = core.log(np.array([fsum(core.exp(row)) for row in z])).reshape(-1, 1)
+    lse = libm.log(np.array([fsum(libm.exp(row)) for row in z])).reshape(-1, 1)
     return z - lse
 
 
@@ -123,7 +124,7 @@ def softmax_backward(glogp, logp):
     if logp.size == 0:
         return np.zeros_like(logp)
     s = np.array([fsum(row) for row in glogp]).reshape(-1, 1)
-    return glogp - core.exp(logp) * s
+    return glogp - libm.exp(logp) * s
 
 
 def nll_rows(lp, t, kept, w, reduction):
@@ -175,7 +176,7 @@ def probabilities(b, rng, shape, dtype, class_dim=1):
     """Random probability vectors along class_dim (exactly normalised is not
     required: PyTorch does not validate them)."""
     raw = b.uniform(rng, shape, 0.05, 1.0, dtype)
-    s = np.expand_dims(core.fsum_axis(raw, class_dim), class_dim) if raw.ndim else raw
+    s = np.expand_dims(libm.fsum_axis(raw, class_dim), class_dim) if raw.ndim else raw
     return core.round_to(dtype, raw / s)
 
 

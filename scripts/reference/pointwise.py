@@ -4,13 +4,14 @@
 
 import numpy as np
 
-from . import core
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
 
 
 def broadcast_pair(c, a="input", b="target"):
     x = c.inputs[a].value
     t = c.inputs[b].value
-    shape = core.broadcast_shapes(x.shape, t.shape, what=f"{a} and {b}")
+    shape = broadcast_shapes(x.shape, t.shape, what=f"{a} and {b}")
     return x, t, shape
 
 
@@ -23,13 +24,13 @@ def elementwise(c, loss, dloss):
     x, t, shape = broadcast_pair(c)
     d = np.broadcast_to(x, shape) - np.broadcast_to(t, shape)
     with np.errstate(invalid="ignore", over="ignore"):
-        out = core.reduce_forward(loss(d), c.reduction)
+        out = reduce_forward(loss(d), c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, shape)
+        ge = reduce_backward(g, c.reduction, shape)
         with np.errstate(invalid="ignore", over="ignore"):
             gd = ge * dloss(d)
-        return {"input": core.sum_to_shape(gd, x.shape), "target": core.sum_to_shape(-gd, t.shape)}
+        return {"input": sum_to_shape(gd, x.shape), "target": sum_to_shape(-gd, t.shape)}
 
     return out, vjp
 

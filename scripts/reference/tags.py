@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from . import core
+from . import golden
 
 # Tags a case declaration states; every other tag is derived.
 DECLARED = ("stricter_than_pytorch",)
@@ -24,7 +24,7 @@ _NON_FINITE = ("nan", "inf", "-inf")
 
 def vocabulary():
     """The documented tags, in the order a case lists them."""
-    return tuple(core.spec()["tags"])
+    return tuple(golden.spec()["tags"])
 
 
 def _tensors(case, loss_spec):

@@ -4,7 +4,7 @@ import os
 import unittest
 
 import helpers  # noqa: F401 (puts scripts/ on sys.path)
-from reference import core, losses
+from reference import golden, losses
 
 
 def stems(directory, prefix="", suffix=".py"):
@@ -20,7 +20,7 @@ class LossListTests(unittest.TestCase):
         listed = losses()
         self.assertEqual(len(listed), len(set(listed)))
         here = os.path.dirname(os.path.abspath(__file__))
-        self.assertEqual(set(core.spec()["loss_specs"]), set(listed))
+        self.assertEqual(set(golden.spec()["loss_specs"]), set(listed))
         self.assertEqual(stems(os.path.join(os.path.dirname(here), "reference")), set(listed))
         self.assertEqual(stems(here, prefix="test_"), set(listed))
 

@@ -16,7 +16,7 @@ from . import core
 from . import libm
 from .broadcast import broadcast_shapes
 from .reduction import reduce_backward, reduce_forward
-from .binary import declare_common, fits, option_to, point_name, shape_name
+from .logistic import declare_common, fits, option_to, point_name, shape_name
 
 LOG_FLOOR = -100.0
 
@@ -156,7 +156,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng)

@@ -22,7 +22,7 @@ import numpy as np
 from . import core
 from . import libm
 from .reduction import reduce_backward, reduce_forward
-from .binary import declare_common, option_to, point_name, shape_name
+from .logistic import declare_common, option_to, point_name, shape_name
 
 
 def evaluate(c):
@@ -155,7 +155,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng)

@@ -387,7 +387,7 @@ def inputs(lp, targets, il, tl):
 
 
 def cases(b):
-    from .pointwise import point_name
+    from .difference import point_name
 
     W = ("log_probs",)
     for d in b.dtypes:

@@ -18,7 +18,7 @@ from . import core
 from . import libm
 from .broadcast import broadcast_shapes, sum_to_shape
 from .reduction import reduce_backward, reduce_forward
-from .pointwise import point_name, shape_name
+from .difference import point_name, shape_name
 
 
 def evaluate(c):

@@ -17,7 +17,7 @@ The probability target's gradient is -g_i w_c (1 - e) logp_ic / D.
 import numpy as np
 
 from . import core
-from . import classification as cls
+from . import class_indexing as cls
 
 
 def evaluate(c):
@@ -53,7 +53,7 @@ def _probabilities(c, x, tt, eps, ii):
         raise core.LossError("shape_mismatch", "input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))")
     if tt.dtype != c.dtype:
         raise core.LossError("dtype_mismatch", f"target: dtype {tt.dtype} where the case computes in {c.dtype}")
-    layout = cls.Rows(x.shape, (x.shape[0],) + tuple(x.shape[2:]) if x.ndim > 1 else ())
+    layout = cls.ClassLayout(x.shape, (x.shape[0],) + tuple(x.shape[2:]) if x.ndim > 1 else ())
     C = layout.C
     w = cls.check_weight(c.options["weight"], C, c.dtype)
     wc = np.ones(C) if w is None else w
@@ -147,7 +147,7 @@ def _targets_for(rng, ts, C, ii):
 
 
 def cases(b):
-    from .pointwise import point_name, shape_name
+    from .difference import point_name, shape_name
 
     idx_shapes = (((5,), ()), ((4, 5), (4,)), ((2, 3, 4), (2, 4)))
     prob_shapes = ((4, 5), (2, 3, 2, 2))

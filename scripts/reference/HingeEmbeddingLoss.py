@@ -118,7 +118,7 @@ def cases(b):
 
 def random_case(rng, dtype):
     from .cases import Builder
-    from .pointwise import random_shapes
+    from .difference import random_shapes
 
     xs, ts = random_shapes(rng)
     n = int(np.prod(ts)) if ts else 1

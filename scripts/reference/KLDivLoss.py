@@ -12,7 +12,7 @@ import numpy as np
 
 from . import libm
 from .broadcast import broadcast_shapes, sum_to_shape
-from .classification import fsum
+from .class_indexing import fsum
 
 
 def evaluate(c):
@@ -81,7 +81,7 @@ def _sum_to(a, shape):
 
 
 def cases(b):
-    from .pointwise import point_name, shape_name
+    from .difference import point_name, shape_name
 
     def target(rng, shape, dtype, log_target):
         if log_target:
@@ -148,7 +148,7 @@ def cases(b):
 
 def random_case(rng, dtype):
     from .cases import Builder as B
-    from .pointwise import random_shapes
+    from .difference import random_shapes
 
     xs, ts = random_shapes(rng)
     lt = rng.random() < 0.5

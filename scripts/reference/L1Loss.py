@@ -6,7 +6,7 @@ d/dx = sign(x - t) (0 at x == t and where x - t is NaN); d/dt = -d/dx.
 import numpy as np
 
 from . import golden
-from .pointwise import declare_regression_cases, elementwise, random_regression_case, tie_edges
+from .difference import declare_regression_cases, elementwise, random_regression_case, tie_edges
 
 
 def evaluate(c):

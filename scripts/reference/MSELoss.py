@@ -4,7 +4,7 @@ d/dx = 2(x - t); d/dt = -d/dx. NaN and inf propagate (inf - inf is NaN).
 """
 
 from . import golden
-from .pointwise import declare_regression_cases, elementwise, random_regression_case, tie_edges
+from .difference import declare_regression_cases, elementwise, random_regression_case, tie_edges
 
 
 def evaluate(c):

@@ -26,7 +26,7 @@ from . import core
 from . import libm
 from .broadcast import broadcast_shapes, sum_to_shape
 from .reduction import reduce_backward, reduce_forward
-from .binary import declare_common, point_name, shape_name, target_values
+from .logistic import declare_common, point_name, shape_name, target_values
 
 
 def evaluate(c):
@@ -140,7 +140,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng, 1, 3)

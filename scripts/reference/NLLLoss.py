@@ -10,7 +10,7 @@ input gradient is -g_i * w[t_i] / D at (i, t_i) and 0 elsewhere.
 import numpy as np
 
 from . import core
-from . import classification as cls
+from . import class_indexing as cls
 
 
 def evaluate(c):
@@ -49,7 +49,7 @@ SHAPES = (((5,), ()), ((4, 5), (4,)), ((2, 3, 4), (2, 4)))
 
 
 def cases(b):
-    from .pointwise import point_name, shape_name
+    from .difference import point_name, shape_name
 
     for dtype in b.dtypes:
         for point in b.grid():

@@ -22,7 +22,7 @@ import numpy as np
 from . import libm
 from .broadcast import broadcast_shapes, sum_to_shape
 from .reduction import reduce_backward, reduce_forward
-from .pointwise import declare_regression_cases, random_shapes
+from .difference import declare_regression_cases, random_shapes
 
 
 def evaluate(c):

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import core
 from . import golden
-from .pointwise import declare_regression_cases, elementwise, random_regression_case
+from .difference import declare_regression_cases, elementwise, random_regression_case
 
 
 def evaluate(c):

@@ -17,7 +17,7 @@ import numpy as np
 from . import core
 from . import libm
 from .reduction import reduce_backward, reduce_forward
-from .binary import declare_common, fits, point_name, shape_name, signs, target_values
+from .logistic import declare_common, fits, point_name, shape_name, signs, target_values
 
 
 def evaluate(c):
@@ -97,7 +97,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng)

@@ -11,8 +11,8 @@ same number of dims, then broadcast.
 import numpy as np
 
 from . import core
-from .pointwise import point_name, shape_name
-from .triplet import pairwise_distance, triplet
+from .difference import point_name, shape_name
+from .triplet_distance import pairwise_distance, triplet
 
 INPUTS = ("anchor", "positive", "negative")
 

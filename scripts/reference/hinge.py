@@ -1,7 +1,8 @@
 """Shared by the hinge losses of this family (MarginRanking, HingeEmbedding,
-MultiLabelMargin, MultiMargin)."""
+MultiLabelMargin, MultiMargin). The Swift counterpart is
+Sources/LossCheck/Losses/Hinge.swift."""
 
-from .pointwise import point_name, shape_name  # noqa: F401  (re-exported)
+from .difference import point_name, shape_name  # noqa: F401  (re-exported)
 
 
 def hinge_mask(z):

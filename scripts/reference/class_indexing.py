@@ -4,6 +4,8 @@ of the class dimension, target and weight validation, and the case helpers.
 The class dimension is 1 for a batched input (N, C, d1, ...) and 0 for an
 unbatched input (C). The reference moves it last and works on rows: a
 (M, C) matrix with M = N * d1 * ... (1 unbatched), one target per row.
+The Swift counterpart is Sources/LossCheck/Losses/ClassIndexing.swift
+(`ClassLayout` there and here).
 """
 
 import numpy as np
@@ -12,7 +14,7 @@ from . import core
 from . import libm
 
 
-class Rows:
+class ClassLayout:
     """The input as (M, C) rows and how to put a row-shaped result back."""
 
     def __init__(self, x_shape, out_shape):
@@ -52,13 +54,13 @@ def shape_str(s):
 
 def index_rows(x_shape, t_shape, loss, allow_len1_unbatched=True):
     """Validate shapes for class-index targets (PyTorch's nll_loss_nd order)
-    and return the Rows layout. `t_shape` of () or (1,) goes with (C)."""
+    and return the ClassLayout. `t_shape` of () or (1,) goes with (C)."""
     nd = len(x_shape)
     if nd < 1:
         raise core.LossError("shape_mismatch", f"input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))")
     if nd == 1:
         if t_shape == () or (allow_len1_unbatched and t_shape == (1,)):
-            return Rows(x_shape, ())
+            return ClassLayout(x_shape, ())
         raise core.LossError(
             "shape_mismatch",
             f"target: shape {shape_str(t_shape)} for an unbatched input {shape_str(x_shape)} "
@@ -74,7 +76,7 @@ def index_rows(x_shape, t_shape, loss, allow_len1_unbatched=True):
             "shape_mismatch",
             f"target: shape {shape_str(t_shape)} where the input {shape_str(x_shape)} "
             f"needs {shape_str(want)}")
-    return Rows(x_shape, want)
+    return ClassLayout(x_shape, want)
 
 
 def check_weight(weight, C, dtype):

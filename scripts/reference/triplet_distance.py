@@ -1,5 +1,6 @@
 """Shared by TripletMarginLoss and TripletMarginWithDistanceLoss: the
-distances (value and VJP) and the triplet hinge.
+distances (value and VJP) and the triplet hinge. The Swift counterpart is
+Sources/LossCheck/Losses/TripletDistance.swift.
 
 A distance here is `dist(x1, x2) -> (values, vjp)` where `vjp(g)` maps the
 cotangent of the values to (gradient of x1, gradient of x2), each summed

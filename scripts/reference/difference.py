@@ -1,5 +1,6 @@
 """Shared by the losses that are a function of d = input - target
 (L1, MSE, Huber, SmoothL1): the forward/VJP plumbing and the case grid.
+The Swift counterpart is Sources/LossCheck/Losses/DifferenceLoss.swift.
 """
 
 import numpy as np

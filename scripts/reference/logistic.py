@@ -1,12 +1,13 @@
 """Shared by the binary/logistic losses (BCE, BCEWithLogits, SoftMargin,
 MultiLabelSoftMargin): tensor options that broadcast to the input, targets
 that may be int64, and the parts of the case grid they have in common.
+The Swift counterpart is Sources/LossCheck/Losses/Logistic.swift.
 """
 
 import numpy as np
 
 from . import core
-from .pointwise import point_name, shape_name  # noqa: F401  (re-exported for the loss modules)
+from .difference import point_name, shape_name  # noqa: F401  (re-exported for the loss modules)
 
 
 def fits(small, big):

@@ -31,10 +31,13 @@ struct WorkloadFill: Sendable {
       WorkloadError(file: file, field: field, what)
     }
     guard case .string(let k)? = v["fill"], let kind = Kind(rawValue: k) else {
-      throw fail("fill: missing or unknown (\(v["fill"].map(JSONWriter.write) ?? "none"))")
+      let got = v["fill"].map(JSONWriter.write) ?? "none"
+      throw fail("fill: missing or unknown (\(got))")
     }
     self.kind = kind
-    guard case .array(let dims)? = v["shape"] else { throw fail("shape: missing") }
+    guard case .array(let dims)? = v["shape"] else {
+      throw fail("shape: missing")
+    }
     var shape: [Int] = []
     var count = 1
     for d in dims {
@@ -65,7 +68,8 @@ struct WorkloadFill: Sendable {
     }
     switch kind {
     case .indices, .multilabel:
-      guard lo.rounded() == lo, hi.rounded() == hi, abs(hi) < 1e15, abs(lo) < 1e15
+      guard lo.rounded() == lo, hi.rounded() == hi, abs(hi) < 1e15,
+        abs(lo) < 1e15
       else { throw fail("range: expected integers") }
     case .logSoftmax, .softmax:
       guard let last = shape.last, last > 0 else {
@@ -92,9 +96,11 @@ struct WorkloadFill: Sendable {
     case .uniform:
       return Self.floats(shape, dtype, (0..<n).map { _ in g.uniform(lo, hi) })
     case .signs:
-      return Self.floats(shape, dtype, (0..<n).map { _ in g.next() & 1 == 0 ? -1 : 1 })
+      return Self.floats(
+        shape, dtype, (0..<n).map { _ in g.next() & 1 == 0 ? -1 : 1 })
     case .bits:
-      return Self.floats(shape, dtype, (0..<n).map { _ in Double(g.next() & 1) })
+      return Self.floats(
+        shape, dtype, (0..<n).map { _ in Double(g.next() & 1) })
     case .indices:
       let (a, b) = (Int64(lo), Int64(hi))
       return Self.ints(shape, (0..<n).map { _ in g.int(a, b) })
@@ -138,10 +144,12 @@ struct WorkloadFill: Sendable {
     return v
   }
 
-  static func floats(_ shape: [Int], _ dtype: DType, _ v: [Double]) -> AnyTensor {
+  static func floats(_ shape: [Int], _ dtype: DType, _ v: [Double]) -> AnyTensor
+  {
     switch dtype {
     case .float32:
-      return .float32((try? Tensor(shape: shape, scalars: v.map { Float($0) })) ?? Tensor(0))
+      return .float32(
+        (try? Tensor(shape: shape, scalars: v.map { Float($0) })) ?? Tensor(0))
     default:
       return .float64((try? Tensor(shape: shape, scalars: v)) ?? Tensor(0))
     }

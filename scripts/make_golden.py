@@ -6,7 +6,7 @@
     python3 scripts/make_golden.py --check      # exit 1 if golden/ is stale
 
 Each golden file holds one case of CASE_SCHEMA.md per line, expected values
-included. The output is byte-for-byte reproducible under numpy 1.24 and 2.x
+and tags (docs/TAGS.md) included. The output is byte-for-byte reproducible under numpy 1.24 and 2.x
 (see reference/core.py for how).
 """
 

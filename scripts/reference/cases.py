@@ -2,7 +2,10 @@
 
 A case is declared by its inputs and options; the builder evaluates it with
 the loss's NumPy reference, draws a random `grad_output` where the output is
-unreduced, and records the expected result. Ids read `Loss/dtype/what`.
+unreduced, and records the expected result and the case's tags
+(docs/TAGS.md). Ids read `Loss/dtype/what`. A declaration that would not
+encode what it means to test (a NumPy scalar, or a number where the spec
+declares a tensor) is refused with the case id.
 """
 
 from __future__ import annotations

@@ -50,8 +50,8 @@ step "NumPy reference tests"
 python3 -m unittest discover -s scripts/tests -p "test_${name}.py"
 python3 -m unittest discover -s scripts/tests -p "test_loss_list.py"
 
-step "swift build"
-swift build 2>&1 | tail -3
+step "swift build --product losscheck"
+swift build --product losscheck 2>&1 | tail -3
 
 step "losscheck run --loss $name"
 out="$(swift run -q losscheck run --loss "$name")"

@@ -223,8 +223,9 @@ class Builder:
         for k, v in list(inputs.items()) + list(options.items()):
             if isinstance(v, np.generic):
                 raise DeclarationError(
-                    f"{cid}: {k} is a NumPy scalar ({type(v).__name__}); "
-                    "pass a 0-d np.ndarray (np.asarray) or a Python number")
+                    f"{cid}: {k} is a NumPy scalar ({type(v).__name__}), "
+                    "which would be written as a bare number; pass a 0-d "
+                    "np.ndarray (np.asarray(v))")
         for k, v in inputs.items():
             if isinstance(v, np.ndarray):
                 continue

@@ -75,6 +75,7 @@ public struct ReferenceBackend: LossBackend {
     "TripletMarginLoss": entry(TripletMarginLossAdapter()),
     "TripletMarginWithDistanceLoss": entry(TripletMarginWithDistanceLossAdapter()),
     "CTCLoss": entry(CTCLossAdapter()),
+    // scripts/new_loss.py adds entries above this line.
   ]
 
   public func evaluate(_ c: Case) -> CaseResult {

@@ -59,7 +59,32 @@ extension Spec {
       }
       losses[loss.name] = loss
     }
-    return Spec(dtypes: dtypes, tolerances: tolerances, losses: losses)
+    let order = try lossOrder(top, file: "\(dir)/spec.json")
+    return Spec(
+      dtypes: dtypes, tolerances: tolerances, losses: losses,
+      lossOrder: order)
+  }
+
+  /// spec.json's `losses`: the one ordered list of the losses (every other
+  /// list in the project reads it or is tested against it). Absent means
+  /// no order (losses then sort by name).
+  static func lossOrder(_ top: JSONValue, file: String) throws(SpecError)
+    -> [String]
+  {
+    guard let v = top["losses"] else { return [] }
+    guard case .array(let items) = v else {
+      throw SpecError(file: file, message: "\"losses\" is not a list")
+    }
+    var order: [String] = []
+    for item in items {
+      guard case .string(let name) = item, !order.contains(name) else {
+        throw SpecError(
+          file: file,
+          message: "\"losses\" must list each loss name once, as strings")
+      }
+      order.append(name)
+    }
+    return order
   }
 
   static func requireFolder(_ path: String, _ message: String)

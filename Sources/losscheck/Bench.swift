@@ -44,19 +44,20 @@ extension LossCheckCommand {
 
     func run() throws {
       let d = dtype.dtype
-      for l in loss where !Workload.rows.contains(where: { $0.loss == l }) {
+      let dir = GoldenCorpus.locate(goldenOptions.golden)
+      let rows = try Workload.load(goldenDirectory: dir)
+      for l in loss where !rows.contains(where: { $0.loss == l }) {
         throw ValidationError("no benchmark row for '\(l)'")
       }
       Parallelism.threads = threads
-      let spec = try Spec.load(
-        goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
+      let spec = try Spec.load(goldenDirectory: dir)
       let backend = ReferenceBackend(spec: spec)
       var medians: [(String, Double)] = []
       let plural = threads == 1 ? "" : "s"
       print(
         "loss                            median ms     min ms   "
           + "(\(d.rawValue), \(threads) thread\(plural), \(reps) reps)")
-      for row in Workload.rows where loss.isEmpty || loss.contains(row.loss) {
+      for row in rows where loss.isEmpty || loss.contains(row.loss) {
         let c = row.make(d)
         var failure: String? = nil
         for _ in 0..<warmup {

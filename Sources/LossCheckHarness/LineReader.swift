@@ -38,6 +38,12 @@ public struct LineReader {
   /// How many bytes of `drainFD` output `stderrTail` keeps.
   public let tailLimit: Int
 
+  /// Bytes this reader has examined or moved so far: searched for a
+  /// newline, plus copied when the buffer is compacted. Linear in the
+  /// bytes read (each byte is searched once and moved O(1) times), which a
+  /// test checks instead of timing the reader.
+  public private(set) var bytesTouched = 0
+
   private var buffer: [UInt8] = []
   private var head = 0
   private var scanned = 0
@@ -124,9 +130,11 @@ public struct LineReader {
       return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
     }
     guard let nl = found else {
+      bytesTouched += max(0, buffer.count - from)
       scanned = buffer.count
       return nil
     }
+    bytesTouched += nl + 1 - from
     let line = Array(buffer[head..<nl])
     head = nl + 1
     scanned = head
@@ -142,6 +150,7 @@ public struct LineReader {
   /// copy is paid for by the reads that consumed them.
   private mutating func compactIfWorthIt() {
     guard head > 0, head * 2 >= buffer.count else { return }
+    bytesTouched += buffer.count - head
     buffer.removeSubrange(0..<head)
     scanned -= head
     head = 0

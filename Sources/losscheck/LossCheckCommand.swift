@@ -217,7 +217,6 @@ extension LossCheckCommand {
       } catch {
         throw setupFailure("\(error)")
       }
-      let digest = GoldenDigest.of(directory: dir)
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
       var backends: [any LossBackend] = []
@@ -244,6 +243,9 @@ extension LossCheckCommand {
       selectionJSON["errors"] = .string(errors.value.rawValue)
       selectionJSON["strict"] = .bool(strict)
       selectionJSON["jobs"] = .number("\(jobs)")
+      // After the run, so that a backend starts at once (hashing the
+      // goldens is slow in debug builds).
+      let digest = GoldenDigest.of(directory: dir)
       let report = RunReport(
         backend: backends.first?.name ?? self.backend,
         verdicts: outcome.verdicts,

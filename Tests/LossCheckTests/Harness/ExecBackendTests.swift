@@ -236,9 +236,11 @@ import Testing
     #expect(message.contains("during start-up"))
   }
 
-  /// Finding 10: a 60 MB answer line is read in well under 2 s (28.9 s
-  /// with the quadratic reader), and a large answer comes back whole
-  /// through the backend (8 MB: parsing it is the JSON reader's cost).
+  /// Finding 10: a 60 MB answer line is read in linear work (the
+  /// quadratic reader took 28.9 s; the work, not the time, is checked
+  /// here: speed belongs to benchmarks), and a large answer comes back
+  /// whole through the backend (8 MB: parsing it is the JSON reader's
+  /// cost).
   @Test func aSixtyMegabyteAnswerIsReadQuickly() throws {
     let size = 60 << 20
     let p = try SupervisedProcess.spawn([
@@ -246,15 +248,17 @@ import Testing
     ])
     defer { p.stop() }
     var reader = LineReader(fd: p.stdoutFD, drainFD: p.stderrFD)
-    let start = LineReader.monotonicSeconds()
-    let outcome = reader.next(deadline: start + 30)
-    let seconds = LineReader.monotonicSeconds() - start
+    let outcome = reader.next(deadline: LineReader.monotonicSeconds() + 60)
     guard case .line(let bytes) = outcome else {
       Issue.record("expected a line, got \(outcome)")
       return
     }
     #expect(bytes.count == size)
-    #expect(seconds < 2, "60 MB answer took \(seconds) s to read")
+    // Each byte searched once, plus the newline; compaction never runs
+    // while one line fills the buffer.
+    #expect(
+      reader.bytesTouched <= 2 * (size + 1),
+      "\(reader.bytesTouched) bytes touched for a \(size)-byte line")
 
     let backend = ExecBackend(
       command: """

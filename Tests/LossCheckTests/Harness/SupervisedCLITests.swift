@@ -133,18 +133,20 @@ import Testing
     #expect(ProcessGroups.isGone(pgid), "group \(pgid) is alive")
   }
 
-  /// Finding 5: Ctrl-C during a run of the in-process reference: the
-  /// cases not yet run are `interrupted`, the report is written, exit 130.
+  /// Finding 5: Ctrl-C during a run of the in-process reference: the run
+  /// stops between cases, the report of the cases judged so far is
+  /// written and marked interrupted, exit 130.
   @Test func sigintDuringAReferenceRunExits130WithAReport() throws {
     let dir = try scratch()
     let r = try losscheck(
       ["run", "--golden", Self.golden, "--json", dir + "/report.json"],
       signal: (SIGINT, after: 0.5))
     #expect(r.status == 130, "\(r.stderr)")
+    let report = try JSONParser.parse(
+      Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/report.json"))))
+    #expect(report["interrupted"] == .bool(true))
     let cases = try cases(inReport: dir + "/report.json")
-    #expect(cases.count == Fixtures.corpus?.cases.count)
-    #expect(
-      cases.values.contains { JSONWriter.write($0).contains("SIGINT") })
+    #expect(cases.count < (Fixtures.corpus?.cases.count ?? 0))
   }
 
   /// A module that misbehaves on one case, passes the rest through the
@@ -196,7 +198,7 @@ import Testing
     let cases = try cases(inReport: dir + "/report.json")
     #expect(cases.count == all.count)
     for (id, c) in cases {
-      let passed = c["passed"] == .bool(true)
+      let passed = c["status"] == .string("passed")
       if id == victim {
         #expect(!passed)
         let text = JSONWriter.write(c)

@@ -166,6 +166,20 @@ public enum TensorJSON {
     }
   }
 
+  /// The shape a tensor JSON object declares, without reading its data;
+  /// nil when it has no list of non-negative integer sizes.
+  public static func declaredShape(_ json: JSONValue) -> [Int]? {
+    guard case .array(let dims)? = json["shape"] else { return nil }
+    var shape: [Int] = []
+    for d in dims {
+      guard case .number(let text) = d, let n = Int(text), n >= 0 else {
+        return nil
+      }
+      shape.append(n)
+    }
+    return shape
+  }
+
   static func make<S>(_ shape: [Int], _ scalars: [S], _ field: String)
     throws(CaseError) -> Tensor<S>
   {

@@ -79,6 +79,8 @@ extension LossCheckCommand {
     @Flag(help: "List every uncovered grid point, not the first 20.")
     var verbose = false
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     func run() throws {
       let loadStart = Date()
       let dir = GoldenCorpus.locate(goldenOptions.golden)
@@ -96,8 +98,9 @@ extension LossCheckCommand {
       }
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
-      let backend = try Backends.make(
-        self.backend, spec: corpus.spec, goldenDirectory: dir, timeout: timeout)
+      let backend = budgetOptions.budget.applied(
+        to: try Backends.make(
+          self.backend, spec: corpus.spec, goldenDirectory: dir, timeout: timeout))
       let verdicts = Runner.run(cases, spec: corpus.spec, backend: backend)
       let report = RunReport(
         backend: backend.name, verdicts: verdicts,
@@ -141,9 +144,11 @@ extension LossCheckCommand {
 
     @OptionGroup var goldenOptions: GoldenOptions
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     func run() throws {
       let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
-      let backend = ReferenceBackend(spec: spec)
+      let backend = ReferenceBackend(spec: spec, budget: budgetOptions.budget)
       try EvalLoop.run(backend: backend)
     }
   }
@@ -231,6 +236,8 @@ extension LossCheckCommand {
     @Option(help: "The python3 that draws the cases.")
     var python = "python3"
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     func run() throws {
       let dir = GoldenCorpus.locate(goldenOptions.golden)
       let spec = try Spec.load(goldenDirectory: dir)
@@ -244,8 +251,11 @@ extension LossCheckCommand {
       for line in drawn {
         list.append(try Case(json: JSONParser.parse(line)))
       }
-      let a = try Backends.make(backend, spec: spec, goldenDirectory: dir, timeout: timeout)
-      let b = try Backends.make(against, spec: spec, goldenDirectory: dir, timeout: timeout)
+      let budget = budgetOptions.budget
+      let a = budget.applied(
+        to: try Backends.make(backend, spec: spec, goldenDirectory: dir, timeout: timeout))
+      let b = budget.applied(
+        to: try Backends.make(against, spec: spec, goldenDirectory: dir, timeout: timeout))
       let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
       for d in found {
         print(CaseJSON.encode(d.testCase))

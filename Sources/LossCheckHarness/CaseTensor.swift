@@ -272,38 +272,38 @@ public enum TensorJSON {
       ]))
   }
 
-  /// Appends the tensor JSON of `t` to `out`: the text of
+  /// Writes the tensor JSON of `t` to `out`: the text of
   /// `JSONWriter.write(encode(t))`, without building the tree.
-  public static func write(_ t: AnyTensor, into out: inout String) {
-    out += "{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":["
+  public static func write(_ t: AnyTensor, to out: inout some TextOutputStream) {
+    out.write("{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[")
     for (k, d) in t.shape.enumerated() {
-      if k > 0 { out += "," }
-      out += String(d)
+      if k > 0 { out.write(",") }
+      out.write(String(d))
     }
-    out += "],\"data\":["
+    out.write("],\"data\":[")
     switch t {
-    case .float32(let x): writeFloats(x.scalars, into: &out)
-    case .float64(let x): writeFloats(x.scalars, into: &out)
+    case .float32(let x): writeFloats(x.scalars, to: &out)
+    case .float64(let x): writeFloats(x.scalars, to: &out)
     case .int64(let x):
       for (k, v) in x.scalars.enumerated() {
-        if k > 0 { out += "," }
-        out += String(v)
+        if k > 0 { out.write(",") }
+        out.write(String(v))
       }
     }
-    out += "]}"
+    out.write("]}")
   }
 
   static func writeFloats<T: BinaryFloatingPoint & LosslessStringConvertible>(
-    _ xs: [T], into out: inout String
+    _ xs: [T], to out: inout some TextOutputStream
   ) {
     for (k, x) in xs.enumerated() {
-      if k > 0 { out += "," }
+      if k > 0 { out.write(",") }
       if x.isNaN {
-        out += "\"nan\""
+        out.write("\"nan\"")
       } else if x.isInfinite {
-        out += x > 0 ? "\"inf\"" : "\"-inf\""
+        out.write(x > 0 ? "\"inf\"" : "\"-inf\"")
       } else {
-        out += x.description
+        out.write(x.description)
       }
     }
   }

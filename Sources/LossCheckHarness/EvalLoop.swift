@@ -14,13 +14,19 @@ public enum EvalLoop {
   /// Reads standard input to its end.
   public static func run(backend: any LossBackend) throws {
     var reader = BoundedLineReader(fileDescriptor: 0, maxLineBytes: maxLineBytes)
+    var out = StandardOutput()
     while let next = reader.next() {
       switch next {
       case .line(let bytes):
-        if let text = answer(bytes, backend: backend) { write(text + "\n") }
+        let answered = bytes.withUnsafeBufferPointer { buffer in
+          respond(to: buffer, backend: backend, into: &out)
+        }
+        guard answered else { continue }
       case .tooLong(let count):
-        write(resultLine(tooLong(count)) + "\n")
+        writeResult(tooLong(count), to: &out)
       }
+      out.write("\n")
+      out.flush()
     }
   }
 
@@ -28,22 +34,29 @@ public enum EvalLoop {
   public static func answer(_ line: some Collection<UInt8>, backend: any LossBackend)
     -> String?
   {
-    let read = { (buffer: UnsafeBufferPointer<UInt8>) in
-      answer(buffer: buffer, backend: backend)
+    let read = { (buffer: UnsafeBufferPointer<UInt8>) -> String? in
+      var text = ""
+      return respond(to: buffer, backend: backend, into: &text) ? text : nil
     }
     return line.withContiguousStorageIfAvailable(read)
       ?? Array(line).withUnsafeBufferPointer(read)
   }
 
-  static func answer(buffer: UnsafeBufferPointer<UInt8>, backend: any LossBackend)
-    -> String?
-  {
+  /// Writes the result for one line (its trailing "\r\n" ignored) to
+  /// `out`; false, writing nothing, for a blank line.
+  static func respond(
+    to buffer: UnsafeBufferPointer<UInt8>, backend: any LossBackend,
+    into out: inout some TextOutputStream
+  ) -> Bool {
     var end = buffer.count
     while end > 0, buffer[end - 1] == 0x0A || buffer[end - 1] == 0x0D { end -= 1 }
     let bytes = UnsafeBufferPointer(rebasing: buffer[..<end])
-    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-    if bytes.count > maxLineBytes { return resultLine(tooLong(bytes.count)) }
-    return resultLine(backend.evaluate(line: bytes))
+    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return false }
+    let result =
+      bytes.count > maxLineBytes
+      ? tooLong(bytes.count) : backend.evaluate(line: bytes)
+    writeResult(result, to: &out)
+    return true
   }
 
   /// The error result for a line of `count` bytes over the limit.
@@ -55,36 +68,57 @@ public enum EvalLoop {
         message: "line of \(count) bytes is longer than \(maxLineBytes)"))
   }
 
-  /// The result's JSON line, written straight from the tensors for a
-  /// value (no JSON tree of one `String` per element); the same text as
-  /// `JSONWriter.write(result.json)`.
+  /// The result's JSON line.
   public static func resultLine(_ result: CaseResult) -> String {
-    guard case .value(let output, let grads) = result.outcome else {
-      return JSONWriter.write(result.json)
-    }
-    var out = "{\"id\":"
-    JSONWriter.writeString(result.id, into: &out)
-    out += ",\"output\":"
-    TensorJSON.write(output, into: &out)
-    if !grads.isEmpty {
-      out += ",\"grads\":{"
-      for (k, name) in grads.keys.sorted().enumerated() {
-        guard let t = grads[name] else { continue }
-        if k > 0 { out += "," }
-        JSONWriter.writeString(name, into: &out)
-        out += ":"
-        TensorJSON.write(t, into: &out)
-      }
-      out += "}"
-    }
-    out += "}"
-    return out
+    var text = ""
+    writeResult(result, to: &text)
+    return text
   }
 
-  /// Writes all of `s` to standard output (unbuffered, so nothing waits).
-  static func write(_ s: String) {
-    var s = s
-    s.withUTF8 { buf in
+  /// Writes the result's JSON line (without "\n") to `out`: for a value
+  /// straight from the tensors, so a large answer never exists as a JSON
+  /// tree of one `String` per element; the same text as
+  /// `JSONWriter.write(result.json)`.
+  public static func writeResult(
+    _ result: CaseResult, to out: inout some TextOutputStream
+  ) {
+    guard case .value(let output, let grads) = result.outcome else {
+      out.write(JSONWriter.write(result.json))
+      return
+    }
+    var id = ""
+    JSONWriter.writeString(result.id, into: &id)
+    out.write("{\"id\":" + id + ",\"output\":")
+    TensorJSON.write(output, to: &out)
+    if !grads.isEmpty {
+      out.write(",\"grads\":{")
+      for (k, name) in grads.keys.sorted().enumerated() {
+        guard let t = grads[name] else { continue }
+        var key = k > 0 ? "," : ""
+        JSONWriter.writeString(name, into: &key)
+        out.write(key + ":")
+        TensorJSON.write(t, to: &out)
+      }
+      out.write("}")
+    }
+    out.write("}")
+  }
+}
+
+/// Standard output in 64 KiB pieces: a long result line is written as it
+/// is produced, never held whole.
+struct StandardOutput: TextOutputStream {
+  var pending: [UInt8] = []
+
+  mutating func write(_ string: String) {
+    pending.append(contentsOf: string.utf8)
+    if pending.count >= 1 << 16 { flush() }
+  }
+
+  /// Writes everything pending (retrying interrupted writes; a closed
+  /// output drops it).
+  mutating func flush() {
+    pending.withUnsafeBytes { buf in
       guard let base = buf.baseAddress else { return }
       var offset = 0
       while offset < buf.count {
@@ -94,5 +128,6 @@ public enum EvalLoop {
         offset += n
       }
     }
+    pending.removeAll(keepingCapacity: true)
   }
 }

@@ -282,6 +282,10 @@ public struct JSONParser {
     let start = i
     i += 1
     var values: [Double] = []
+    // Sized from the commas before the first ']' (an upper bound when the
+    // array is flat, which it must be to be read here), so that the array
+    // never grows by doubling.
+    values.reserveCapacity(elementBound(from: i))
     var exceptions: [Int: JSONValue] = [:]
     skipSpace()
     if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
@@ -332,6 +336,19 @@ public struct JSONParser {
       throw fail("expected ',' or ']'")
     }
     return JSONNumbers(values: values, exceptions: exceptions)
+  }
+
+  /// One more than the commas between `from` and the next ']'.
+  func elementBound(from: Int) -> Int {
+    var commas = 0
+    var k = from
+    while k < bytes.count {
+      let b = bytes[k]
+      if b == UInt8(ascii: "]") { break }
+      if b == UInt8(ascii: ",") { commas += 1 }
+      k += 1
+    }
+    return commas + 1
   }
 
   /// Reads a number as a double, and whether the double stands for its

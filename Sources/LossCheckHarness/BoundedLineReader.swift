@@ -81,7 +81,9 @@ public struct BoundedLineReader {
   func newlineIndex() -> Int? {
     chunk.withUnsafeBytes { raw -> Int? in
       guard let base = raw.baseAddress else { return nil }
-      guard let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+      guard let hit = memchr(base + start, 0x0A, end - start) else {
+        return nil
+      }
       return UnsafeRawPointer(hit) - base
     }
   }

@@ -13,7 +13,8 @@ public enum EvalLoop {
 
   /// Reads standard input to its end.
   public static func run(backend: any LossBackend) throws {
-    var reader = BoundedLineReader(fileDescriptor: 0, maxLineBytes: maxLineBytes)
+    var reader = BoundedLineReader(
+      fileDescriptor: 0, maxLineBytes: maxLineBytes)
     var out = StandardOutput()
     while let next = reader.next() {
       switch next {
@@ -31,7 +32,9 @@ public enum EvalLoop {
   }
 
   /// The result line for one input line (nil for a blank line).
-  public static func answer(_ line: some Collection<UInt8>, backend: any LossBackend)
+  public static func answer(
+    _ line: some Collection<UInt8>, backend: any LossBackend
+  )
     -> String?
   {
     let read = { (buffer: UnsafeBufferPointer<UInt8>) -> String? in
@@ -49,7 +52,9 @@ public enum EvalLoop {
     into out: inout some TextOutputStream
   ) -> Bool {
     var end = buffer.count
-    while end > 0, buffer[end - 1] == 0x0A || buffer[end - 1] == 0x0D { end -= 1 }
+    while end > 0, buffer[end - 1] == 0x0A || buffer[end - 1] == 0x0D {
+      end -= 1
+    }
     let bytes = UnsafeBufferPointer(rebasing: buffer[..<end])
     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return false }
     let result =

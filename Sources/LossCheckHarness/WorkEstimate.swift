@@ -29,10 +29,12 @@ public enum WorkEstimate {
     case "MarginRankingLoss":
       return elementwise(s, ["input1", "input2", "target"], grads: g)
     case "CosineEmbeddingLoss":
-      return add(elementwise(s, ["input1", "input2"], grads: g),
+      return add(
+        elementwise(s, ["input1", "input2"], grads: g),
         mul(rows(s.shape("input1")), 8))
     case "TripletMarginLoss", "TripletMarginWithDistanceLoss":
-      return add(elementwise(s, ["anchor", "positive", "negative"], grads: g),
+      return add(
+        elementwise(s, ["anchor", "positive", "negative"], grads: g),
         mul(rows(s.shape("anchor")), 16))
     case "CrossEntropyLoss": return crossEntropy(s, grads: g)
     case "NLLLoss": return nll(s, grads: g)
@@ -42,7 +44,8 @@ public enum WorkEstimate {
       // Per thread: two rows of T and two of Int32 over the classes.
       return classRows(s, grads: g, scratchPerClass: 4)
     case "MultiLabelSoftMarginLoss":
-      return add(elementwise(s, ["input", "target", "weight"], grads: g),
+      return add(
+        elementwise(s, ["input", "target", "weight"], grads: g),
         classRows(s, grads: 0, scratchPerClass: 5))
     case "CTCLoss": return ctc(call, s, grads: g)
     default: return 0
@@ -87,7 +90,11 @@ public enum WorkEstimate {
       var zero = false
       for s in shapes where j >= rank - s.count {
         let d = s[j - (rank - s.count)]
-        if d == 0 { zero = true } else if size == 1 { size = d } else if d != 1 && d != size {
+        if d == 0 {
+          zero = true
+        } else if size == 1 {
+          size = d
+        } else if d != 1 && d != size {
           return shapes.map(count).max() ?? 0
         }
       }
@@ -157,7 +164,8 @@ public enum WorkEstimate {
     let batch = lp.count == 3 ? lp[1] : 1
     let targets = s.shape("targets") ?? []
     let maxTarget = targets.count == 2 ? targets[1] : count(targets)
-    let inputLength = min(max(largest(call, "input_lengths"), 1), max(frames, 1))
+    let inputLength = min(
+      max(largest(call, "input_lengths"), 1), max(frames, 1))
     let targetLength = min(max(largest(call, "target_lengths"), 0), maxTarget)
     let states = add(mul(2, targetLength), 1)
     let chunks = max(1, min(threads(), batch))

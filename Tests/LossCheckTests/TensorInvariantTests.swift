@@ -38,8 +38,12 @@ import Testing
 
     var y = try Tensor<Double>(shape: [2, 3], scalars: [1, 1, 1, 1, 1, 1])
     y[flat: 0] = 3
-    #expect(try MSELoss(reduction: .sum)(x, y).scalars == [16 + 9 + 16 + 25 + 36 + 2.25])
-    #expect(try L1Loss(reduction: .sum)(x, y).scalars == [4 + 3 + 4 + 5 + 6 + 1.5])
+    #expect(
+      try MSELoss(reduction: .sum)(x, y).scalars == [
+        16 + 9 + 16 + 25 + 36 + 2.25
+      ])
+    #expect(
+      try L1Loss(reduction: .sum)(x, y).scalars == [4 + 3 + 4 + 5 + 6 + 1.5])
   }
 
   /// A tensor built with the wrong number of elements is a typed error.
@@ -48,7 +52,9 @@ import Testing
       try Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5])
     }
     #expect(throws: LossError.self) {
-      try Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]).reshaped([5])
+      try Tensor<Double>(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]).reshaped([
+        5
+      ])
     }
   }
 }

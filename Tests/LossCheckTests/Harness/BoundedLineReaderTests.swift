@@ -5,7 +5,8 @@ import Testing
 /// over-long lines dropped while streaming, the end of input.
 @Suite struct BoundedLineReaderTests {
   /// A reader of `text` in chunks of `chunk` bytes.
-  static func reader(_ text: [UInt8], max: Int, chunk: Int) -> BoundedLineReader {
+  static func reader(_ text: [UInt8], max: Int, chunk: Int) -> BoundedLineReader
+  {
     var offset = 0
     return BoundedLineReader(maxLineBytes: max, chunkSize: chunk) { buffer in
       let n = Swift.min(buffer.count, text.count - offset)
@@ -15,32 +16,41 @@ import Testing
     }
   }
 
-  static func lines(_ text: String, max: Int, chunk: Int) -> [BoundedLineReader.Line] {
+  static func lines(_ text: String, max: Int, chunk: Int) -> [BoundedLineReader
+    .Line]
+  {
     var r = reader(Array(text.utf8), max: max, chunk: chunk)
     var out: [BoundedLineReader.Line] = []
     while let l = r.next() { out.append(l) }
     return out
   }
 
-  static func line(_ s: String) -> BoundedLineReader.Line { .line(Array(s.utf8)) }
+  static func line(_ s: String) -> BoundedLineReader.Line {
+    .line(Array(s.utf8))
+  }
 
   @Test(arguments: [1, 2, 3, 7, 64, 1 << 16])
   func splitsLinesWhateverTheChunkSize(chunk: Int) {
     let got = Self.lines("ab\n\ncdef\r\nlast", max: 100, chunk: chunk)
-    #expect(got == [Self.line("ab"), Self.line(""), Self.line("cdef\r"), Self.line("last")])
+    #expect(
+      got == [
+        Self.line("ab"), Self.line(""), Self.line("cdef\r"), Self.line("last"),
+      ])
   }
 
   @Test(arguments: [1, 3, 5, 1 << 16])
   func dropsAnOverLongLineAndGoesOn(chunk: Int) {
     let got = Self.lines("12345\n123456789\n1234\n", max: 5, chunk: chunk)
-    #expect(got == [Self.line("12345"), .tooLong(byteCount: 9), Self.line("1234")])
+    #expect(
+      got == [Self.line("12345"), .tooLong(byteCount: 9), Self.line("1234")])
   }
 
   @Test func endOfInput() {
     #expect(Self.lines("", max: 5, chunk: 4).isEmpty)
     #expect(Self.lines("\n", max: 5, chunk: 4) == [Self.line("")])
     #expect(Self.lines("abc", max: 5, chunk: 4) == [Self.line("abc")])
-    #expect(Self.lines("abcdefgh", max: 5, chunk: 4) == [.tooLong(byteCount: 8)])
+    #expect(
+      Self.lines("abcdefgh", max: 5, chunk: 4) == [.tooLong(byteCount: 8)])
   }
 
   /// A 64 MiB line from a source that makes it on the fly (nothing holds

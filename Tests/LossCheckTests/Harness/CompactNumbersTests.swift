@@ -6,13 +6,16 @@ import Testing
 /// dtype still reads exactly what was written, and bad elements are
 /// refused as before.
 @Suite struct CompactNumbersTests {
-  static func tensor(_ dtype: String, _ data: String, count: Int) throws -> AnyTensor {
+  static func tensor(_ dtype: String, _ data: String, count: Int) throws
+    -> AnyTensor
+  {
     let text = #"{"dtype":"\#(dtype)","shape":[\#(count)],"data":[\#(data)]}"#
     return try TensorJSON.decode(JSONParser.parse(text), field: "t")
   }
 
   @Test func dataArraysAreCompactOtherArraysAreNot() throws {
-    let v = try JSONParser.parse(#"{"shape":[2],"data":[1,"nan",-2.5e-3],"x":[1]}"#)
+    let v = try JSONParser.parse(
+      #"{"shape":[2],"data":[1,"nan",-2.5e-3],"x":[1]}"#)
     guard case .numbers(let n)? = v["data"] else {
       Issue.record("data is not compact: \(String(describing: v["data"]))")
       return
@@ -28,20 +31,32 @@ import Testing
   @Test func anythingElseInDataFallsBackToAPlainArray() throws {
     let v = try JSONParser.parse(#"{"data":[1,"two",[3],null]}"#)
     #expect(
-      v["data"] == .array([.number("1"), .string("two"), .array([.number("3")]), .null]))
+      v["data"]
+        == .array([.number("1"), .string("two"), .array([.number("3")]), .null])
+    )
   }
 
   @Test func malformedNumbersAreStillRefused() {
-    for text in [#"{"data":[1,]}"#, #"{"data":[01]}"#, #"{"data":[1 2]}"#, #"{"data":[1"#] {
-      #expect(throws: JSONParseError.self, "\(text)") { try JSONParser.parse(text) }
+    for text in [
+      #"{"data":[1,]}"#, #"{"data":[01]}"#, #"{"data":[1 2]}"#, #"{"data":[1"#,
+    ] {
+      #expect(throws: JSONParseError.self, "\(text)") {
+        try JSONParser.parse(text)
+      }
     }
   }
 
   @Test func int64BeyondTwoToThe53IsExact() throws {
-    let t = try Self.tensor("int64", "9007199254740993,-9223372036854775808,3,2.0,1e3", count: 5)
-    #expect(t == .int64(try Tensor(shape: [5], scalars: [
-      9_007_199_254_740_993, .min, 3, 2, 1000,
-    ])))
+    let t = try Self.tensor(
+      "int64", "9007199254740993,-9223372036854775808,3,2.0,1e3", count: 5)
+    #expect(
+      t
+        == .int64(
+          try Tensor(
+            shape: [5],
+            scalars: [
+              9_007_199_254_740_993, .min, 3, 2, 1000,
+            ])))
   }
 
   @Test func floatsReadTheirDecimalsAsBefore() throws {
@@ -50,7 +65,8 @@ import Testing
     #expect(x.scalars[0] == 0.1 && x.scalars[1] == -.infinity)
     #expect(x.scalars[2] == 3e-310 && x.scalars[3].isNaN)
     let f = try Self.tensor("float32", "0.1,16777217", count: 2)
-    #expect(f == .float32(try Tensor(shape: [2], scalars: [Float(0.1), 16_777_216])))
+    #expect(
+      f == .float32(try Tensor(shape: [2], scalars: [Float(0.1), 16_777_216])))
   }
 
   @Test(arguments: [
@@ -61,7 +77,9 @@ import Testing
     ("int64", "9223372036854775808", "t.data[0]"),
     ("float64", #"1,"NaN""#, "t.data[1]"),
   ])
-  func badElementsAreRefusedByIndex(_ dtype: String, _ data: String, _ field: String) {
+  func badElementsAreRefusedByIndex(
+    _ dtype: String, _ data: String, _ field: String
+  ) {
     let count = data.split(separator: ",").count
     do {
       _ = try Self.tensor(dtype, data, count: count)
@@ -82,14 +100,19 @@ import Testing
   @Test func resultLinesMatchTheTreeWriter() throws {
     let results: [CaseResult] = [
       CaseResult(
-        id: "a\"b", outcome: .value(
-          output: .float32(try Tensor(shape: [3], scalars: [0.1, .nan, -.infinity])),
+        id: "a\"b",
+        outcome: .value(
+          output: .float32(
+            try Tensor(shape: [3], scalars: [0.1, .nan, -.infinity])),
           grads: [
-            "target": .float64(try Tensor(shape: [1, 2], scalars: [1e-300, -0.0])),
+            "target": .float64(
+              try Tensor(shape: [1, 2], scalars: [1e-300, -0.0])),
             "input": .float64(Tensor(2.5)),
           ])),
-      CaseResult(id: "", outcome: .value(output: .int64(Tensor(7)), grads: [:])),
-      CaseResult(id: "e", outcome: .error(kind: "shape_mismatch", message: "x\n")),
+      CaseResult(
+        id: "", outcome: .value(output: .int64(Tensor(7)), grads: [:])),
+      CaseResult(
+        id: "e", outcome: .error(kind: "shape_mismatch", message: "x\n")),
     ]
     for r in results {
       #expect(EvalLoop.resultLine(r) == JSONWriter.write(r.json))

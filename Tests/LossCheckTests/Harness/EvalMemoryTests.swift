@@ -25,8 +25,10 @@ import Testing
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, input.fileHandleForReading.fileDescriptor, 0)
-    posix_spawn_file_actions_adddup2(&actions, output.fileHandleForWriting.fileDescriptor, 1)
+    posix_spawn_file_actions_adddup2(
+      &actions, input.fileHandleForReading.fileDescriptor, 0)
+    posix_spawn_file_actions_adddup2(
+      &actions, output.fileHandleForWriting.fileDescriptor, 1)
     // The child must not hold the pipes' other ends (it would never see
     // the end of its input).
     for fd in [
@@ -51,9 +53,13 @@ import Testing
       if more.isEmpty { break }
       out.append(more)
     }
-    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    let status =
+      (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8))
+      ?? ""
     let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
-    let kib = hwm.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") }
+    let kib = hwm.flatMap {
+      Int($0.split(separator: " ").dropFirst().first ?? "")
+    }
     try input.fileHandleForWriting.close()
     out.append(output.fileHandleForReading.readDataToEndOfFile())
     var exit: Int32 = 0
@@ -82,7 +88,9 @@ import Testing
     let (answers, peak) = try Self.eval(exe, answers: 1) { $0.write(line) }
     #expect(answers.count == 1 && answers[0].contains("\"output\""))
     let allowance = 40 << 20 + 10 * line.count
-    #expect(peak < allowance, "peak \(peak >> 20) MiB for a \(line.count >> 20) MiB line")
+    #expect(
+      peak < allowance,
+      "peak \(peak >> 20) MiB for a \(line.count >> 20) MiB line")
 
     // 640 MiB in one line, then a valid line: the long one is refused,
     // never held whole. The reader keeps at most the 256 MiB limit; the
@@ -98,7 +106,8 @@ import Testing
       h.write(valid)
     }
     #expect(refused.count == 2)
-    #expect(refused.first?.contains("longer than \(EvalLoop.maxLineBytes)") == true)
+    #expect(
+      refused.first?.contains("longer than \(EvalLoop.maxLineBytes)") == true)
     #expect(refused.last?.contains("\"output\"") == true)
     #expect(
       longPeak < 2 * EvalLoop.maxLineBytes + (64 << 20),

@@ -29,10 +29,14 @@ import Testing
     let c = 2_147_483_647
     let x = tensor("float64", [0, c])
     return [
-      line("MultiLabelMarginLoss", [("input", x), ("target", tensor("int64", [0, c]))]),
+      line(
+        "MultiLabelMarginLoss",
+        [("input", x), ("target", tensor("int64", [0, c]))]),
       line("MultiLabelSoftMarginLoss", [("input", x), ("target", x)]),
-      line("MultiMarginLoss", [("input", x), ("target", tensor("int64", [0]))]),
-      line("CrossEntropyLoss", [("input", x), ("target", tensor("int64", [0]))]),
+      line(
+        "MultiMarginLoss", [("input", x), ("target", tensor("int64", [0]))]),
+      line(
+        "CrossEntropyLoss", [("input", x), ("target", tensor("int64", [0]))]),
     ]
   }()
 
@@ -44,12 +48,16 @@ import Testing
     return [
       line(
         "L1Loss",
-        [("input", tensor("float64", [65536, 1], col)),
-         ("target", tensor("float64", [1, 65536], col))]),
+        [
+          ("input", tensor("float64", [65536, 1], col)),
+          ("target", tensor("float64", [1, 65536], col)),
+        ]),
       line(
         "MSELoss",
-        [("input", tensor("float64", [n, 1], row)),
-         ("target", tensor("float64", [1, n], row))],
+        [
+          ("input", tensor("float64", [n, 1], row)),
+          ("target", tensor("float64", [1, n], row)),
+        ],
         options: #"{"reduction":"none"}"#),
     ]
   }()
@@ -93,7 +101,8 @@ import Testing
     let spec = corpus.spec
     let budget = WorkBudget()
     for c in corpus.cases {
-      guard let loss = spec.losses[c.loss], let call = try? LossCall(c, spec: loss)
+      guard let loss = spec.losses[c.loss],
+        let call = try? LossCall(c, spec: loss)
       else { continue }
       #expect(budget.refusal(for: call) == nil, "\(c.id)")
     }
@@ -104,7 +113,8 @@ import Testing
     let tight = ReferenceBackend(spec: spec, budget: WorkBudget(maxElements: 3))
     let r = try answer(Self.valid, tight)
     #expect(r["error"]?["kind"] == .string("resource_limit"))
-    let roomy = ReferenceBackend(spec: spec, budget: WorkBudget(maxElements: 1000))
+    let roomy = ReferenceBackend(
+      spec: spec, budget: WorkBudget(maxElements: 1000))
     #expect(try answer(Self.valid, roomy)["output"] != nil)
   }
 
@@ -121,11 +131,15 @@ import Testing
     #expect(mlm >= 4 * 2_147_483_647)
     let l1 = try estimate(Self.broadcasts[0])
     #expect(l1 >= 65536 * 65536)
-    let x = Self.tensor("float64", [3, 4], Array(repeating: "1", count: 12).joined(separator: ","))
-    let none = try estimate(Self.line("L1Loss", [("input", x), ("target", x)], wrt: "input"))
+    let x = Self.tensor(
+      "float64", [3, 4], Array(repeating: "1", count: 12).joined(separator: ",")
+    )
+    let none = try estimate(
+      Self.line("L1Loss", [("input", x), ("target", x)], wrt: "input"))
     let noGrad = try estimate(
-      Self.line("L1Loss", [("input", x), ("target", x)], wrt: "input").replacingOccurrences(
-        of: #""grad_wrt":["input"],"#, with: ""))
+      Self.line("L1Loss", [("input", x), ("target", x)], wrt: "input")
+        .replacingOccurrences(
+          of: #""grad_wrt":["input"],"#, with: ""))
     #expect(none > noGrad && noGrad >= 12)
   }
 
@@ -134,17 +148,25 @@ import Testing
   @Test func theEvalStreamGoesOnAndTheFlagApplies() throws {
     let exe = try #require(
       EvalHostileInputTests.losscheckExecutable(), "losscheck binary not built")
-    let lines = [Self.valid] + Self.emptyBatchHugeClasses + [Self.broadcasts[0], Self.valid]
+    let lines =
+      [Self.valid] + Self.emptyBatchHugeClasses + [
+        Self.broadcasts[0], Self.valid,
+      ]
     let out = try Self.eval(exe, lines, extra: [])
     #expect(out.count == lines.count)
     #expect(out.first?.contains("\"output\"") == true)
     #expect(out.last?.contains("\"output\"") == true)
-    for o in out.dropFirst().dropLast() { #expect(o.contains("\"resource_limit\"")) }
-    let tight = try Self.eval(exe, [Self.valid], extra: ["--max-elements", "3"])
+    for o in out.dropFirst().dropLast() {
+      #expect(o.contains("\"resource_limit\""))
+    }
+    let tight = try Self.eval(
+      exe, [Self.valid], extra: ["--max-elements", "3"])
     #expect(tight.count == 1 && tight[0].contains("limit of 3 "))
   }
 
-  static func eval(_ exe: String, _ lines: [String], extra: [String]) throws -> [Substring] {
+  static func eval(_ exe: String, _ lines: [String], extra: [String]) throws
+    -> [Substring]
+  {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: exe)
     p.arguments = ["eval", "--golden", GoldenCorpus.locate()] + extra
@@ -153,7 +175,8 @@ import Testing
     p.standardInput = inPipe
     p.standardOutput = outPipe
     try p.run()
-    inPipe.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    inPipe.fileHandleForWriting.write(
+      Data((lines.joined(separator: "\n") + "\n").utf8))
     try inPipe.fileHandleForWriting.close()
     let out = outPipe.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()

@@ -74,7 +74,9 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
   public mutating func withUnsafeMutableScalars<R>(
     _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R
   ) rethrows -> R {
-    try scalarStorage.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
+    try scalarStorage.withUnsafeMutableBufferPointer { buffer in
+      try body(buffer)
+    }
   }
 
   /// The product of `shape`, or nil for a negative size or an overflow.

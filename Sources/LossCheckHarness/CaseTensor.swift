@@ -173,7 +173,9 @@ public enum TensorJSON {
         values.append(d)
       case .string("nan"), .string("inf"), .string("-inf"):
         exceptions[k] = v
-        values.append(v == .string("nan") ? .nan : v == .string("inf") ? .infinity : -.infinity)
+        values.append(
+          v == .string("nan")
+            ? .nan : v == .string("inf") ? .infinity : -.infinity)
       default:
         throw CaseError(
           .dtypeMismatch, field: "\(field).data[\(k)]",
@@ -186,7 +188,8 @@ public enum TensorJSON {
 
   /// Refuses a number whose double is not finite (infinities are written
   /// as strings).
-  static func checkFloats(_ data: JSONNumbers, field: String) throws(CaseError) {
+  static func checkFloats(_ data: JSONNumbers, field: String) throws(CaseError)
+  {
     for k in data.exceptions.keys.sorted() {
       guard case .number(let text)? = data.exceptions[k] else { continue }
       if !data.values[k].isFinite {
@@ -274,7 +277,8 @@ public enum TensorJSON {
 
   /// Writes the tensor JSON of `t` to `out`: the text of
   /// `JSONWriter.write(encode(t))`, without building the tree.
-  public static func write(_ t: AnyTensor, to out: inout some TextOutputStream) {
+  public static func write(_ t: AnyTensor, to out: inout some TextOutputStream)
+  {
     out.write("{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[")
     for (k, d) in t.shape.enumerated() {
       if k > 0 { out.write(",") }

@@ -92,7 +92,8 @@ public struct JSONParser {
     numberArrayKeys: Set<String> = defaultNumberArrayKeys
   ) throws(JSONParseError) -> JSONValue {
     let read = { (buffer: UnsafeBufferPointer<UInt8>) in
-      parse(buffer: buffer, maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
+      parse(
+        buffer: buffer, maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
     }
     let result =
       bytes.withContiguousStorageIfAvailable(read)
@@ -104,7 +105,8 @@ public struct JSONParser {
     _ text: String, maxDepth: Int = defaultMaxDepth,
     numberArrayKeys: Set<String> = defaultNumberArrayKeys
   ) throws(JSONParseError) -> JSONValue {
-    try parse(Array(text.utf8), maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
+    try parse(
+      Array(text.utf8), maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
   }
 
   static func parse(
@@ -296,7 +298,9 @@ public struct JSONParser {
       skipSpace()
       guard i < bytes.count else { throw fail("unexpected end of text") }
       let b = bytes[i]
-      if b == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+      if b == UInt8(ascii: "-")
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
+      {
         let from = i
         let (d, exact) = try numberValue()
         if !exact {
@@ -372,7 +376,8 @@ public struct JSONParser {
   mutating func number() throws -> String {
     let start = i
     _ = try numberSpan()
-    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+    return String(
+      decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
   }
 
   /// Moves past one number, checking its grammar; whether it is an integer
@@ -400,10 +405,14 @@ public struct JSONParser {
       integral = false
       guard digits(&self) > 0 else { throw fail("expected a digit after '.'") }
     }
-    if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+    if i < bytes.count,
+      bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")
+    {
       i += 1
       integral = false
-      if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+      if i < bytes.count,
+        bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")
+      {
         i += 1
       }
       guard digits(&self) > 0 else { throw fail("expected an exponent") }

@@ -33,8 +33,15 @@ public protocol ReferenceAdapter: Sendable {
 public struct ReferenceBackend: LossBackend {
   public let name = "reference"
   public let spec: Spec
+  /// The ceiling on one case's allocations; a case over it gets a
+  /// `resource_limit` error result without being evaluated.
+  public var budget: WorkBudget
 
-  public init(spec: Spec) { self.spec = spec }
+  /// The reference for the losses of `spec`, under `budget`.
+  public init(spec: Spec, budget: WorkBudget = WorkBudget()) {
+    self.spec = spec
+    self.budget = budget
+  }
 
   /// An adapter's two concrete entry points. Built by `entry(_:)`, which
   /// the optimizer specializes for each adapter type, so that the loss runs
@@ -86,6 +93,7 @@ public struct ReferenceBackend: LossBackend {
         throw LossError(.invalidOption, "loss: unknown loss '\(c.loss)'")
       }
       let call = try LossCall(c, spec: lossSpec)
+      if let over = budget.refusal(for: call) { return over.result(id: c.id) }
       switch c.dtype {
       case .float32: return try finish(adapter.float(call), call)
       case .float64: return try finish(adapter.double(call), call)

@@ -142,6 +142,8 @@ extension LossCheckCommand {
     @Flag(help: "List every uncovered grid point and every skipped case.")
     var verbose = false
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     /// Prints `message` on standard error and exits with status 2.
     func setupFailure(_ message: String) -> ExitCode {
       FileHandle.standardError.write(Data("losscheck: \(message)\n".utf8))
@@ -222,9 +224,10 @@ extension LossCheckCommand {
       var backends: [any LossBackend] = []
       for _ in 0..<min(jobs, cases.count) {
         backends.append(
-          try BackendStart.make(
-            self.backend, spec: corpus.spec, goldenDirectory: dir,
-            timeout: timeout, startupTimeout: startupTimeout))
+          budgetOptions.budget.applied(
+            to: try BackendStart.make(
+              self.backend, spec: corpus.spec, goldenDirectory: dir,
+              timeout: timeout, startupTimeout: startupTimeout)))
       }
       let progress: ProgressLine? =
         quiet
@@ -365,9 +368,11 @@ extension LossCheckCommand {
 
     @OptionGroup var goldenOptions: GoldenOptions
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     func run() throws {
       let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
-      let backend = ReferenceBackend(spec: spec)
+      let backend = ReferenceBackend(spec: spec, budget: budgetOptions.budget)
       try EvalLoop.run(backend: backend)
     }
   }
@@ -460,6 +465,8 @@ extension LossCheckCommand {
     @Option(help: "The python3 that draws the cases.")
     var python = "python3"
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     func run() throws {
       let dir = GoldenCorpus.locate(goldenOptions.golden)
       let spec = try Spec.load(goldenDirectory: dir)
@@ -474,12 +481,15 @@ extension LossCheckCommand {
         list.append(try Case(json: JSONParser.parse(line)))
       }
       Interruption.install()
-      let a = try BackendStart.make(
-        backend, spec: spec, goldenDirectory: dir, timeout: timeout,
-        startupTimeout: startupTimeout)
-      let b = try BackendStart.make(
-        against, spec: spec, goldenDirectory: dir, timeout: timeout,
-        startupTimeout: startupTimeout)
+      let budget = budgetOptions.budget
+      let a = budget.applied(
+        to: try BackendStart.make(
+          backend, spec: spec, goldenDirectory: dir, timeout: timeout,
+          startupTimeout: startupTimeout))
+      let b = budget.applied(
+        to: try BackendStart.make(
+          against, spec: spec, goldenDirectory: dir, timeout: timeout,
+          startupTimeout: startupTimeout))
       let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
       for d in found {
         print(CaseJSON.encode(d.testCase))

@@ -100,6 +100,7 @@ public enum HTMLReport {
       return "["
         + items.map(plain).joined(
           separator: ", ") + "]"
+    case .numbers(let n)?: return JSONWriter.write(.numbers(n))
     case .object(let o)?:
       if case .string(let dt)? = o["dtype"], o["shape"] != nil {
         return "tensor \(dt) \(plain(o["shape"]))"

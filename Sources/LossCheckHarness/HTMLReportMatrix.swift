@@ -36,7 +36,7 @@ extension HTMLReport {
       return s
     case .object(let o):
       return o["dtype"] != nil && o["shape"] != nil ? "tensor" : "object"
-    case .array: return "array"
+    case .array, .numbers: return "array"
     }
   }
 

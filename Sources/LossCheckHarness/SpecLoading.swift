@@ -265,7 +265,7 @@ extension Spec.Option {
       guard let d = Double(text), d.isFinite else { return false }
       if type == "float" { return true }
       return type == "int" && d == d.rounded() && abs(d) < 0x1p53
-    case .array, .object: return false
+    case .array, .numbers, .object: return false
     }
   }
 }

@@ -25,11 +25,12 @@ public struct HingeEmbeddingLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("HingeEmbeddingLoss")
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
     }
@@ -61,7 +62,7 @@ public struct HingeEmbeddingLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let dx {
-      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     return result
   }

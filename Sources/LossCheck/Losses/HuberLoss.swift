@@ -33,8 +33,9 @@ public struct HuberLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("HuberLoss")
     guard delta > 0 else {
       throw .option("delta: \(delta) is not allowed (expected delta > 0)")
     }

@@ -12,31 +12,6 @@
 /// input.size(0) (whatever the broadcast did), and is the plain sum for a
 /// 0-d input. `mean`/`batchmean` over zero elements give NaN.
 public struct KLDivLoss: Sendable {
-  /// KLDivLoss's reductions: the usual three and `batchmean`.
-  public enum Reduction: String, Sendable, CaseIterable {
-    case none, mean, sum, batchmean
-
-    /// Parses `reduction` with PyTorch's deprecated `size_average` and
-    /// `reduce` (which, when given, decide alone) and the
-    /// `elementwise_mean` alias of `mean`.
-    public init(
-      parsing name: String, sizeAverage: Bool? = nil, reduce: Bool? = nil
-    ) throws(LossError) {
-      if name == "batchmean" && sizeAverage == nil && reduce == nil {
-        self = .batchmean
-        return
-      }
-      do {
-        let r = try LossCheck.Reduction(
-          parsing: name, sizeAverage: sizeAverage, reduce: reduce)
-        self = Reduction(rawValue: r.rawValue) ?? .mean
-      } catch {
-        throw .option(
-          "reduction: '\(name)' is not a valid value (expected none, mean, sum or batchmean)")
-      }
-    }
-  }
-
   public var reduction: Reduction
   public var logTarget: Bool
 
@@ -57,21 +32,21 @@ public struct KLDivLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction == .none ? shape : [])
     }
     // One fused pass (Elementwise): values, their pairwise sum and the
     // requested gradients. `batchmean` is the sum with the cotangent and
     // the total divided by the batch size.
-    let elementwise: LossCheck.Reduction
+    let elementwise: Reduction
     var cotangent = gradOutput
     var divisor: T = 1
     switch reduction {
@@ -94,8 +69,8 @@ public struct KLDivLoss: Sendable {
     }
     if divisor != 1 { output = Tensor(output.scalars[0] / divisor) }
     var result = LossValue(value: output)
-    if let dx { result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape) }
-    if let dt { result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    if let dx { result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape) }
+    if let dt { result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape) }
     return result
   }
 }

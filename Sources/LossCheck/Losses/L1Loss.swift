@@ -23,9 +23,10 @@ public struct L1Loss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
-    try differenceLoss(
+    try reduction.requireStandard("L1Loss")
+    return try differenceLoss(
       Kernel<T>(), input: input, target: target, reduction: reduction,
       gradOutput: gradOutput, wrt: wrt)
   }

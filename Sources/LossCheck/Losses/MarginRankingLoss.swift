@@ -28,8 +28,9 @@ public struct MarginRankingLoss: Sendable {
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input1", "input2", "target"]
+    wrt: GradientRequest = [.input1, .input2, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MarginRankingLoss")
     guard input1.rank == input2.rank, input1.rank == target.rank else {
       throw .shape(
         "input1 \(input1.shape), input2 \(input2.shape), target \(target.shape): "
@@ -38,9 +39,9 @@ public struct MarginRankingLoss: Sendable {
     let shape = try Broadcast.shape(
       [input1.shape, input2.shape, target.shape],
       names: ["input1", "input2", "target"])
-    let want1 = wrt.contains("input1")
-    let want2 = wrt.contains("input2")
-    let wantY = wrt.contains("target")
+    let want1 = wrt.contains(.input1)
+    let want2 = wrt.contains(.input2)
+    let wantY = wrt.contains(.target)
     let wantAny = want1 || want2 || wantY
     if wantAny {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
@@ -82,13 +83,13 @@ public struct MarginRankingLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let d1 {
-      result.gradients["input1"] = Broadcast.sum(d1, from: shape, to: input1.shape)
+      result.gradients[.input1] = Broadcast.sum(d1, from: shape, to: input1.shape)
     }
     if let d2 {
-      result.gradients["input2"] = Broadcast.sum(d2, from: shape, to: input2.shape)
+      result.gradients[.input2] = Broadcast.sum(d2, from: shape, to: input2.shape)
     }
     if let dy {
-      result.gradients["target"] = Broadcast.sum(dy, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(dy, from: shape, to: target.shape)
     }
     return result
   }

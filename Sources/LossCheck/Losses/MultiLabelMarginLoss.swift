@@ -34,8 +34,9 @@ public struct MultiLabelMarginLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MultiLabelMarginLoss")
     let layout = try ClassScores(input.shape)
     let (rows, c) = (layout.rows, layout.classes)
     if layout.batched {
@@ -53,7 +54,7 @@ public struct MultiLabelMarginLoss: Sendable {
       throw .index("target: class index \(v) is out of range (expected -1 or a class in [0, \(c)))")
     }
     let outShape = layout.batched ? [rows] : []
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let scale = T(c)
@@ -92,7 +93,7 @@ public struct MultiLabelMarginLoss: Sendable {
     let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
     guard wantX else { return result }
-    result.gradients["input"] = try Tensor(shape: input.shape, scalars: dx)
+    result.gradients[.input] = try Tensor(shape: input.shape, scalars: dx)
     return result
   }
 }

@@ -17,14 +17,14 @@
 ///
 /// Empty batch (N = 0): PyTorch returns uninitialised memory for `mean` and
 /// `sum`; LossCheck answers NaN and 0 (see docs/losses).
-public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
+public struct MultiMarginLoss: Sendable {
   public var p: Int
   public var margin: Double
-  public var weight: Tensor<Scalar>?
+  public var weight: Tensor<Double>?
   public var reduction: Reduction
 
   public init(
-    p: Int = 1, margin: Double = 1, weight: Tensor<Scalar>? = nil,
+    p: Int = 1, margin: Double = 1, weight: Tensor<Double>? = nil,
     reduction: Reduction = .mean
   ) {
     self.p = p
@@ -33,19 +33,20 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
     self.reduction = reduction
   }
 
-  public func callAsFunction(
-    _ input: Tensor<Scalar>, _ target: Tensor<Int64>
-  ) throws(LossError) -> Tensor<Scalar> {
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<Int64>
+  ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
-  @_specialize(exported: true, where Scalar == Float)
-  @_specialize(exported: true, where Scalar == Double)
-  public func valueWithGradient(
-    _ input: Tensor<Scalar>, _ target: Tensor<Int64>,
-    gradOutput: Tensor<Scalar>? = nil, wrt: GradientRequest = ["input"]
-  ) throws(LossError) -> LossValue<Scalar> {
-    typealias T = Scalar
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<Int64>,
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input]
+  ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MultiMarginLoss")
+    let weight = self.weight?.converted(to: T.self)
     guard p == 1 || p == 2 else {
       throw .option("p: \(p) is not supported (expected 1 or 2)")
     }
@@ -66,7 +67,7 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
       throw .index("target: class index \(v) is out of range (expected [0, \(c)))")
     }
     let outShape = target.rank == 0 ? [] : [rows]
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let m = T(margin)
@@ -106,7 +107,7 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
     let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
     guard wantX else { return result }
-    result.gradients["input"] = try Tensor(shape: input.shape, scalars: dx)
+    result.gradients[.input] = try Tensor(shape: input.shape, scalars: dx)
     return result
   }
 }

@@ -46,12 +46,13 @@ public struct PoissonNLLLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("PoissonNLLLoss")
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
     }
@@ -67,10 +68,10 @@ public struct PoissonNLLLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let dx {
-      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     if let dt {
-      result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape)
     }
     return result
   }

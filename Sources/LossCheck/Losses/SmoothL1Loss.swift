@@ -30,8 +30,9 @@ public struct SmoothL1Loss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("SmoothL1Loss")
     guard beta >= 0 else {
       throw .option("beta: \(beta) is not allowed (expected beta >= 0)")
     }

@@ -28,9 +28,10 @@ public struct SoftMarginLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
-    if wrt.contains("target") {
+    try reduction.requireStandard("SoftMarginLoss")
+    if wrt.contains(.target) {
       throw LossError(
         .invalidOption,
         "grad_wrt: SoftMarginLoss is not differentiable with respect to 'target' (expected only 'input')")
@@ -41,7 +42,7 @@ public struct SoftMarginLoss: Sendable {
         "target: shape \(target.shape) does not broadcast to the input's shape \(input.shape) (the target broadcasts to the input, not the other way)"
       )
     }
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
@@ -64,7 +65,7 @@ public struct SoftMarginLoss: Sendable {
       T.vlog1p(inPlace: z)
     }
     var result = LossValue(value: output)
-    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
+    if let dx { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
     return result
   }
 }

@@ -57,8 +57,9 @@ public struct TripletMarginLoss: Sendable {
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["anchor", "positive", "negative"]
+    wrt: GradientRequest = [.anchor, .positive, .negative]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("TripletMarginLoss")
     try checkTripletMargin(margin)
     let shapes = [anchor.shape, positive.shape, negative.shape]
     try checkTripletRanks(shapes)
@@ -86,7 +87,7 @@ public struct TripletMarginLoss: Sendable {
     }
     let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
     var result = LossValue(value: output)
-    let names = ["anchor", "positive", "negative"]
+    let names: [LossInput] = [.anchor, .positive, .negative]
     guard names.contains(where: wrt.contains) else { return result }
     try checkGradOutput(gradOutput, outputShape: output.shape)
     let g = ElementCotangent(gradOutput, reduction: reduction, count: count)
@@ -146,7 +147,7 @@ public struct TripletMarginLoss: Sendable {
     let length = shape.last ?? 1
     let count = anchor.count
     let rows = count / length
-    let names = ["anchor", "positive", "negative"]
+    let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)

@@ -46,8 +46,9 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["anchor", "positive", "negative"]
+    wrt: GradientRequest = [.anchor, .positive, .negative]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("TripletMarginWithDistanceLoss")
     try checkTripletMargin(margin)
     try checkTripletRanks([anchor.shape, positive.shape, negative.shape])
     // The built-in distances on three inputs of one shape take fused,
@@ -95,7 +96,7 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
     }
     let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
     var result = LossValue(value: output)
-    guard ["anchor", "positive", "negative"].contains(where: wrt.contains) else {
+    guard ([.anchor, .positive, .negative] as [LossInput]).contains(where: wrt.contains) else {
       return result
     }
     try checkGradOutput(gradOutput, outputShape: output.shape)
@@ -133,8 +134,8 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
       for i in 0..<gn.count { gn[i] += gn2.scalars[i] }
     }
     let grads = [
-      ("anchor", anchor.shape, ga), ("positive", positive.shape, gp),
-      ("negative", negative.shape, gn),
+      (LossInput.anchor, anchor.shape, ga), (.positive, positive.shape, gp),
+      (.negative, negative.shape, gn),
     ]
     for (name, s, v) in grads where wrt.contains(name) {
       result.gradients[name] = try Tensor(shape: s, scalars: v)
@@ -170,7 +171,7 @@ extension CosineDistance {
     let length = anchor.shape[1]
     let count = anchor.count
     let outShape = [rows]
-    let names = ["anchor", "positive", "negative"]
+    let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)

@@ -62,3 +62,9 @@ public func expectClose(
     Issue.record("\(what) \(a) vs \(b)", sourceLocation: sourceLocation)
   }
 }
+
+/// Whether `a` and `b` hold the same numbers exactly, NaN equal to NaN
+/// (``isClose(_:_:rtol:atol:)`` with no tolerance).
+public func sameScalars(_ a: [Double], _ b: [Double]) -> Bool {
+  disagreement(a, b, rtol: 0, atol: 0) == nil
+}

@@ -13,6 +13,17 @@ public struct LossPoint {
   /// The gradients to compute.
   public var wrt: GradientRequest
 
+  /// A point; see the properties.
+  public init(
+    reduction: Reduction, inputs: [LossInput: Tensor<Double>],
+    gradOutput: Tensor<Double>? = nil, wrt: GradientRequest
+  ) {
+    self.reduction = reduction
+    self.inputs = inputs
+    self.gradOutput = gradOutput
+    self.wrt = wrt
+  }
+
   /// The argument `input`; a NaN scalar when the description lacks it, so
   /// that the checks fail visibly rather than trap.
   public subscript(_ input: LossInput) -> Tensor<Double> {
@@ -66,7 +77,8 @@ public struct CheckedLoss {
 ///
 /// - `none` has `outputShape`; `sum` and `mean` are 0-d; sum = Σ none and
 ///   mean = sum / `meanDenominator`;
-/// - under each of none, mean and sum, with a random cotangent, every
+/// - under each of none, mean and sum (and batchmean when the loss takes
+///   it), with a random cotangent, every
 ///   differentiated argument's gradient has its shape and matches central
 ///   finite differences in a random direction;
 /// - a forward-only request gives no gradient, a request for one argument
@@ -114,11 +126,13 @@ public func checkLoss(
   let names = LossInput.allCases.filter {
     loss.inputs[$0] != nil && loss.differentiated?.contains($0) != false
   }
-  for r in [Reduction.none, .mean, .sum] {
+  let reductions: [Reduction] =
+    loss.takesBatchmean ? [.none, .mean, .sum, .batchmean] : [.none, .mean, .sum]
+  for r in reductions {
     let g = Tensor<Double>.random(
       r == .none ? loss.outputShape : [], in: 0.5...1.5, using: &rng)
     for problem in finiteDifferenceProblems(
-      loss, names, point(r, loss.inputs, g, GradientRequest(Set(names))),
+      loss, at: point(r, loss.inputs, g, GradientRequest(Set(names))),
       seed: seed)
     {
       fail("\(r): \(problem)")
@@ -148,10 +162,14 @@ public func checkLoss(
   }
 }
 
-/// The finite-difference disagreements of `names`' gradients at `at`.
-func finiteDifferenceProblems(
-  _ loss: CheckedLoss, _ names: [LossInput], _ at: LossPoint, seed: UInt64
+/// The disagreements between the gradients `loss` gives at `at` (of the
+/// arguments `at.wrt` names) and central finite differences of its output
+/// contracted with `at.gradOutput`, in a random direction per argument;
+/// empty when they all agree.
+public func finiteDifferenceProblems(
+  _ loss: CheckedLoss, at: LossPoint, seed: UInt64 = 1
 ) -> [String] {
+  let names = LossInput.allCases.filter(at.wrt.contains)
   let value: LossValue<Double>
   do throws(LossError) {
     value = try loss.call(at)

@@ -78,8 +78,8 @@ private struct Batch {
         b.lp, concatenated(b.labels), inputLengths: ints([b.N], b.il),
         targetLengths: ints([b.N], b.tl), gradOutput: g)
       #expect(disagreement(p.value, c.value, rtol: 0, atol: 0) == nil)
-      let gp = try #require(p.gradients["log_probs"])
-      let gc = try #require(c.gradients["log_probs"])
+      let gp = try #require(p.gradients[.logProbs])
+      let gc = try #require(c.gradients[.logProbs])
       #expect(disagreement(gp, gc, rtol: 0, atol: 0) == nil)
     }
   }
@@ -109,8 +109,8 @@ private struct Batch {
       #expect(v.value.scalars[i] == w.value.scalars[j])
       for t in 0..<b.T {
         for c in 0..<b.C {
-          let x = v.gradients["log_probs"]?.scalars[(t * 4 + i) * b.C + c] ?? .nan
-          let y = w.gradients["log_probs"]?.scalars[(t * 4 + j) * b.C + c] ?? 0
+          let x = v.gradients[.logProbs]?.scalars[(t * 4 + i) * b.C + c] ?? .nan
+          let y = w.gradients[.logProbs]?.scalars[(t * 4 + j) * b.C + c] ?? 0
           #expect(x == y || (x.isNaN && y.isNaN))
         }
       }
@@ -145,7 +145,7 @@ private struct Batch {
     }
     let v = try CTCLoss(blank: blank, reduction: .sum).valueWithGradient(
       lp, ints([n], labels), inputLengths: ints([], [T]), targetLengths: ints([], [n]))
-    let grad = try #require(v.gradients["log_probs"])
+    let grad = try #require(v.gradients[.logProbs])
     if z == 0 {
       #expect(v.value.scalars[0] == .infinity)
       #expect(grad.scalars.allSatisfy { $0.isNaN })
@@ -166,44 +166,66 @@ private struct Batch {
     b.il = [6, 4, 5]
     b.tl = [2, 1, 0]
     b.labels = [[1, 1], [3], []]
-    b.lp = { var r = SeededRandom(seed: 5); return randomLogProbs([6, 3, 4], normalized: false, using: &r) }()
-    let g: Tensor<Double>? = reduction == .none ? try Tensor(shape: [3], scalars: [0.3, -1.1, 0.8]) : nil
+    b.lp = {
+      var r = SeededRandom(seed: 5)
+      return randomLogProbs([6, 3, 4], normalized: false, using: &r)
+    }()
+    let g: Tensor<Double> =
+      reduction == .none
+      ? try Tensor(shape: [3], scalars: [0.3, -1.1, 0.8]) : Tensor(1.25)
     let gb: [Double] = {
       switch reduction {
       case .none: return [0.3, -1.1, 0.8]
-      case .sum: return [1, 1, 1]
-      case .mean: return (0..<3).map { 1.0 / 3 / Double(max(b.tl[$0], 1)) }
+      case .sum, .batchmean: return [1.25, 1.25, 1.25]
+      case .mean: return (0..<3).map { 1.25 / 3 / Double(max(b.tl[$0], 1)) }
       }
     }()
-    let loss = CTCLoss(reduction: reduction)
-    let problems = finiteDifferenceProblems(inputs: ["log_probs": b.lp], gradOutput: g) {
-      v throws(LossError) in
-      let x = v["log_probs"] ?? Tensor(0)
-      var r = try loss.valueWithGradient(
-        x, padded(b.labels, width: 2), inputLengths: ints([3], b.il),
-        targetLengths: ints([3], b.tl), gradOutput: g)
-      if var grad = r.gradients["log_probs"] {
-        for t in 0..<6 {
-          for n in 0..<3 where t < b.il[n] {
-            for c in 0..<4 {
-              let i = (t * 3 + n) * 4 + c
-              grad.scalars[i] -= exp(x.scalars[i]) * gb[n]
+    func loss(minusExp: Bool) -> CheckedLoss {
+      CheckedLoss(
+        "CTCLoss", inputs: [.logProbs: b.lp], outputShape: [3],
+        meanDenominator: nil
+      ) { p throws(LossError) in
+        let x = p[.logProbs]
+        var r = try CTCLoss(reduction: p.reduction).valueWithGradient(
+          x, padded(b.labels, width: 2), inputLengths: ints([3], b.il),
+          targetLengths: ints([3], b.tl), gradOutput: p.gradOutput, wrt: p.wrt)
+        if minusExp, var grad = r.gradients[.logProbs] {
+          for t in 0..<6 {
+            for n in 0..<3 where t < b.il[n] {
+              for c in 0..<4 {
+                let i = (t * 3 + n) * 4 + c
+                grad.scalars[i] -= exp(x.scalars[i]) * gb[n]
+              }
             }
           }
+          r.gradients[.logProbs] = grad
         }
-        r.gradients["log_probs"] = grad
+        return r
       }
-      return r
     }
+    let at = LossPoint(
+      reduction: reduction, inputs: [.logProbs: b.lp], gradOutput: g,
+      wrt: [.logProbs])
+    let problems = finiteDifferenceProblems(loss(minusExp: true), at: at)
     #expect(problems.isEmpty, "\(problems)")
     // And the form itself is not the partial for unnormalised inputs.
-    let plain = finiteDifferenceProblems(inputs: ["log_probs": b.lp], gradOutput: g) {
-      v throws(LossError) in
-      try loss.valueWithGradient(
-        v["log_probs"] ?? Tensor(0), padded(b.labels, width: 2), inputLengths: ints([3], b.il),
-        targetLengths: ints([3], b.tl), gradOutput: g)
-    }
-    #expect(!plain.isEmpty)
+    #expect(!finiteDifferenceProblems(loss(minusExp: false), at: at).isEmpty)
+  }
+
+  /// The value checks (PyTorch's gradient form is checked above): `mean` is
+  /// checked on its own below.
+  @Test func sharedValueChecks() throws {
+    let b = Batch(seed: 23)
+    let args = (padded(b.labels, width: 3), ints([b.N], b.il), ints([b.N], b.tl))
+    checkLoss(
+      CheckedLoss(
+        "CTCLoss", inputs: [.logProbs: b.lp], differentiated: [],
+        outputShape: [b.N], meanDenominator: nil
+      ) { p throws(LossError) in
+        try CTCLoss(reduction: p.reduction).valueWithGradient(
+          p[.logProbs], args.0, inputLengths: args.1, targetLengths: args.2,
+          gradOutput: p.gradOutput, wrt: p.wrt)
+      })
   }
 
   @Test func infeasibleSamplesAndZeroInfinity() throws {
@@ -215,7 +237,7 @@ private struct Batch {
       let v = try CTCLoss(reduction: .none, zeroInfinity: zi).valueWithGradient(
         b.lp, padded(labels, width: 2), inputLengths: ints([3], il), targetLengths: ints([3], tl),
         gradOutput: Tensor(shape: [3], scalars: [1, 1, 1]))
-      let grad = try #require(v.gradients["log_probs"])
+      let grad = try #require(v.gradients[.logProbs])
       func at(_ t: Int, _ n: Int, _ c: Int) -> Double { grad.scalars[(t * 3 + n) * 4 + c] }
       #expect(v.value.scalars[0] == (zi ? 0 : .infinity))
       #expect(v.value.scalars[2] == (zi ? 0 : .infinity))
@@ -271,8 +293,8 @@ private struct Batch {
       gradOutput: Tensor(shape: [1], scalars: [0.7]))
     #expect(u.value.shape == [])
     #expect(u.value.scalars == b.value.scalars)
-    #expect(u.gradients["log_probs"]?.shape == [6, 4])
-    #expect(u.gradients["log_probs"]?.scalars == b.gradients["log_probs"]?.scalars)
+    #expect(u.gradients[.logProbs]?.shape == [6, 4])
+    #expect(u.gradients[.logProbs]?.scalars == b.gradients[.logProbs]?.scalars)
   }
 
   /// T = 1000, S = 200, C = 50 in Float: finite, and close to the Double run.
@@ -287,8 +309,8 @@ private struct Batch {
       lpF, args.0, inputLengths: args.1, targetLengths: args.2)
     let d = try CTCLoss(reduction: .sum).valueWithGradient(
       lpD2, args.0, inputLengths: args.1, targetLengths: args.2)
-    let gf = try #require(f.gradients["log_probs"])
-    let gd = try #require(d.gradients["log_probs"])
+    let gf = try #require(f.gradients[.logProbs])
+    let gd = try #require(d.gradients[.logProbs])
     #expect(f.value.scalars[0].isFinite && f.value.scalars[0] > 1000)
     #expect(abs(Double(f.value.scalars[0]) - d.value.scalars[0]) <= 1e-6 * d.value.scalars[0])
     #expect(gf.scalars.allSatisfy { $0.isFinite })
@@ -311,39 +333,42 @@ private struct Batch {
     let tg = padded([[1, 2], [3]], width: 2)
     let il = ints([2], [5, 4])
     let tl = ints([2], [2, 1])
-    func kind(
-      _ lp: Tensor<Double>, _ tg: Tensor<Int64>, _ il: Tensor<Int64>, _ tl: Tensor<Int64>,
-      blank: Int = 0
-    ) -> LossError.Kind? {
-      do {
-        _ = try CTCLoss(blank: blank)(lp, tg, inputLengths: il, targetLengths: tl)
-        return nil
-      } catch {
-        return error.kind
+    func call(
+      _ lp: Tensor<Double>, _ tg: Tensor<Int64>, _ il: Tensor<Int64>,
+      _ tl: Tensor<Int64>, blank: Int = 0
+    ) -> () throws(LossError) -> Tensor<Double> {
+      { () throws(LossError) in
+        try CTCLoss(blank: blank)(lp, tg, inputLengths: il, targetLengths: tl)
       }
     }
-    #expect(kind(lp, tg, il, tl) == nil)
-    #expect(kind(lp, tg, ints([2], [6, 4]), tl) == .valueOutOfDomain)
-    #expect(kind(lp, tg, ints([2], [5, -1]), tl) == .valueOutOfDomain)
-    #expect(kind(lp, tg, il, ints([2], [-1, 1])) == .valueOutOfDomain)
-    #expect(kind(lp, tg, il, ints([2], [3, 1])) == .shapeMismatch)
-    #expect(kind(lp, ints([4], [1, 2, 3, 1]), il, tl) == .shapeMismatch)
-    #expect(kind(lp, tg, ints([1], [5]), tl) == .shapeMismatch)
-    #expect(kind(lp, tg, il, ints([3], [1, 1, 1])) == .shapeMismatch)
-    #expect(kind(lp, padded([[1], [2], [3]], width: 1), il, ints([2], [1, 1])) == .shapeMismatch)
-    #expect(kind(lp, tg, il, tl, blank: 4) == .invalidOption)
-    #expect(kind(lp, tg, il, tl, blank: -1) == .invalidOption)
-    #expect(kind(lp, padded([[1, 4], [3]], width: 2), il, tl) == .indexOutOfRange)
-    #expect(kind(lp, ints([3], [1, -1, 3]), il, tl) == .indexOutOfRange)
+    #expect(refusal(call(lp, tg, il, tl)) == nil)
     let empty = (try? Tensor<Double>(repeating: 0, shape: [5, 0, 4])) ?? Tensor(0)
-    #expect(kind(empty, ints([0, 2], []), ints([0], []), ints([0], [])) == .shapeMismatch)
     let noFrames = (try? Tensor<Double>(repeating: 0, shape: [0, 2, 4])) ?? Tensor(0)
-    #expect(kind(noFrames, tg, ints([2], [0, 0]), ints([2], [0, 0])) == .shapeMismatch)
-    #expect(kind(Tensor(1.0), tg, il, tl) == .shapeMismatch)
-    do {
-      _ = try CTCLoss()(lp, padded([[1, 7], [3]], width: 2), inputLengths: il, targetLengths: tl)
-    } catch {
-      #expect(error.message.contains("7") && error.message.contains("targets"))
+    let refused: [(() throws(LossError) -> Tensor<Double>, LossError.Kind, [String])] = [
+      (call(lp, tg, ints([2], [6, 4]), tl), .valueOutOfDomain, ["input_lengths"]),
+      (call(lp, tg, ints([2], [5, -1]), tl), .valueOutOfDomain, ["input_lengths"]),
+      (call(lp, tg, il, ints([2], [-1, 1])), .valueOutOfDomain, ["target_lengths"]),
+      (call(lp, tg, il, ints([2], [3, 1])), .shapeMismatch, []),
+      (call(lp, ints([4], [1, 2, 3, 1]), il, tl), .shapeMismatch, []),
+      (call(lp, tg, ints([1], [5]), tl), .shapeMismatch, []),
+      (call(lp, tg, il, ints([3], [1, 1, 1])), .shapeMismatch, []),
+      (
+        call(lp, padded([[1], [2], [3]], width: 1), il, ints([2], [1, 1])),
+        .shapeMismatch, []
+      ),
+      (call(lp, tg, il, tl, blank: 4), .invalidOption, ["blank"]),
+      (call(lp, tg, il, tl, blank: -1), .invalidOption, ["blank"]),
+      (
+        call(lp, padded([[1, 7], [3]], width: 2), il, tl), .indexOutOfRange,
+        ["7", "targets"]
+      ),
+      (call(lp, ints([3], [1, -1, 3]), il, tl), .indexOutOfRange, []),
+      (call(empty, ints([0, 2], []), ints([0], []), ints([0], [])), .shapeMismatch, []),
+      (call(noFrames, tg, ints([2], [0, 0]), ints([2], [0, 0])), .shapeMismatch, []),
+      (call(Tensor(1.0), tg, il, tl), .shapeMismatch, []),
+    ]
+    for (body, kind, words) in refused {
+      expectRefusal(body, kind: kind, mentioning: words)
     }
   }
 }

@@ -64,8 +64,3 @@ enum RegressionFixtures {
     return (try? Tensor(shape: source, scalars: out)) ?? Tensor(.nan)
   }
 }
-
-/// Elementwise agreement of two arrays with NaN equal to NaN.
-func sameValues(_ a: [Double], _ b: [Double]) -> Bool {
-  a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
-}

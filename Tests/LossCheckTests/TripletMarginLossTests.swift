@@ -11,35 +11,24 @@ import Testing
     )
   }
 
-  @Test(arguments: [1, 2, 3] as [UInt64])
-  func reductionsAgree(seed: UInt64) {
-    var rng = SeededRandom(seed: seed)
-    let (a, p, n) = (
-      Tensor<Float>.random([6, 4], using: &rng), Tensor<Float>.random([6, 4], using: &rng),
-      Tensor<Float>.random([6, 4], using: &rng)
-    )
-    for swap in [false, true] {
-      let problems = reductionProblems(denominator: 6) { r throws(LossError) in
-        try TripletMarginLoss(margin: 2, swap: swap, reduction: r)(a, p, n)
-      }
-      #expect(problems.isEmpty, "swap=\(swap): \(problems)")
-    }
-  }
-
+  /// margin 6 keeps every hinge open, away from its kink; `mean` divides
+  /// by the number of triplets.
   @Test(arguments: [1.0, 1.5, 2.0, 3.0, 0.5, 4.0])
-  func gradientsMatchFiniteDifferences(p: Double) {
+  func sharedChecks(p: Double) {
     for swap in [false, true] {
       let (a, pos, neg) = Self.triple([3, 4], seed: 5)
-      var rng = SeededRandom(seed: 9)
-      let g = Tensor<Double>.random([3], using: &rng)
-      let problems = finiteDifferenceProblems(
-        inputs: ["anchor": a, "positive": pos, "negative": neg], gradOutput: g
-      ) { v throws(LossError) in
-        try TripletMarginLoss(margin: 6, p: p, swap: swap, reduction: .none).valueWithGradient(
-          v["anchor"] ?? Tensor(0), v["positive"] ?? Tensor(0), v["negative"] ?? Tensor(0),
-          gradOutput: g)
-      }
-      #expect(problems.isEmpty, "p=\(p) swap=\(swap): \(problems)")
+      checkLoss(
+        CheckedLoss(
+          "TripletMarginLoss",
+          inputs: [.anchor: a, .positive: pos, .negative: neg],
+          outputShape: [3], meanDenominator: 3
+        ) { point throws(LossError) in
+          try TripletMarginLoss(
+            margin: 6, p: p, swap: swap, reduction: point.reduction
+          ).valueWithGradient(
+            point[.anchor], point[.positive], point[.negative],
+            gradOutput: point.gradOutput, wrt: point.wrt)
+        })
     }
   }
 
@@ -65,13 +54,13 @@ import Testing
     let n = try Tensor<Double>(shape: [1, 2], scalars: [2, 0])
     let v = try TripletMarginLoss(p: 1, eps: 0, reduction: .sum).valueWithGradient(a, p, n)
     #expect(v.value.scalars == [0])
-    for name in ["anchor", "positive", "negative"] {
+    for name in [LossInput.anchor, .positive, .negative] {
       #expect(v.gradients[name]?.scalars == [0, 0], "\(name)")
     }
     // Just above the hinge the gradient is the full one.
     let above = try TripletMarginLoss(margin: 1.25, p: 1, eps: 0, reduction: .sum)
       .valueWithGradient(a, p, n)
-    #expect(above.gradients.negative?.scalars == [-1, 0])
+    #expect(above.gradients[.negative]?.scalars == [-1, 0])
   }
 
   @Test func swapTieSplitsTheGradient() throws {
@@ -79,10 +68,10 @@ import Testing
     let (a, _, n) = Self.triple([1, 3], seed: 12)
     let tie = try TripletMarginLoss(margin: 10, swap: true, reduction: .sum).valueWithGradient(a, a, n)
     let plain = try TripletMarginLoss(margin: 10, reduction: .sum).valueWithGradient(a, a, n)
-    let ga = try #require(tie.gradients.anchor)
-    let gp = try #require(tie.gradients.positive)
-    let pa = try #require(plain.gradients.anchor)
-    let pp = try #require(plain.gradients.positive)
+    let ga = try #require(tie.gradients[.anchor])
+    let gp = try #require(tie.gradients[.positive])
+    let pa = try #require(plain.gradients[.anchor])
+    let pp = try #require(plain.gradients[.positive])
     // With w = ∂d(a, p)/∂a and u = ∂d(x, n)/∂x (the same at x = a and x = p):
     // plain: anchor = w − u, positive = −w; tie: anchor = w − u/2, positive = −w − u/2.
     // So, in terms of the plain gradients, the tie must give
@@ -93,7 +82,7 @@ import Testing
       #expect(abs(gp.scalars[i] - (p0 + (a0 + p0) / 2)) < 1e-12, "positive \(i)")
     }
     #expect(zip(ga.scalars, pa.scalars).contains { abs($0 - $1) > 1e-3 })
-    #expect(disagreement(tie.gradients.negative ?? Tensor(0), plain.gradients.negative ?? Tensor(1)) == nil)
+    #expect(disagreement(tie.gradients[.negative] ?? Tensor(0), plain.gradients[.negative] ?? Tensor(1)) == nil)
   }
 
   @Test func anchorEqualToPositiveIsAtDistanceEps() throws {
@@ -130,18 +119,17 @@ import Testing
   @Test func refusals() throws {
     let (a, p, n) = Self.triple([2, 3], seed: 1)
     for m in [0.0, -1.0] {
-      #expect(throws: LossError(.invalidOption, "margin: expected a value greater than 0, got \(m)")) {
-        try TripletMarginLoss(margin: m)(a, p, n)
-      }
+      expectRefusal(
+        { () throws(LossError) in try TripletMarginLoss(margin: m)(a, p, n) },
+        kind: .invalidOption, mentioning: ["margin", "\(m)"])
     }
-    do {
-      _ = try TripletMarginLoss()(a.reshaped([6]), p, n)
-      Issue.record("a rank mismatch was accepted")
-    } catch {
-      #expect(error.kind == .shapeMismatch)
-      #expect(error.message.contains("[6]") && error.message.contains("[2, 3]"))
-    }
+    expectRefusal(
+      { () throws(LossError) in
+        try TripletMarginLoss()(a.reshaped([6]), p, n)
+      }, kind: .shapeMismatch, mentioning: ["[6]", "[2, 3]"])
     let wide = try Tensor<Double>(repeating: 0, shape: [2, 4])
-    #expect(throws: LossError.self) { try TripletMarginLoss()(a, p, wide) }
+    expectRefusal(
+      { () throws(LossError) in try TripletMarginLoss()(a, p, wide) },
+      kind: .shapeMismatch)
   }
 }

@@ -18,22 +18,3 @@ func shuffledOrder(_ n: Int, using rng: inout SeededRandom) -> [Int] {
   return order
 }
 
-/// The kind of error `body` throws, or nil when it does not throw.
-func errorKind(_ body: () throws(LossError) -> Void) -> LossError.Kind? {
-  do {
-    try body()
-    return nil
-  } catch {
-    return error.kind
-  }
-}
-
-/// The message of the error `body` throws ("" when none).
-func errorMessage(_ body: () throws(LossError) -> Void) -> String {
-  do {
-    try body()
-    return ""
-  } catch {
-    return error.message
-  }
-}

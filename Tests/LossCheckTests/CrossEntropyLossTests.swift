@@ -46,7 +46,7 @@ enum ClassTests {
     let x = Tensor<Double>.random([6, 5], in: -3...3, using: &rng)
     let t = Tensor<Int64>.randomIndices([6], in: 0..<5, using: &rng)
     let p = ClassTests.oneHot(t, classes: 5)
-    for r in Reduction.allCases {
+    for r in [Reduction.none, .mean, .sum] {
       let g = r == .none ? Tensor<Double>.random([6], using: &rng) : nil
       let a = try CE(reduction: r).valueWithGradient(x, .indices(t), gradOutput: g)
       let b = try CE(reduction: r).valueWithGradient(
@@ -66,7 +66,7 @@ enum ClassTests {
     t.scalars[2] = 2
     let w = ClassTests.weights(4, using: &rng)
     let lp = ClassTests.logSoftmax(x)
-    for r in Reduction.allCases {
+    for r in [Reduction.none, .mean, .sum] {
       for weight in [nil, w] {
         let ce = try CE(weight: weight, ignoreIndex: 2, reduction: r)(x, .indices(t))
         let nll = try NLLLoss(weight: weight, ignoreIndex: 2, reduction: r)(lp, t)

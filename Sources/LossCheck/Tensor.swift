@@ -3,7 +3,10 @@
 /// A 0-d tensor (`shape == []`) holds one element. `Scalar` is `Float` or
 /// `Double` for values and `Int64` for class indices and lengths.
 public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
+  /// The extent of each dimension; empty for a 0-d tensor (a scalar).
   public private(set) var shape: [Int]
+  /// The elements in row-major order (the last dimension varies fastest);
+  /// `count` is the product of `shape`.
   public var scalars: [Scalar]
 
   /// Creates a tensor, checking that `scalars` fills `shape` exactly.
@@ -41,7 +44,9 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
     self.scalars = Array(repeating: value, count: count)
   }
 
+  /// The number of dimensions (0 for a scalar).
   public var rank: Int { shape.count }
+  /// The number of elements (1 for a scalar, 0 when a dimension is 0).
   public var count: Int { scalars.count }
 
   /// The product of `shape`, or nil for a negative size or an overflow.
@@ -65,6 +70,7 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
 extension Tensor: Equatable where Scalar: Equatable {}
 
 extension Tensor: CustomStringConvertible {
+  /// The shape and the elements, for messages and debugging.
   public var description: String {
     "Tensor(shape: \(shape), \(scalars.prefix(8))\(count > 8 ? "…" : ""))"
   }

@@ -58,10 +58,17 @@
 /// (falling back to a max-shifted log-sum-exp when that sum is tiny). Float
 /// stays accurate over thousands of frames.
 public struct CTCLoss: Sendable {
+  /// The blank class, in [0, C); another value is `invalid_option`.
   public var blank: Int
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Whether an infeasible sample's infinite loss (and its gradient) is
+  /// replaced by 0.
   public var zeroInfinity: Bool
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(blank: Int = 0, reduction: Reduction = .mean, zeroInfinity: Bool = false) {
     self.blank = blank
     self.reduction = reduction

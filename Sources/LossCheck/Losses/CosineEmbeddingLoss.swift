@@ -18,9 +18,14 @@
 ///   gets no gradient (a zero tensor if asked for).
 /// - The margin is not checked (any real; NaN gives NaN for t = −1).
 public struct CosineEmbeddingLoss: Sendable {
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(margin: Double = 0, reduction: Reduction = .mean) {
     self.margin = margin
     self.reduction = reduction

@@ -36,10 +36,18 @@ public struct CrossEntropyLoss: Sendable {
 
   /// Class weights (C elements), converted to the computation's type.
   public var weight: Tensor<Double>?
+  /// The class index whose positions contribute nothing (index targets
+  /// only; a non-negative value with probability targets is refused).
   public var ignoreIndex: Int
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// ε in [0, 1]: the weight moved from the target to the uniform
+  /// distribution; ε < 0 acts as 0, ε > 1 is `invalid_option`.
   public var labelSmoothing: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     weight: Tensor<Double>? = nil, ignoreIndex: Int = -100,
     reduction: Reduction = .mean, labelSmoothing: Double = 0
@@ -50,6 +58,9 @@ public struct CrossEntropyLoss: Sendable {
     self.labelSmoothing = labelSmoothing
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Target<T>
   ) throws(LossError) -> Tensor<T> {

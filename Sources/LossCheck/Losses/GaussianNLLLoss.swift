@@ -20,10 +20,16 @@ import RealModule
 /// is this same expression at the clamped v also where var < eps (not the
 /// true derivative 0 of the flat part).
 public struct GaussianNLLLoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Whether the constant ½·log(2π) is added.
   public var full: Bool
+  /// The floor the variance is clamped to (without gradient, as PyTorch).
   public var eps: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, full: Bool = false, eps: Double = 1e-6) {
     self.reduction = reduction
     self.full = full

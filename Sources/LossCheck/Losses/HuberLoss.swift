@@ -12,9 +12,15 @@
 /// Refusals: δ ≤ 0 or NaN is `invalid_option` (PyTorch checks `delta > 0`).
 /// HuberLoss has no `size_average`/`reduce`.
 public struct HuberLoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Where the quadratic part turns linear; it must be > 0
+  /// (else `invalid_option`).
   public var delta: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, delta: Double = 1) {
     self.reduction = reduction
     self.delta = delta

@@ -12,14 +12,22 @@
 /// input.size(0) (whatever the broadcast did), and is the plain sum for a
 /// 0-d input. `mean`/`batchmean` over zero elements give NaN.
 public struct KLDivLoss: Sendable {
+  /// How the pointwise terms are combined (`mean` by default);
+  /// `batchmean` divides the sum by the input's first dimension.
   public var reduction: Reduction
+  /// Whether the target holds log-probabilities.
   public var logTarget: Bool
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, logTarget: Bool = false) {
     self.reduction = reduction
     self.logTarget = logTarget
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>
   ) throws(LossError) -> Tensor<T> {

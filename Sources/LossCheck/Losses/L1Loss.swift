@@ -4,8 +4,12 @@
 /// with sign(0) = 0 (a tie gets no gradient) and 0 where x − t is NaN; the
 /// target's gradient is its negation. `mean` divides by the element count.
 public struct L1Loss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
   }

@@ -5,8 +5,12 @@
 /// negation; NaN and inf propagate (inf − inf is NaN). `mean` divides by
 /// the element count of the broadcast shape.
 public struct MSELoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
   }

@@ -9,20 +9,36 @@
 /// IEEE, as in PyTorch's autograd (so 0·∞ in the target's gradient is NaN).
 /// Each gradient is summed back to its input's shape.
 public struct MarginRankingLoss: Sendable {
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(margin: Double = 0, reduction: Reduction = .mean) {
     self.margin = margin
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>
   ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input1, input2, target, wrt: .none).value
   }
 
+  /// The loss and the gradients `wrt` asks for of `input1`, `input2` and
+  /// `target`: vector–Jacobian products with `gradOutput` (0-d for a reduced
+  /// output, the output's shape for `none`; ones when nil). Arguments `wrt`
+  /// names that the loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or
+  ///   arguments of different ranks or that do not broadcast.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(

@@ -21,18 +21,38 @@ import RealModule
 /// - Gradients: ∂/∂x = g·w·(σ(x) − t)/C, ∂/∂t = −g·w·x/C, summed back to
 ///   each argument's shape.
 public struct MultiLabelSoftMarginLoss: Sendable {
+  /// Class or element weights, or nil for none.
+  ///
+  /// Weights are hyper-parameters like `margin`, so they are `Double` for every
+  /// loss, whatever the computation's type; a call in `Float` rounds them to
+  /// `Float` first, as PyTorch holds them in the input's dtype.
   public var weight: Tensor<Double>?
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(weight: Tensor<Double>? = nil, reduction: Reduction = .mean) {
     self.weight = weight
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  /// The loss and the gradients `wrt` asks for of `input` and `target`:
+  /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
+  /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
+  /// loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a 0-d
+  ///   input, or a target or `weight` that does not broadcast.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(

@@ -18,11 +18,22 @@
 /// Empty batch (N = 0): PyTorch returns uninitialised memory for `mean` and
 /// `sum`; LossCheck answers NaN and 0 (see docs/losses).
 public struct MultiMarginLoss: Sendable {
+  /// The hinge's power: 1 or 2 (an integer, as in PyTorch); another
+  /// value is `invalid_option`.
   public var p: Int
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
+  /// Class weights (C elements), or nil.
+  ///
+  /// `Double` whatever the computation's type (rounded to it on each call),
+  /// like every weight option of the library.
   public var weight: Tensor<Double>?
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     p: Int = 1, margin: Double = 1, weight: Tensor<Double>? = nil,
     reduction: Reduction = .mean
@@ -33,12 +44,24 @@ public struct MultiMarginLoss: Sendable {
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>
   ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  /// The loss and the gradients `wrt` asks for of `input` (the target holds
+  /// class indices): vector–Jacobian products with `gradOutput` (0-d for a
+  /// reduced output, the output's shape for `none`; ones when nil). Arguments
+  /// `wrt` names that the loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
+  ///   target or `weight` that does not fit the input; `index_out_of_range` for
+  ///   a class outside [0, C).
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(

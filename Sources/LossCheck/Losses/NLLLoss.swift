@@ -18,9 +18,15 @@
 public struct NLLLoss: Sendable {
   /// Class weights (C elements), converted to the computation's type.
   public var weight: Tensor<Double>?
+  /// The class index whose positions contribute nothing (it may lie
+  /// outside [0, C)).
   public var ignoreIndex: Int
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     weight: Tensor<Double>? = nil, ignoreIndex: Int = -100,
     reduction: Reduction = .mean
@@ -30,6 +36,9 @@ public struct NLLLoss: Sendable {
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>
   ) throws(LossError) -> Tensor<T> {

@@ -18,11 +18,18 @@ import RealModule
 /// No domain checks (as PyTorch): a negative x with `logInput` off gives
 /// NaN; `eps` is not validated. `'elementwise_mean'` is refused.
 public struct PoissonNLLLoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Whether the input holds log-rates (else rates).
   public var logInput: Bool
+  /// Whether Stirling's approximation of log(t!) is added (where t > 1).
   public var full: Bool
+  /// Added to a rate before its log when `logInput` is false.
   public var eps: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     reduction: Reduction = .mean, logInput: Bool = true, full: Bool = false,
     eps: Double = 1e-8

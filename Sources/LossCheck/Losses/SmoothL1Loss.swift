@@ -9,9 +9,15 @@
 ///
 /// Refusals: β < 0 or NaN is `invalid_option` (PyTorch checks `beta >= 0`).
 public struct SmoothL1Loss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Where the quadratic part turns linear; it must be ≥ 0
+  /// (else `invalid_option`); 0 is the L1 loss.
   public var beta: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, beta: Double = 1) {
     self.reduction = reduction
     self.beta = beta

@@ -12,18 +12,34 @@ import RealModule
 ///   grad, so asking for one is `invalid_option`.
 /// - `mean` divides by the element count.
 public struct SoftMarginLoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError)
     -> Tensor<T>
   {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  /// The loss and the gradients `wrt` asks for of `input` (the target's
+  /// gradient is refused with: vector–Jacobian products with `gradOutput` (0-d
+  /// for a reduced output, the output's shape for `none`; ones when nil).
+  /// Arguments `wrt` names that the loss does not differentiate get no
+  /// gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output
+  ///   `invalid_option`), or a target that does not broadcast to the input.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(

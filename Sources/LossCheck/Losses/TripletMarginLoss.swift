@@ -18,12 +18,20 @@
 ///   The norm's gradient is 0 where the norm is 0 (p ≠ 1).
 /// - Errors: margin ≤ 0 is `invalid_option` (NaN passes, as in PyTorch).
 public struct TripletMarginLoss: Sendable {
+  /// The margin; it must be > 0 (else `invalid_option`).
   public var margin: Double
+  /// The norm's degree (a real, as in PyTorch's `pairwise_distance`).
   public var p: Double
+  /// Added to each difference before the norm.
   public var eps: Double
+  /// Whether the negative distance is the smaller of d(a, n) and d(p, n).
   public var swap: Bool
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     margin: Double = 1, p: Double = 2, eps: Double = 1e-6, swap: Bool = false,
     reduction: Reduction = .mean

@@ -19,11 +19,18 @@
 ///   Unlike most losses it has no `size_average`/`reduce` and rejects
 ///   `'elementwise_mean'` (a ``Reduction`` value here cannot be either).
 public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable {
+  /// The distance between two of the inputs.
   public var distance: Distance
+  /// The margin; it must be > 0 (else `invalid_option`).
   public var margin: Double
+  /// Whether the negative distance is the smaller of d(a, n) and d(p, n).
   public var swap: Bool
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     distance: Distance, margin: Double = 1, swap: Bool = false,
     reduction: Reduction = .mean

@@ -41,32 +41,42 @@ public protocol VectorMathScalar:
 }
 
 extension Float: VectorMathScalar {
+  /// One AVX register of `Float`.
   public typealias VMVector = SIMD8<Float>
   @inlinable @inline(__always)
+  /// e^x in each lane.
   public static func vexp(_ x: VMVector) -> VMVector { VectorMath._expF8(x) }
   @inlinable @inline(__always)
+  /// e^x − 1 in each lane.
   public static func vexpm1(_ x: VMVector) -> VMVector {
     VectorMath._expm1F8(x)
   }
   @inlinable @inline(__always)
+  /// log(x) in each lane.
   public static func vlog(_ x: VMVector) -> VMVector { VectorMath._logF8(x) }
   @inlinable @inline(__always)
+  /// log(1 + x) in each lane.
   public static func vlog1p(_ x: VMVector) -> VMVector {
     VectorMath._log1pF8(x)
   }
 }
 
 extension Double: VectorMathScalar {
+  /// One AVX register of `Double`.
   public typealias VMVector = SIMD4<Double>
   @inlinable @inline(__always)
+  /// e^x in each lane.
   public static func vexp(_ x: VMVector) -> VMVector { VectorMath._expD4(x) }
   @inlinable @inline(__always)
+  /// e^x − 1 in each lane.
   public static func vexpm1(_ x: VMVector) -> VMVector {
     VectorMath._expm1D4(x)
   }
   @inlinable @inline(__always)
+  /// log(x) in each lane.
   public static func vlog(_ x: VMVector) -> VMVector { VectorMath._logD4(x) }
   @inlinable @inline(__always)
+  /// log(1 + x) in each lane.
   public static func vlog1p(_ x: VMVector) -> VMVector {
     VectorMath._log1pD4(x)
   }

@@ -31,7 +31,8 @@ public struct LossPoint {
   }
 }
 
-/// A declarative description of a loss for ``checkLoss(_:seed:sourceLocation:)``:
+/// A declarative description of a loss for
+/// ``checkLoss(_:seed:sourceLocation:)``:
 /// the loss's call at a smooth point (away from kinks and domain edges) and
 /// what its reductions should agree on.
 public struct CheckedLoss {
@@ -127,7 +128,8 @@ public func checkLoss(
     loss.inputs[$0] != nil && loss.differentiated?.contains($0) != false
   }
   let reductions: [Reduction] =
-    loss.takesBatchmean ? [.none, .mean, .sum, .batchmean] : [.none, .mean, .sum]
+    loss.takesBatchmean
+    ? [.none, .mean, .sum, .batchmean] : [.none, .mean, .sum]
   for r in reductions {
     let g = Tensor<Double>.random(
       r == .none ? loss.outputShape : [], in: 0.5...1.5, using: &rng)
@@ -157,7 +159,10 @@ public func checkLoss(
       try loss.call(point(.batchmean, loss.inputs, nil, .none))
     }
     if e?.kind != .invalidOption || e?.message.contains("batchmean") != true {
-      fail("batchmean: expected invalid_option, got \(e.map { "\($0)" } ?? "a value")")
+      fail(
+        "batchmean: expected invalid_option, got "
+          + (e.map { "\($0)" } ?? "a value")
+      )
     }
   }
 }

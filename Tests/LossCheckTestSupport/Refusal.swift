@@ -19,7 +19,8 @@ public func expectRefusal<R>(
   } catch {
     if error.kind != kind {
       Issue.record(
-        "expected \(kind.rawValue), got \(error)", sourceLocation: sourceLocation)
+        "expected \(kind.rawValue), got \(error)",
+        sourceLocation: sourceLocation)
     }
     for word in mentioning where !error.message.contains(word) {
       Issue.record(

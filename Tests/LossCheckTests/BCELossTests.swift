@@ -29,7 +29,10 @@ import Testing
     let eps = Double(Float(1e-12))
     #expect(v.gradients[.input]?.scalars == [-1 / eps, 1 / eps, 0, 0])
     // The target's gradient is not clamped.
-    #expect(v.gradients[.target]?.scalars == [.infinity, -.infinity, .infinity, -.infinity])
+    #expect(
+      v.gradients[.target]?.scalars == [
+        .infinity, -.infinity, .infinity, -.infinity,
+      ])
   }
 
   @Test func tinyInputsClampTheDenominatorNotTheLog() throws {
@@ -40,7 +43,10 @@ import Testing
     let v = try BCELoss(reduction: .sum).valueWithGradient(x, t)
     #expect(disagreement(v.value, Tensor(40 * 0.6931471805599453)) == nil)
     let want = (0x1p-40 - 1) / Double(Float(1e-12))
-    #expect(disagreement(v.gradients[.input] ?? Tensor(0), try Tensor(shape: [1], scalars: [want])) == nil)
+    #expect(
+      disagreement(
+        v.gradients[.input] ?? Tensor(0),
+        try Tensor(shape: [1], scalars: [want])) == nil)
   }
 
   @Test func valuesOutsideTheUnitIntervalAreRefused() throws {

@@ -14,19 +14,28 @@ import Testing
     let t = Tensor<Double>.random([4, 6], in: 0...1, using: &rng)
     let w = Tensor<Double>.random([6], in: 0...2, using: &rng)
     let g = Tensor<Double>.random([4, 6], using: &rng)
-    let p = try Tensor(shape: x.shape, scalars: x.scalars.map { 1 / (1 + Foundation.exp(-$0)) })
-    let logits = try BCEWithLogitsLoss(weight: w, reduction: .none).valueWithGradient(x, t, gradOutput: g)
-    let probs = try BCELoss(weight: w, reduction: .none).valueWithGradient(p, t, gradOutput: g)
-    #expect(disagreement(logits.value, probs.value, rtol: 1e-9, atol: 1e-12) == nil)
+    let p = try Tensor(
+      shape: x.shape, scalars: x.scalars.map { 1 / (1 + Foundation.exp(-$0)) })
+    let logits = try BCEWithLogitsLoss(weight: w, reduction: .none)
+      .valueWithGradient(x, t, gradOutput: g)
+    let probs = try BCELoss(weight: w, reduction: .none).valueWithGradient(
+      p, t, gradOutput: g)
+    #expect(
+      disagreement(logits.value, probs.value, rtol: 1e-9, atol: 1e-12) == nil)
     let chained = try Tensor(
       shape: x.shape,
       scalars: (0..<x.count).map { i in
-        (probs.gradients[.input]?.scalars[i] ?? .nan) * p.scalars[i] * (1 - p.scalars[i])
+        (probs.gradients[.input]?.scalars[i] ?? .nan) * p.scalars[i]
+          * (1 - p.scalars[i])
       })
-    #expect(disagreement(logits.gradients[.input] ?? Tensor(0), chained, rtol: 1e-8, atol: 1e-12) == nil)
     #expect(
       disagreement(
-        logits.gradients[.target] ?? Tensor(0), probs.gradients[.target] ?? Tensor(0), rtol: 1e-8,
+        logits.gradients[.input] ?? Tensor(0), chained, rtol: 1e-8, atol: 1e-12)
+        == nil)
+    #expect(
+      disagreement(
+        logits.gradients[.target] ?? Tensor(0),
+        probs.gradients[.target] ?? Tensor(0), rtol: 1e-8,
         atol: 1e-12) == nil)
   }
 
@@ -56,7 +65,9 @@ import Testing
       let v = try BCEWithLogitsLoss(reduction: .none).valueWithGradient(x, t)
       #expect(v.value.scalars[0] == 1000 && v.value.scalars[1] == 1000)
       #expect(v.value.scalars[2] >= 0 && v.value.scalars[2] < 1e-40)
-      #expect(v.gradients[.input]?.scalars[0] == 1 && v.gradients[.input]?.scalars[1] == -1)
+      #expect(
+        v.gradients[.input]?.scalars[0] == 1
+          && v.gradients[.input]?.scalars[1] == -1)
       #expect(v.gradients[.target]?.scalars == [-1000, 1000, -100, 100])
     }
     try check(Float.self)
@@ -64,11 +75,14 @@ import Testing
   }
 
   @Test func infiniteLogitsFollowPyTorch() throws {
-    let x = try Tensor<Double>(shape: [4], scalars: [.infinity, .infinity, -.infinity, -.infinity])
+    let x = try Tensor<Double>(
+      shape: [4], scalars: [.infinity, .infinity, -.infinity, -.infinity])
     let t = try Tensor<Double>(shape: [4], scalars: [1, 0, 0, 1])
     let v = try BCEWithLogitsLoss(reduction: .none)(x, t)
     // +inf with t = 1 is 0·inf; −inf is inf − inf (or 0·−inf) for every t.
-    #expect(v.scalars[0].isNaN && v.scalars[1] == .infinity && v.scalars[2].isNaN && v.scalars[3].isNaN)
+    #expect(
+      v.scalars[0].isNaN && v.scalars[1] == .infinity && v.scalars[2].isNaN
+        && v.scalars[3].isNaN)
   }
 
   /// pos_weight broadcasts against the last dimension (PyTorch #27936):
@@ -79,11 +93,13 @@ import Testing
     let t = Tensor<Double>.random([2, 3, 5], in: 0...1, using: &rng)
     let perClass = Tensor<Double>.random([3], in: 0.5...3, using: &rng)
     expectRefusal(
-      { () throws(LossError) in try BCEWithLogitsLoss(posWeight: perClass)(x, t) },
+      { () throws(LossError) in try BCEWithLogitsLoss(posWeight: perClass)(x, t)
+      },
       kind: .shapeMismatch, mentioning: ["pos_weight"])
     let column = try perClass.reshaped([3, 1])
     let expanded = try Tensor(
-      shape: [2, 3, 5], scalars: (0..<30).map { perClass.scalars[($0 / 5) % 3] })
+      shape: [2, 3, 5], scalars: (0..<30).map { perClass.scalars[($0 / 5) % 3] }
+    )
     let a = try BCEWithLogitsLoss(posWeight: column, reduction: .none)
       .valueWithGradient(x, t)
     let b = try BCEWithLogitsLoss(posWeight: expanded, reduction: .none)
@@ -92,7 +108,8 @@ import Testing
     expectClose(a.gradients[.input], b.gradients[.input])
     let enlarging = try Tensor<Double>(repeating: 1, shape: [1, 2, 3, 5])
     expectRefusal(
-      { () throws(LossError) in try BCEWithLogitsLoss(weight: enlarging)(x, t) },
+      { () throws(LossError) in try BCEWithLogitsLoss(weight: enlarging)(x, t)
+      },
       kind: .shapeMismatch, mentioning: ["weight"])
   }
 

@@ -7,7 +7,9 @@ func permutedRows<T>(_ t: Tensor<T>, _ order: [Int]) -> Tensor<T> {
   let rows = t.shape.first ?? 1
   let width = rows == 0 ? 0 : t.count / rows
   var out: [T] = []
-  for i in order { out.append(contentsOf: t.scalars[(i * width)..<((i + 1) * width)]) }
+  for i in order {
+    out.append(contentsOf: t.scalars[(i * width)..<((i + 1) * width)])
+  }
   return (try? Tensor(shape: t.shape, scalars: out)) ?? t
 }
 
@@ -17,4 +19,3 @@ func shuffledOrder(_ n: Int, using rng: inout SeededRandom) -> [Int] {
   repeat { order.shuffle(using: &rng) } while order == Array(0..<n) && n > 1
   return order
 }
-

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct CosineEmbeddingLossTests {
   /// cos of row i written out, with PyTorch's float32 ε.
-  static func cosine(_ x1: Tensor<Double>, _ x2: Tensor<Double>, row i: Int, d: Int) -> Double {
+  static func cosine(
+    _ x1: Tensor<Double>, _ x2: Tensor<Double>, row i: Int, d: Int
+  ) -> Double {
     let eps = Double(Float(1e-12))
     var dot = 0.0
     var s1 = 0.0
@@ -25,7 +27,8 @@ import Testing
     let x2 = Tensor<Double>.random([8, 3], using: &rng)
     let targets: [Double] = [1, -1, 0, 2, 0.5, -1, 1, .nan]
     let t = try Tensor(shape: [8], scalars: targets)
-    let out = try CosineEmbeddingLoss(margin: margin, reduction: .none)(x1, x2, t)
+    let out = try CosineEmbeddingLoss(margin: margin, reduction: .none)(
+      x1, x2, t)
     for i in 0..<8 {
       let c = Self.cosine(x1, x2, row: i, d: 3)
       let want: Double
@@ -34,7 +37,8 @@ import Testing
       case -1: want = max(0, c - margin)
       default: want = 0
       }
-      #expect(abs(out.scalars[i] - want) < 1e-14, "row \(i), target \(targets[i])")
+      #expect(
+        abs(out.scalars[i] - want) < 1e-14, "row \(i), target \(targets[i])")
     }
   }
 
@@ -83,12 +87,14 @@ import Testing
     let x1 = try Tensor<Double>(shape: [2, 2], scalars: [1, 0, 0, 2])
     let x2 = try Tensor<Double>(shape: [2, 2], scalars: [0, 3, -1, 0])
     let t = try Tensor<Double>(shape: [2], scalars: [-1, -1])
-    let v = try CosineEmbeddingLoss(reduction: .sum).valueWithGradient(x1, x2, t)
+    let v = try CosineEmbeddingLoss(reduction: .sum).valueWithGradient(
+      x1, x2, t)
     #expect(v.value.scalars == [0])
     #expect(v.gradients[.input1]?.scalars == [0, 0, 0, 0])
     #expect(v.gradients[.input2]?.scalars == [0, 0, 0, 0])
     // With the margin just below, the hinge is open and the gradient is not 0.
-    let open = try CosineEmbeddingLoss(margin: -0.125, reduction: .sum).valueWithGradient(x1, x2, t)
+    let open = try CosineEmbeddingLoss(margin: -0.125, reduction: .sum)
+      .valueWithGradient(x1, x2, t)
     #expect(open.gradients[.input1]?.scalars.contains { $0 != 0 } == true)
   }
 
@@ -107,7 +113,8 @@ import Testing
       #expect(abs(g1.scalars[1] - sign * 4 * scale) < 1e-6 * scale)
       #expect(v.gradients[.input2]?.scalars == [0, 0])
     }
-    let both = try CosineEmbeddingLoss()(x1, x1, try Tensor(shape: [1], scalars: [1.0]))
+    let both = try CosineEmbeddingLoss()(
+      x1, x1, try Tensor(shape: [1], scalars: [1.0]))
     #expect(both.scalars == [1])
   }
 

@@ -28,10 +28,12 @@ enum ClassTests {
   static func rows<S>(_ x: Tensor<S>, _ keep: [Int]) -> Tensor<S> {
     let width = x.shape.dropFirst().reduce(1, *)
     let v = keep.flatMap { x.scalars[($0 * width)..<(($0 + 1) * width)] }
-    return (try? Tensor(shape: [keep.count] + x.shape.dropFirst(), scalars: v)) ?? x
+    return (try? Tensor(shape: [keep.count] + x.shape.dropFirst(), scalars: v))
+      ?? x
   }
 
-  static func weights(_ c: Int, using rng: inout SeededRandom) -> Tensor<Double> {
+  static func weights(_ c: Int, using rng: inout SeededRandom) -> Tensor<Double>
+  {
     Tensor<Double>.random([c], in: 0.25...2, using: &rng)
   }
 
@@ -48,12 +50,15 @@ enum ClassTests {
     let p = ClassTests.oneHot(t, classes: 5)
     for r in [Reduction.none, .mean, .sum] {
       let g = r == .none ? Tensor<Double>.random([6], using: &rng) : nil
-      let a = try CE(reduction: r).valueWithGradient(x, .indices(t), gradOutput: g)
+      let a = try CE(reduction: r).valueWithGradient(
+        x, .indices(t), gradOutput: g)
       let b = try CE(reduction: r).valueWithGradient(
         x, .probabilities(p), gradOutput: g, wrt: [.input])
       #expect(disagreement(a.value, b.value) == nil, "\(r)")
       #expect(
-        disagreement(a.gradients[.input] ?? Tensor(0), b.gradients[.input] ?? Tensor(.nan)) == nil,
+        disagreement(
+          a.gradients[.input] ?? Tensor(0), b.gradients[.input] ?? Tensor(.nan))
+          == nil,
         "\(r)")
     }
   }
@@ -68,9 +73,13 @@ enum ClassTests {
     let lp = ClassTests.logSoftmax(x)
     for r in [Reduction.none, .mean, .sum] {
       for weight in [nil, w] {
-        let ce = try CE(weight: weight, ignoreIndex: 2, reduction: r)(x, .indices(t))
-        let nll = try NLLLoss(weight: weight, ignoreIndex: 2, reduction: r)(lp, t)
-        #expect(disagreement(ce, nll, rtol: 1e-12, atol: 1e-14) == nil, "\(r) \(weight == nil)")
+        let ce = try CE(weight: weight, ignoreIndex: 2, reduction: r)(
+          x, .indices(t))
+        let nll = try NLLLoss(weight: weight, ignoreIndex: 2, reduction: r)(
+          lp, t)
+        #expect(
+          disagreement(ce, nll, rtol: 1e-12, atol: 1e-14) == nil,
+          "\(r) \(weight == nil)")
       }
     }
   }
@@ -91,7 +100,8 @@ enum ClassTests {
     for i in ignored {
       #expect(none.value.scalars[i] == 0)
       let row = (none.gradients[.input]?.scalars ?? [])[(i * 5)..<(i * 5 + 5)]
-      #expect(row.count == 5 && row.allSatisfy { $0 == 0 }, "row \(i): \(Array(row))")
+      #expect(
+        row.count == 5 && row.allSatisfy { $0 == 0 }, "row \(i): \(Array(row))")
     }
     let sum = try loss(.sum).valueWithGradient(x, .indices(t))
     for i in ignored {
@@ -114,10 +124,12 @@ enum ClassTests {
     let x = Tensor<Float>.random([3, 4], using: &rng)
     let t = try Tensor<Int64>(shape: [3], scalars: [1, 1, 1])
     for eps in [0.0, 0.2] {
-      let v = try CE(ignoreIndex: 1, labelSmoothing: eps).valueWithGradient(x, .indices(t))
+      let v = try CE(ignoreIndex: 1, labelSmoothing: eps).valueWithGradient(
+        x, .indices(t))
       #expect(v.value.scalars[0].isNaN)
       #expect(v.gradients[.input]?.scalars.allSatisfy { $0 == 0 } == true)
-      let s = try CE(ignoreIndex: 1, reduction: .sum, labelSmoothing: eps)(x, .indices(t))
+      let s = try CE(ignoreIndex: 1, reduction: .sum, labelSmoothing: eps)(
+        x, .indices(t))
       #expect(s.scalars[0] == 0)
     }
   }
@@ -131,11 +143,13 @@ enum ClassTests {
     t.scalars[3] = 9
     let w = ClassTests.weights(c, using: &rng)
     let eps = 0.35
-    let smoothed = try CE(weight: w, ignoreIndex: 9, reduction: reduction, labelSmoothing: eps)(
-      x, .indices(t))
+    let smoothed = try CE(
+      weight: w, ignoreIndex: 9, reduction: reduction, labelSmoothing: eps)(
+        x, .indices(t))
     // The mixture, built from the plain loss and a uniform term by hand.
     let lp = ClassTests.logSoftmax(x)
-    let plain = try CE(weight: w, ignoreIndex: 9, reduction: .none)(x, .indices(t))
+    let plain = try CE(weight: w, ignoreIndex: 9, reduction: .none)(
+      x, .indices(t))
     var terms: [Double] = []
     var denominator = 0.0
     for i in 0..<n {
@@ -165,7 +179,8 @@ enum ClassTests {
     var rng = SeededRandom(seed: 3)
     let x = Tensor<Double>.random([3, 4], using: &rng)
     let t = Tensor<Int64>.randomIndices([3], in: 0..<4, using: &rng)
-    #expect(try CE(labelSmoothing: -0.4)(x, .indices(t)) == CE()(x, .indices(t)))
+    #expect(
+      try CE(labelSmoothing: -0.4)(x, .indices(t)) == CE()(x, .indices(t)))
     expectRefusal(
       { () throws(LossError) in try CE(labelSmoothing: 1.5)(x, .indices(t)) },
       kind: .invalidOption, mentioning: ["label_smoothing", "1.5"])
@@ -222,7 +237,8 @@ enum ClassTests {
     let perm = [3, 0, 4, 1, 2]
     let loss = CE(ignoreIndex: 0, reduction: .none, labelSmoothing: 0.1)
     let a = try loss(x, .indices(t))
-    let b = try loss(ClassTests.rows(x, perm), .indices(ClassTests.rows(t, perm)))
+    let b = try loss(
+      ClassTests.rows(x, perm), .indices(ClassTests.rows(t, perm)))
     #expect(b.scalars == perm.map { a.scalars[$0] })
   }
 

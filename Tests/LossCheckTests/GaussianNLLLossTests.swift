@@ -12,15 +12,17 @@ import Testing
     let out = try GaussianNLLLoss(reduction: .none, full: true)(x, t, v)
     for i in 0..<2 {
       let d = x.scalars[i] - t.scalars[i]
-      let want = 0.5 * log(2 * Double.pi * v.scalars[i]) + d * d / (2 * v.scalars[i])
+      let want =
+        0.5 * log(2 * Double.pi * v.scalars[i]) + d * d / (2 * v.scalars[i])
       #expect(abs(out.scalars[i] - want) < 1e-14)
     }
   }
 
-  @Test(arguments: [
-    ([2, 3], [2, 3], false), ([2, 3], [2], true), ([2, 3], [2, 1], false),
-    ([3, 4], [1, 4], true), ([2, 3, 4], [2, 1, 4], false),
-  ] as [([Int], [Int], Bool)])
+  @Test(
+    arguments: [
+      ([2, 3], [2, 3], false), ([2, 3], [2], true), ([2, 3], [2, 1], false),
+      ([3, 4], [1, 4], true), ([2, 3, 4], [2, 1, 4], false),
+    ] as [([Int], [Int], Bool)])
   func sharedChecks(inputShape: [Int], varShape: [Int], full: Bool) {
     var rng = SeededRandom(seed: 73)
     let x = Tensor<Double>.random(inputShape, using: &rng)
@@ -59,14 +61,21 @@ import Testing
     }
   }
 
-  @Test(arguments: [
-    ([2, 3], [2, 3], true), ([2, 3], [2], true), ([2, 3], [2, 1], true), ([2, 3], [1, 3], true),
-    ([2, 3], [3], false), ([2, 3], [1, 1], false), ([2, 3], [], false), ([2, 3], [6], false),
-    ([2, 3], [2, 3, 1], false), ([2, 3], [3, 2], false), ([3], [], true), ([3], [1], true),
-    ([3], [3, 1], false), ([], [], true), ([], [1], false), ([2, 3, 4], [2, 3], true),
-    ([2, 3, 4], [1, 1, 4], false), ([2, 1], [1, 1], true),
-  ] as [([Int], [Int], Bool)])
-  func varShapeRulesAreTorchs(inputShape: [Int], varShape: [Int], accepted: Bool) throws {
+  @Test(
+    arguments: [
+      ([2, 3], [2, 3], true), ([2, 3], [2], true), ([2, 3], [2, 1], true),
+      ([2, 3], [1, 3], true),
+      ([2, 3], [3], false), ([2, 3], [1, 1], false), ([2, 3], [], false),
+      ([2, 3], [6], false),
+      ([2, 3], [2, 3, 1], false), ([2, 3], [3, 2], false), ([3], [], true),
+      ([3], [1], true),
+      ([3], [3, 1], false), ([], [], true), ([], [1], false),
+      ([2, 3, 4], [2, 3], true),
+      ([2, 3, 4], [1, 1, 4], false), ([2, 1], [1, 1], true),
+    ] as [([Int], [Int], Bool)])
+  func varShapeRulesAreTorchs(
+    inputShape: [Int], varShape: [Int], accepted: Bool
+  ) throws {
     let x = try Tensor<Double>(repeating: 0.5, shape: inputShape)
     let v = try Tensor<Double>(repeating: 1, shape: varShape)
     let call = { () throws(LossError) in
@@ -97,7 +106,8 @@ import Testing
     let x = Tensor<Float>.random([2, 3], using: &rng)
     let t = Tensor<Float>.random([3], using: &rng)
     let filled = try Tensor<Float>(repeating: 0.75, shape: [2, 3])
-    let a = try GaussianNLLLoss(reduction: .sum).valueWithGradient(x, t, variance: 0.75)
+    let a = try GaussianNLLLoss(reduction: .sum).valueWithGradient(
+      x, t, variance: 0.75)
     let b = try GaussianNLLLoss(reduction: .sum).valueWithGradient(x, t, filled)
     #expect(a.value.scalars == b.value.scalars)
     #expect(a.gradients[.input]?.scalars == b.gradients[.input]?.scalars)
@@ -118,12 +128,18 @@ import Testing
     let g = Tensor<Double>.random([3, 4], using: &rng)
     let loss = GaussianNLLLoss(reduction: .none, full: true)
     let a = try loss.valueWithGradient(x, t, v, gradOutput: g)
-    let vFull = RegressionFixtures.expanded(try v.reshaped([3, 1]), to: [3, 4])
-    let b = try loss.valueWithGradient(x, RegressionFixtures.expanded(t, to: [3, 4]), vFull, gradOutput: g)
+    let vFull = RegressionFixtures.expanded(
+      try v.reshaped([3, 1]), to: [3, 4])
+    let b = try loss.valueWithGradient(
+      x, RegressionFixtures.expanded(t, to: [3, 4]), vFull, gradOutput: g)
     #expect(disagreement(a.value, b.value) == nil)
-    let gv = RegressionFixtures.summed(b.gradients[.variance] ?? Tensor(.nan), from: [3, 4], to: [3, 1])
-    #expect(disagreement(a.gradients[.variance] ?? Tensor(.nan), try gv.reshaped([3])) == nil)
-    let gt = RegressionFixtures.summed(b.gradients[.target] ?? Tensor(.nan), from: [3, 4], to: [4])
+    let gv = RegressionFixtures.summed(
+      b.gradients[.variance] ?? Tensor(.nan), from: [3, 4], to: [3, 1])
+    #expect(
+      disagreement(a.gradients[.variance] ?? Tensor(.nan), try gv.reshaped([3]))
+        == nil)
+    let gt = RegressionFixtures.summed(
+      b.gradients[.target] ?? Tensor(.nan), from: [3, 4], to: [4])
     #expect(disagreement(a.gradients[.target] ?? Tensor(.nan), gt) == nil)
     #expect(a.gradients[.variance]?.shape == [3])
   }

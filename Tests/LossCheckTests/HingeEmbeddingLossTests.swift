@@ -20,7 +20,9 @@ import Testing
       let out = try HingeEmbeddingLoss(margin: margin, reduction: .none)(x, y)
       for i in 0..<12 {
         let want = Self.definition(x.scalars[i], target, margin: margin)
-        #expect(out.scalars[i] == want, "x \(x.scalars[i]) y \(target) margin \(margin)")
+        #expect(
+          out.scalars[i] == want,
+          "x \(x.scalars[i]) y \(target) margin \(margin)")
       }
     }
   }
@@ -44,7 +46,8 @@ import Testing
   @Test func kinkAtMarginGetsNoHingeGradient() throws {
     let x = try Tensor<Double>(shape: [3], scalars: [1.5, 1.5, 1.5])
     let y = try Tensor<Double>(shape: [3], scalars: [-1, 0, 1])
-    let v = try HingeEmbeddingLoss(margin: 1.5, reduction: .sum).valueWithGradient(x, y)
+    let v = try HingeEmbeddingLoss(margin: 1.5, reduction: .sum)
+      .valueWithGradient(x, y)
     // Only the linear term (targets 0 and 1) has a slope at x == margin.
     #expect(v.gradients[.input]?.scalars == [0, 1, 1])
   }

@@ -28,7 +28,8 @@ import Testing
   @Test func gradientAtKinksIsPyTorchs() throws {
     // |d| == delta takes the linear branch: +-delta; a tie gives 0; a NaN
     // difference gives NaN.
-    let x = try Tensor<Double>(shape: [5], scalars: [1.75, -0.5, 2, .nan, 0.25])
+    let x = try Tensor<Double>(
+      shape: [5], scalars: [1.75, -0.5, 2, .nan, 0.25])
     let t = try Tensor<Double>(shape: [5], scalars: [0.5, 0.75, 2, 0, 0])
     let v = try HuberLoss(reduction: .sum, delta: 1.25).valueWithGradient(x, t)
     let gx = v.gradients[.input]?.scalars ?? []
@@ -52,10 +53,12 @@ import Testing
     let loss = HuberLoss(reduction: .none, delta: 0.5)
     let v = try loss.valueWithGradient(x, t, gradOutput: g)
     let e = try loss.valueWithGradient(
-      RegressionFixtures.expanded(x, to: [3, 4]), RegressionFixtures.expanded(t, to: [3, 4]),
+      RegressionFixtures.expanded(x, to: [3, 4]),
+      RegressionFixtures.expanded(t, to: [3, 4]),
       gradOutput: g)
     #expect(disagreement(v.value, e.value) == nil)
-    let gx = RegressionFixtures.summed(e.gradients[.input] ?? Tensor(.nan), from: [3, 4], to: [4])
+    let gx = RegressionFixtures.summed(
+      e.gradients[.input] ?? Tensor(.nan), from: [3, 4], to: [4])
     #expect(disagreement(v.gradients[.input] ?? Tensor(.nan), gx) == nil)
   }
 }

@@ -28,8 +28,10 @@ import Testing
     let x = Tensor<Double>.random([3, 4], in: -3...0, using: &rng)
     let q = Tensor<Double>.random([3, 4], in: 0.05...1, using: &rng)
     let logQ = try Tensor(shape: q.shape, scalars: q.scalars.map { log($0) })
-    let g = reduction == .none ? Tensor<Double>.random([3, 4], using: &rng) : nil
-    let a = try KLDivLoss(reduction: reduction).valueWithGradient(x, q, gradOutput: g)
+    let g =
+      reduction == .none ? Tensor<Double>.random([3, 4], using: &rng) : nil
+    let a = try KLDivLoss(reduction: reduction).valueWithGradient(
+      x, q, gradOutput: g)
     let b = try KLDivLoss(reduction: reduction, logTarget: true)
       .valueWithGradient(x, logQ, gradOutput: g)
     expectClose(a.value, b.value)
@@ -37,7 +39,9 @@ import Testing
     // Chain rule: d/d(log q) = q · d/dq.
     let chained = try Tensor(
       shape: q.shape,
-      scalars: zip(q.scalars, a.gradients[.target]?.scalars ?? []).map { $0 * $1 })
+      scalars: zip(q.scalars, a.gradients[.target]?.scalars ?? []).map {
+        $0 * $1
+      })
     expectClose(chained, b.gradients[.target])
   }
 
@@ -46,10 +50,15 @@ import Testing
     let t = try Tensor<Double>(shape: [4], scalars: [0, 0.5, 0, 0.5])
     let v = try KLDivLoss(reduction: .none).valueWithGradient(x, t)
     #expect(v.value.scalars[0] == 0 && v.value.scalars[2] == 0)
-    #expect(v.gradients[.input]?.scalars.map { $0 == 0 } == [true, false, true, false])
+    #expect(
+      v.gradients[.input]?.scalars.map { $0 == 0 } == [
+        true, false, true, false,
+      ])
     // PyTorch's xlogy backward: t/t is NaN at t = 0.
     #expect(v.gradients[.target]?.scalars[0].isNaN == true)
-    #expect(abs((v.gradients[.target]?.scalars[1] ?? .nan) - (log(0.5) + 1 + 2)) < 1e-15)
+    #expect(
+      abs((v.gradients[.target]?.scalars[1] ?? .nan) - (log(0.5) + 1 + 2))
+        < 1e-15)
   }
 
   @Test func batchmeanDividesByInputSizeZeroAndZeroDIsTheSum() throws {
@@ -60,7 +69,9 @@ import Testing
     #expect(try KLDivLoss(reduction: .batchmean)(x, t) == sum)
     let x0 = Tensor<Double>(-0.5)
     let t0 = Tensor<Double>(0.25)
-    #expect(try KLDivLoss(reduction: .batchmean)(x0, t0) == KLDivLoss(reduction: .sum)(x0, t0))
+    #expect(
+      try KLDivLoss(reduction: .batchmean)(x0, t0)
+        == KLDivLoss(reduction: .sum)(x0, t0))
   }
 
   @Test func permutingTheBatchPermutesNoneOutputs() throws {
@@ -69,8 +80,10 @@ import Testing
     let t = Tensor<Double>.random([4, 2], in: 0.1...1, using: &rng)
     let perm = [2, 0, 3, 1]
     let a = try KLDivLoss(reduction: .none)(x, t)
-    let b = try KLDivLoss(reduction: .none)(ClassTests.rows(x, perm), ClassTests.rows(t, perm))
-    #expect(b.scalars == perm.flatMap { [a.scalars[2 * $0], a.scalars[2 * $0 + 1]] })
+    let b = try KLDivLoss(reduction: .none)(
+      ClassTests.rows(x, perm), ClassTests.rows(t, perm))
+    #expect(
+      b.scalars == perm.flatMap { [a.scalars[2 * $0], a.scalars[2 * $0 + 1]] })
   }
 
   @Test func reductionParsing() throws {

@@ -31,14 +31,21 @@ import Testing
     let x = Tensor<Double>.random([3, 1], using: &rng)
     let t = Tensor<Double>.random([1, 4], using: &rng)
     let v = try L1Loss(reduction: .sum).valueWithGradient(x, t)
-    let xe = try Tensor(shape: [3, 4], scalars: (0..<12).map { x.scalars[$0 / 4] })
-    let te = try Tensor(shape: [3, 4], scalars: (0..<12).map { t.scalars[$0 % 4] })
+    let xe = try Tensor(
+      shape: [3, 4], scalars: (0..<12).map { x.scalars[$0 / 4] })
+    let te = try Tensor(
+      shape: [3, 4], scalars: (0..<12).map { t.scalars[$0 % 4] })
     let e = try L1Loss(reduction: .sum).valueWithGradient(xe, te)
     #expect(disagreement(v.value, e.value) == nil)
     let summed = (0..<3).map { i in
-      (0..<4).reduce(0.0) { $0 + (e.gradients[.input]?.scalars[i * 4 + $1] ?? .nan) }
+      (0..<4).reduce(0.0) {
+        $0 + (e.gradients[.input]?.scalars[i * 4 + $1] ?? .nan)
+      }
     }
-    #expect(disagreement(v.gradients[.input] ?? Tensor(0), try Tensor(shape: [3, 1], scalars: summed)) == nil)
+    #expect(
+      disagreement(
+        v.gradients[.input] ?? Tensor(0),
+        try Tensor(shape: [3, 1], scalars: summed)) == nil)
   }
 
   @Test func incompatibleShapesAreRefused() throws {

@@ -32,10 +32,13 @@ import Testing
     let shape = [2, 3, 4]
     let v = try MSELoss(reduction: .sum).valueWithGradient(x, t)
     let e = try MSELoss(reduction: .sum).valueWithGradient(
-      RegressionFixtures.expanded(x, to: shape), RegressionFixtures.expanded(t, to: shape))
+      RegressionFixtures.expanded(x, to: shape),
+      RegressionFixtures.expanded(t, to: shape))
     #expect(disagreement(v.value, e.value) == nil)
-    let gx = RegressionFixtures.summed(e.gradients[.input] ?? Tensor(.nan), from: shape, to: [3, 1])
-    let gt = RegressionFixtures.summed(e.gradients[.target] ?? Tensor(.nan), from: shape, to: [2, 1, 4])
+    let gx = RegressionFixtures.summed(
+      e.gradients[.input] ?? Tensor(.nan), from: shape, to: [3, 1])
+    let gt = RegressionFixtures.summed(
+      e.gradients[.target] ?? Tensor(.nan), from: shape, to: [2, 1, 4])
     #expect(disagreement(v.gradients[.input] ?? Tensor(.nan), gx) == nil)
     #expect(disagreement(v.gradients[.target] ?? Tensor(.nan), gt) == nil)
   }
@@ -43,7 +46,11 @@ import Testing
   @Test func incompatibleShapesAreRefused() throws {
     let x = try Tensor<Float>(repeating: 1, shape: [2, 3])
     let t = try Tensor<Float>(repeating: 1, shape: [4])
-    #expect(throws: LossError(.shapeMismatch, "input [2, 3] and target [4] cannot be broadcast together")) {
+    #expect(
+      throws: LossError(
+        .shapeMismatch,
+        "input [2, 3] and target [4] cannot be broadcast together")
+    ) {
       try MSELoss()(x, t)
     }
   }

@@ -3,7 +3,9 @@ import LossCheckTestSupport
 import Testing
 
 @Suite struct MarginRankingLossTests {
-  static func signs(_ shape: [Int], using rng: inout SeededRandom) -> Tensor<Double> {
+  static func signs(_ shape: [Int], using rng: inout SeededRandom) -> Tensor<
+    Double
+  > {
     let n = shape.reduce(1, *)
     let s = (0..<n).map { _ in Bool.random(using: &rng) ? 1.0 : -1.0 }
     return (try? Tensor(shape: shape, scalars: s)) ?? Tensor(0)
@@ -22,10 +24,17 @@ import Testing
     let a = try loss.valueWithGradient(x1, x2, y, gradOutput: g)
     let b = try loss.valueWithGradient(x2, x1, negY, gradOutput: g)
     #expect(disagreement(a.value, b.value) == nil)
-    #expect(disagreement(a.gradients[.input1] ?? Tensor(0), b.gradients[.input2] ?? Tensor(1)) == nil)
-    #expect(disagreement(a.gradients[.input2] ?? Tensor(0), b.gradients[.input1] ?? Tensor(1)) == nil)
+    #expect(
+      disagreement(
+        a.gradients[.input1] ?? Tensor(0), b.gradients[.input2] ?? Tensor(1))
+        == nil)
+    #expect(
+      disagreement(
+        a.gradients[.input2] ?? Tensor(0), b.gradients[.input1] ?? Tensor(1))
+        == nil)
     // d/dy of the swapped problem is d/d(−y): the negation.
-    let negGy = try Tensor(shape: [4, 5], scalars: (b.gradients[.target]?.scalars ?? []).map { -$0 })
+    let negGy = try Tensor(
+      shape: [4, 5], scalars: (b.gradients[.target]?.scalars ?? []).map { -$0 })
     #expect(disagreement(a.gradients[.target] ?? Tensor(0), negGy) == nil)
   }
 
@@ -53,9 +62,10 @@ import Testing
       (0.0, [1.5, -0.25], [1.5, -0.25], [1.0, -1.0]),
       (0.5, [1.0, 0.25], [0.5, 0.75], [1.0, -1.0]),
     ] {
-      let v = try MarginRankingLoss(margin: margin, reduction: .sum).valueWithGradient(
-        Tensor(shape: [2], scalars: x1), Tensor(shape: [2], scalars: x2),
-        Tensor(shape: [2], scalars: y))
+      let v = try MarginRankingLoss(margin: margin, reduction: .sum)
+        .valueWithGradient(
+          Tensor(shape: [2], scalars: x1), Tensor(shape: [2], scalars: x2),
+          Tensor(shape: [2], scalars: y))
       #expect(v.value.scalars == [0])
       #expect(v.gradients[.input1]?.scalars == [0, 0])
       #expect(v.gradients[.input2]?.scalars == [0, 0])
@@ -81,7 +91,8 @@ import Testing
     let y = Self.signs([10], using: &rng)
     let out = try MarginRankingLoss(margin: 0.3, reduction: .none)(x1, x2, y)
     for i in 0..<10 {
-      let want = Swift.max(0, 0.3 - y.scalars[i] * x1.scalars[i] + y.scalars[i] * x2.scalars[i])
+      let want = Swift.max(
+        0, 0.3 - y.scalars[i] * x1.scalars[i] + y.scalars[i] * x2.scalars[i])
       #expect(abs(out.scalars[i] - want) <= 1e-15)
     }
   }

@@ -4,15 +4,20 @@ import Testing
 
 @Suite struct MultiLabelMarginLossTests {
   static func targets(_ rows: [[Int64]]) throws(LossError) -> Tensor<Int64> {
-    try Tensor(shape: [rows.count, rows.first?.count ?? 0], scalars: rows.flatMap { $0 })
+    try Tensor(
+      shape: [rows.count, rows.first?.count ?? 0], scalars: rows.flatMap { $0 })
   }
 
   @Test(arguments: [1, 2, 3] as [UInt64])
   func ignoresEverythingAfterTheFirstMinusOne(seed: UInt64) throws {
     var rng = SeededRandom(seed: seed)
     let x = Tensor<Double>.random([3, 6], using: &rng)
-    let a = try Self.targets([[2, 4, -1, 0, 0, 0], [-1, 1, 2, 3, 4, 5], [5, 0, 1, -1, 0, 0]])
-    let b = try Self.targets([[2, 4, -1, 5, -1, 3], [-1, 0, 0, -1, 5, 5], [5, 0, 1, -1, 2, 4]])
+    let a = try Self.targets([
+      [2, 4, -1, 0, 0, 0], [-1, 1, 2, 3, 4, 5], [5, 0, 1, -1, 0, 0],
+    ])
+    let b = try Self.targets([
+      [2, 4, -1, 5, -1, 3], [-1, 0, 0, -1, 5, 5], [5, 0, 1, -1, 2, 4],
+    ])
     let g = Tensor<Double>.random([3], using: &rng)
     let loss = MultiLabelMarginLoss(reduction: .none)
     let va = try loss.valueWithGradient(x, a, gradOutput: g)
@@ -20,15 +25,19 @@ import Testing
     #expect(va.value == vb.value)
     #expect(va.gradients[.input] == vb.gradients[.input])
     // And the prefix matters: dropping class 4 of row 0 changes its loss.
-    let c = try Self.targets([[2, -1, 4, 0, 0, 0], [-1, 1, 2, 3, 4, 5], [5, 0, 1, -1, 0, 0]])
+    let c = try Self.targets([
+      [2, -1, 4, 0, 0, 0], [-1, 1, 2, 3, 4, 5], [5, 0, 1, -1, 0, 0],
+    ])
     #expect(try loss(x, c).scalars[0] != va.value.scalars[0])
   }
 
   @Test func duplicatesCountTwice() throws {
     var rng = SeededRandom(seed: 4)
     let x = Tensor<Double>.random([5], using: &rng)
-    let once = try MultiLabelMarginLoss(reduction: .sum)(x, Tensor(shape: [5], scalars: [3, -1, 0, 0, 0]))
-    let twice = try MultiLabelMarginLoss(reduction: .sum)(x, Tensor(shape: [5], scalars: [3, 3, -1, 0, 0]))
+    let once = try MultiLabelMarginLoss(reduction: .sum)(
+      x, Tensor(shape: [5], scalars: [3, -1, 0, 0, 0]))
+    let twice = try MultiLabelMarginLoss(reduction: .sum)(
+      x, Tensor(shape: [5], scalars: [3, 3, -1, 0, 0]))
     #expect(abs(twice.scalars[0] - 2 * once.scalars[0]) <= 1e-15)
     #expect(once.scalars[0] > 0)
   }
@@ -39,7 +48,9 @@ import Testing
     // targets {3, 0}, non-targets {1, 2}: Σ max(0, 1 − (x_j − x_k)) / 4.
     var want = 0.0
     for j in [3, 0] {
-      for k in [1, 2] { want += Swift.max(0, 1 - (x.scalars[j] - x.scalars[k])) }
+      for k in [1, 2] {
+        want += Swift.max(0, 1 - (x.scalars[j] - x.scalars[k]))
+      }
     }
     let out = try MultiLabelMarginLoss(reduction: .none)(x, y)
     #expect(out.shape == [])
@@ -51,7 +62,9 @@ import Testing
   func sharedChecks(seed: UInt64) throws {
     var rng = SeededRandom(seed: seed)
     let x = Tensor<Double>.random([3, 5], using: &rng)
-    let y = try Self.targets([[0, 4, -1, 0, 0], [1, 1, 2, -1, 3], [3, -1, 0, 0, 0]])
+    let y = try Self.targets([
+      [0, 4, -1, 0, 0], [1, 1, 2, -1, 3], [3, -1, 0, 0, 0],
+    ])
     checkLoss(
       CheckedLoss(
         "MultiLabelMarginLoss", inputs: [.input: x], outputShape: [3],

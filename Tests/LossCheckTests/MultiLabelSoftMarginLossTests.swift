@@ -13,14 +13,27 @@ import Testing
     let t = Tensor<Double>.random([n, c], in: 0...1, using: &rng)
     let w = Tensor<Double>.random([c], in: 0...2, using: &rng)
     let g = Tensor<Double>.random([n], using: &rng)
-    let gPerElement = try Tensor(shape: [n, c], scalars: (0..<(n * c)).map { g.scalars[$0 / c] / Double(c) })
-    let m = try MultiLabelSoftMarginLoss(weight: w, reduction: .none).valueWithGradient(x, t, gradOutput: g)
-    let b = try BCEWithLogitsLoss(weight: w, reduction: .none).valueWithGradient(x, t, gradOutput: gPerElement)
+    let gPerElement = try Tensor(
+      shape: [n, c],
+      scalars: (0..<(n * c)).map { g.scalars[$0 / c] / Double(c) })
+    let m = try MultiLabelSoftMarginLoss(weight: w, reduction: .none)
+      .valueWithGradient(x, t, gradOutput: g)
+    let b = try BCEWithLogitsLoss(weight: w, reduction: .none)
+      .valueWithGradient(x, t, gradOutput: gPerElement)
     let classMean = try Tensor(
-      shape: [n], scalars: (0..<n).map { i in (0..<c).reduce(0.0) { $0 + b.value.scalars[i * c + $1] } / Double(c) })
+      shape: [n],
+      scalars: (0..<n).map { i in
+        (0..<c).reduce(0.0) { $0 + b.value.scalars[i * c + $1] } / Double(c)
+      })
     #expect(disagreement(m.value, classMean, rtol: 1e-12, atol: 1e-14) == nil)
-    #expect(disagreement(m.gradients[.input] ?? Tensor(0), b.gradients[.input] ?? Tensor(1), rtol: 1e-12, atol: 1e-15) == nil)
-    #expect(disagreement(m.gradients[.target] ?? Tensor(0), b.gradients[.target] ?? Tensor(1), rtol: 1e-12, atol: 1e-15) == nil)
+    #expect(
+      disagreement(
+        m.gradients[.input] ?? Tensor(0), b.gradients[.input] ?? Tensor(1),
+        rtol: 1e-12, atol: 1e-15) == nil)
+    #expect(
+      disagreement(
+        m.gradients[.target] ?? Tensor(0), b.gradients[.target] ?? Tensor(1),
+        rtol: 1e-12, atol: 1e-15) == nil)
   }
 
   /// `mean` averages over samples: (N, C) gives N values.
@@ -47,15 +60,18 @@ import Testing
     let t = Tensor<Double>.random([3, 4], in: 0...1, using: &rng)
     let rows = try MultiLabelSoftMarginLoss(reduction: .none)(x, t)
     let row1 = try MultiLabelSoftMarginLoss(reduction: .none)(
-      Tensor(shape: [4], scalars: Array(x.scalars[4..<8])), Tensor(shape: [4], scalars: Array(t.scalars[4..<8])))
+      Tensor(shape: [4], scalars: Array(x.scalars[4..<8])),
+      Tensor(shape: [4], scalars: Array(t.scalars[4..<8])))
     #expect(row1.shape == [])
-    #expect(disagreement(row1, Tensor(rows.scalars[1]), rtol: 0, atol: 0) == nil)
+    #expect(
+      disagreement(row1, Tensor(rows.scalars[1]), rtol: 0, atol: 0) == nil)
   }
 
   @Test func zeroDimInputAndBadShapesAreRefused() throws {
     let x0 = Tensor<Double>(0.5)
     expectRefusal(
-      { () throws(LossError) in try MultiLabelSoftMarginLoss()(x0, Tensor(1.0)) },
+      { () throws(LossError) in try MultiLabelSoftMarginLoss()(x0, Tensor(1.0))
+      },
       kind: .shapeMismatch, mentioning: ["input"])
     let x = try Tensor<Double>(repeating: 0, shape: [3, 4])
     let t = try Tensor<Double>(repeating: 0, shape: [3, 5])

@@ -9,7 +9,8 @@ import Testing
     var rng = SeededRandom(seed: 31)
     let x = Tensor<Double>.random([4, 5], in: -1...1, using: &rng)
     let y = Tensor<Int64>.randomIndices([4], in: 0..<5, using: &rng)
-    let w = weighted ? Tensor<Double>.random([5], in: 0.5...2, using: &rng) : nil
+    let w =
+      weighted ? Tensor<Double>.random([5], in: 0.5...2, using: &rng) : nil
     checkLoss(
       CheckedLoss(
         "MultiMarginLoss", inputs: [.input: x], outputShape: [4],
@@ -23,16 +24,19 @@ import Testing
   }
 
   @Test func valueMatchesDefinition() throws {
-    let x = try Tensor<Double>(shape: [2, 3], scalars: [0.1, 0.5, -0.2, 0.3, 0.3, 0.9])
+    let x = try Tensor<Double>(
+      shape: [2, 3], scalars: [0.1, 0.5, -0.2, 0.3, 0.3, 0.9])
     let y = try Tensor<Int64>(shape: [2], scalars: [1, 0])
     let w = try Tensor<Double>(shape: [3], scalars: [2, 3, 0.5])
     for p in [1, 2] {
-      let out = try MultiMarginLoss(p: p, margin: 0.5, weight: w, reduction: .none)(x, y)
+      let out = try MultiMarginLoss(
+        p: p, margin: 0.5, weight: w, reduction: .none)(x, y)
       for i in 0..<2 {
         let t = Int(y.scalars[i])
         var want = 0.0
         for j in 0..<3 where j != t {
-          let h = Swift.max(0, 0.5 - x.scalars[i * 3 + t] + x.scalars[i * 3 + j])
+          let h = Swift.max(
+            0, 0.5 - x.scalars[i * 3 + t] + x.scalars[i * 3 + j])
           want += w.scalars[t] * (p == 1 ? h : h * h)
         }
         #expect(abs(out.scalars[i] - want / 3) <= 1e-15)

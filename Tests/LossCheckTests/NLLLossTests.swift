@@ -25,7 +25,8 @@ import Testing
   }
 
   @Test func weightedMeanDividesByTheKeptWeights() throws {
-    let x = try Tensor<Double>(shape: [3, 2], scalars: [-1, -2, -3, -4, -5, -6])
+    let x = try Tensor<Double>(
+      shape: [3, 2], scalars: [-1, -2, -3, -4, -5, -6])
     let t = try Tensor<Int64>(shape: [3], scalars: [0, 1, 1])
     let w = try Tensor<Double>(shape: [2], scalars: [2, 0.5])
     // Row 2 is ignored: (2·1 + 0.5·4) / (2 + 0.5).
@@ -41,7 +42,9 @@ import Testing
     let t = try Tensor<Int64>(shape: [4], scalars: [2, -100, 0, -100])
     let v = try NLLLoss(reduction: .sum).valueWithGradient(x, t)
     let dx = v.gradients[.input]?.scalars ?? []
-    #expect(dx.count == 12 && dx[3..<6].allSatisfy { $0 == 0 } && dx[9..<12].allSatisfy { $0 == 0 })
+    #expect(
+      dx.count == 12 && dx[3..<6].allSatisfy { $0 == 0 }
+        && dx[9..<12].allSatisfy { $0 == 0 })
     let kept = try NLLLoss(reduction: .sum)(
       ClassTests.rows(x, [0, 2]), Tensor(shape: [2], scalars: [2, 0]))
     #expect(v.value == kept)
@@ -66,7 +69,8 @@ import Testing
     let perm = [4, 2, 0, 3, 1]
     let w = Tensor<Double>.random([4], in: 0.5...2, using: &rng)
     let a = try NLLLoss(weight: w, reduction: .none)(x, t)
-    let b = try NLLLoss(weight: w, reduction: .none)(ClassTests.rows(x, perm), ClassTests.rows(t, perm))
+    let b = try NLLLoss(weight: w, reduction: .none)(
+      ClassTests.rows(x, perm), ClassTests.rows(t, perm))
     #expect(b.scalars == perm.map { a.scalars[$0] })
   }
 
@@ -81,7 +85,9 @@ import Testing
         try NLLLoss()(x, Tensor(shape: [2], scalars: [-1, 0]))
       }, kind: .indexOutOfRange, mentioning: ["-1"])
     expectRefusal(
-      { () throws(LossError) in try NLLLoss()(Tensor<Double>(-1), Tensor<Int64>(0)) },
+      { () throws(LossError) in
+        try NLLLoss()(Tensor<Double>(-1), Tensor<Int64>(0))
+      },
       kind: .shapeMismatch)
     // An ignore index outside [0, C) is fine.
     #expect(

@@ -37,8 +37,11 @@ import Testing
     let plain = try PoissonNLLLoss(reduction: .none, full: false)(x, t)
     for i in 0..<5 {
       let stirling = fullLoss.scalars[i] - plain.scalars[i]
-      let exact = stride(from: 2.0, through: ts[i], by: 1).reduce(0.0) { $0 + log($1) }
-      #expect(stirling < exact && exact - stirling < 1 / (12 * ts[i]), "t = \(ts[i])")
+      let exact = stride(from: 2.0, through: ts[i], by: 1).reduce(0.0) {
+        $0 + log($1)
+      }
+      #expect(
+        stirling < exact && exact - stirling < 1 / (12 * ts[i]), "t = \(ts[i])")
     }
   }
 
@@ -48,21 +51,26 @@ import Testing
     // t = 2 it is -x + log 2 + 1/4.
     let t = try Tensor<Double>(shape: [5], scalars: [-1, 0, 0.5, 1, 2])
     let x = try Tensor<Double>(repeating: 0.5, shape: [5])
-    let fullLoss = try PoissonNLLLoss(reduction: .none, full: true).valueWithGradient(x, t)
-    let plain = try PoissonNLLLoss(reduction: .none, full: false).valueWithGradient(x, t)
-    #expect(Array(fullLoss.value.scalars[0..<4]) == Array(plain.value.scalars[0..<4]))
+    let fullLoss = try PoissonNLLLoss(reduction: .none, full: true)
+      .valueWithGradient(x, t)
+    let plain = try PoissonNLLLoss(reduction: .none, full: false)
+      .valueWithGradient(x, t)
+    #expect(
+      Array(fullLoss.value.scalars[0..<4]) == Array(plain.value.scalars[0..<4]))
     let gt = fullLoss.gradients[.target]?.scalars ?? []
     #expect(gt[0].isNaN && gt[1].isNaN)
     #expect(gt[2] == -0.5 && gt[3] == -0.5)
     #expect(abs(gt[4] - (-0.5 + log(2.0) + 0.25)) < 1e-15)
     // No x gradient from the Stirling term.
-    #expect(fullLoss.gradients[.input]?.scalars == plain.gradients[.input]?.scalars)
+    #expect(
+      fullLoss.gradients[.input]?.scalars == plain.gradients[.input]?.scalars)
   }
 
   @Test func logInputOffAtZeroInputUsesEps() throws {
     let x = try Tensor<Double>(shape: [2], scalars: [0, 0])
     let t = try Tensor<Double>(shape: [2], scalars: [0, 2])
-    let v = try PoissonNLLLoss(reduction: .none, logInput: false, eps: 0.25).valueWithGradient(x, t)
+    let v = try PoissonNLLLoss(reduction: .none, logInput: false, eps: 0.25)
+      .valueWithGradient(x, t)
     // 0 - t log(0.25); d/dx = 1 - t / 0.25; d/dt = -log 0.25.
     #expect(v.value.scalars == [0, 2 * log(4.0)])
     #expect(v.gradients[.input]?.scalars == [1, -7])
@@ -76,9 +84,11 @@ import Testing
     let loss = PoissonNLLLoss(reduction: .mean, logInput: false, full: true)
     let v = try loss.valueWithGradient(x, t)
     let e = try loss.valueWithGradient(
-      RegressionFixtures.expanded(x, to: [2, 3]), RegressionFixtures.expanded(t, to: [2, 3]))
+      RegressionFixtures.expanded(x, to: [2, 3]),
+      RegressionFixtures.expanded(t, to: [2, 3]))
     #expect(disagreement(v.value, e.value) == nil)
-    let gt = RegressionFixtures.summed(e.gradients[.target] ?? Tensor(.nan), from: [2, 3], to: [3])
+    let gt = RegressionFixtures.summed(
+      e.gradients[.target] ?? Tensor(.nan), from: [2, 3], to: [3])
     #expect(disagreement(v.gradients[.target] ?? Tensor(.nan), gt) == nil)
   }
 }

@@ -23,15 +23,25 @@ import Testing
     let x = Tensor<Double>.random([30], in: -4...4, using: &rng)
     let t = Tensor<Double>.random([30], in: -4...4, using: &rng)
     let g = Tensor<Double>.random([30], using: &rng)
-    let s = try SmoothL1Loss(reduction: .none, beta: beta).valueWithGradient(x, t, gradOutput: g)
-    let h = try HuberLoss(reduction: .none, delta: beta).valueWithGradient(x, t, gradOutput: g)
+    let s = try SmoothL1Loss(reduction: .none, beta: beta).valueWithGradient(
+      x, t, gradOutput: g)
+    let h = try HuberLoss(reduction: .none, delta: beta).valueWithGradient(
+      x, t, gradOutput: g)
     func scaled(_ a: Tensor<Double>?) throws -> Tensor<Double> {
       let a = a ?? Tensor(.nan)
       return try Tensor(shape: a.shape, scalars: a.scalars.map { $0 * beta })
     }
-    #expect(disagreement(try scaled(s.value), h.value, rtol: 1e-14, atol: 1e-14) == nil)
-    #expect(disagreement(try scaled(s.gradients[.input]), h.gradients[.input] ?? Tensor(.nan), rtol: 1e-14, atol: 1e-14) == nil)
-    #expect(disagreement(try scaled(s.gradients[.target]), h.gradients[.target] ?? Tensor(.nan), rtol: 1e-14, atol: 1e-14) == nil)
+    #expect(
+      disagreement(try scaled(s.value), h.value, rtol: 1e-14, atol: 1e-14)
+        == nil)
+    #expect(
+      disagreement(
+        try scaled(s.gradients[.input]), h.gradients[.input] ?? Tensor(.nan),
+        rtol: 1e-14, atol: 1e-14) == nil)
+    #expect(
+      disagreement(
+        try scaled(s.gradients[.target]), h.gradients[.target] ?? Tensor(.nan),
+        rtol: 1e-14, atol: 1e-14) == nil)
   }
 
   @Test func betaZeroIsL1ValueAndGradient() throws {
@@ -41,13 +51,16 @@ import Testing
     x.scalars[0] = t.scalars[0]  // a tie
     x.scalars[1] = .nan  // a NaN difference: gradient 0, as L1
     let g = Tensor<Float>.random([12], using: &rng)
-    let s = try SmoothL1Loss(reduction: .none, beta: 0).valueWithGradient(x, t, gradOutput: g)
+    let s = try SmoothL1Loss(reduction: .none, beta: 0).valueWithGradient(
+      x, t, gradOutput: g)
     let l = try L1Loss(reduction: .none).valueWithGradient(x, t, gradOutput: g)
     let d = { (a: Tensor<Float>?) in (a?.scalars ?? []).map { Double($0) } }
     #expect(sameScalars(d(s.value), d(l.value)))
     #expect(sameScalars(d(s.gradients[.input]), d(l.gradients[.input])))
     #expect(sameScalars(d(s.gradients[.target]), d(l.gradients[.target])))
-    #expect(s.gradients[.input]?.scalars[0] == 0 && s.gradients[.input]?.scalars[1] == 0)
+    #expect(
+      s.gradients[.input]?.scalars[0] == 0
+        && s.gradients[.input]?.scalars[1] == 0)
   }
 
   @Test func gradientAtKinksIsPyTorchs() throws {

@@ -12,11 +12,15 @@ import Testing
     let t = try Tensor(shape: [3, 5], scalars: signs)
     let y = try Tensor(shape: [3, 5], scalars: signs.map { ($0 + 1) / 2 })
     let g = Tensor<Double>.random([3, 5], using: &rng)
-    let a = try SoftMarginLoss(reduction: .none).valueWithGradient(x, t, gradOutput: g)
+    let a = try SoftMarginLoss(reduction: .none).valueWithGradient(
+      x, t, gradOutput: g)
     let b = try BCEWithLogitsLoss(reduction: .none).valueWithGradient(
       x, y, gradOutput: g, wrt: [.input])
     #expect(disagreement(a.value, b.value, rtol: 1e-12, atol: 1e-15) == nil)
-    #expect(disagreement(a.gradients[.input] ?? Tensor(0), b.gradients[.input] ?? Tensor(1), rtol: 1e-12, atol: 1e-15) == nil)
+    #expect(
+      disagreement(
+        a.gradients[.input] ?? Tensor(0), b.gradients[.input] ?? Tensor(1),
+        rtol: 1e-12, atol: 1e-15) == nil)
   }
 
   @Test(arguments: [1, 2, 3] as [UInt64])
@@ -41,12 +45,16 @@ import Testing
     let xd = try Tensor<Double>(shape: [2], scalars: [709, 710])
     let td = try Tensor<Double>(shape: [2], scalars: [-1, -1])
     let d = try SoftMarginLoss(reduction: .none).valueWithGradient(xd, td)
-    #expect(abs(d.value.scalars[0] - 709) < 1e-9 && d.value.scalars[1] == .infinity)
-    #expect(d.gradients[.input]?.scalars[0] == 1 && d.gradients[.input]?.scalars[1].isNaN == true)
+    #expect(
+      abs(d.value.scalars[0] - 709) < 1e-9 && d.value.scalars[1] == .infinity)
+    #expect(
+      d.gradients[.input]?.scalars[0] == 1
+        && d.gradients[.input]?.scalars[1].isNaN == true)
     let xf = try Tensor<Float>(shape: [2], scalars: [88, 89])
     let tf = try Tensor<Float>(shape: [2], scalars: [-1, -1])
     let f = try SoftMarginLoss(reduction: .none).valueWithGradient(xf, tf)
-    #expect(abs(f.value.scalars[0] - 88) < 1e-4 && f.value.scalars[1] == .infinity)
+    #expect(
+      abs(f.value.scalars[0] - 88) < 1e-4 && f.value.scalars[1] == .infinity)
     #expect(f.gradients[.input]?.scalars[1].isNaN == true)
   }
 
@@ -61,7 +69,8 @@ import Testing
     expectRefusal(
       { () throws(LossError) in try SoftMarginLoss()(x, wide) },
       kind: .shapeMismatch)
-    #expect(refusal { () throws(LossError) in try SoftMarginLoss()(wide, x) } == nil)
+    #expect(
+      refusal { () throws(LossError) in try SoftMarginLoss()(wide, x) } == nil)
   }
 
   @Test func permutingTheBatchPermutesNone() throws {
@@ -70,7 +79,8 @@ import Testing
     let t = Tensor<Double>.random([5, 2], in: -1...1, using: &rng)
     let order = shuffledOrder(5, using: &rng)
     let a = try SoftMarginLoss(reduction: .none)(x, t)
-    let b = try SoftMarginLoss(reduction: .none)(permutedRows(x, order), permutedRows(t, order))
+    let b = try SoftMarginLoss(reduction: .none)(
+      permutedRows(x, order), permutedRows(t, order))
     #expect(disagreement(b, permutedRows(a, order), rtol: 0, atol: 0) == nil)
   }
 }

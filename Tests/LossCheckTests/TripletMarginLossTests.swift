@@ -3,10 +3,13 @@ import LossCheckTestSupport
 import Testing
 
 @Suite struct TripletMarginLossTests {
-  static func triple(_ shape: [Int], seed: UInt64) -> (Tensor<Double>, Tensor<Double>, Tensor<Double>) {
+  static func triple(_ shape: [Int], seed: UInt64) -> (
+    Tensor<Double>, Tensor<Double>, Tensor<Double>
+  ) {
     var rng = SeededRandom(seed: seed)
     return (
-      Tensor<Double>.random(shape, using: &rng), Tensor<Double>.random(shape, using: &rng),
+      Tensor<Double>.random(shape, using: &rng),
+      Tensor<Double>.random(shape, using: &rng),
       Tensor<Double>.random(shape, using: &rng)
     )
   }
@@ -39,11 +42,16 @@ import Testing
   func swapNeverLowersTheLoss(seed: UInt64) throws {
     let (a, p, n) = Self.triple([8, 3], seed: seed)
     for pp in [1.0, 2.0, 3.0] {
-      let plain = try TripletMarginLoss(margin: 3, p: pp, reduction: .none)(a, p, n)
-      let swapped = try TripletMarginLoss(margin: 3, p: pp, swap: true, reduction: .none)(a, p, n)
-      for i in 0..<plain.count { #expect(swapped.scalars[i] >= plain.scalars[i]) }
+      let plain = try TripletMarginLoss(margin: 3, p: pp, reduction: .none)(
+        a, p, n)
+      let swapped = try TripletMarginLoss(
+        margin: 3, p: pp, swap: true, reduction: .none)(a, p, n)
+      for i in 0..<plain.count {
+        #expect(swapped.scalars[i] >= plain.scalars[i])
+      }
       // and it does change some.
-      #expect(zip(swapped.scalars, plain.scalars).contains { $0 > $1 }, "p=\(pp)")
+      #expect(
+        zip(swapped.scalars, plain.scalars).contains { $0 > $1 }, "p=\(pp)")
     }
   }
 
@@ -52,22 +60,27 @@ import Testing
     let a = try Tensor<Double>(shape: [1, 2], scalars: [0, 0])
     let p = try Tensor<Double>(shape: [1, 2], scalars: [1, 0])
     let n = try Tensor<Double>(shape: [1, 2], scalars: [2, 0])
-    let v = try TripletMarginLoss(p: 1, eps: 0, reduction: .sum).valueWithGradient(a, p, n)
+    let v = try TripletMarginLoss(p: 1, eps: 0, reduction: .sum)
+      .valueWithGradient(a, p, n)
     #expect(v.value.scalars == [0])
     for name in [LossInput.anchor, .positive, .negative] {
       #expect(v.gradients[name]?.scalars == [0, 0], "\(name)")
     }
     // Just above the hinge the gradient is the full one.
-    let above = try TripletMarginLoss(margin: 1.25, p: 1, eps: 0, reduction: .sum)
-      .valueWithGradient(a, p, n)
+    let above = try TripletMarginLoss(
+      margin: 1.25, p: 1, eps: 0, reduction: .sum
+    )
+    .valueWithGradient(a, p, n)
     #expect(above.gradients[.negative]?.scalars == [-1, 0])
   }
 
   @Test func swapTieSplitsTheGradient() throws {
     // anchor == positive: d(a, n) == d(p, n), so the minimum's gradient goes half to each.
     let (a, _, n) = Self.triple([1, 3], seed: 12)
-    let tie = try TripletMarginLoss(margin: 10, swap: true, reduction: .sum).valueWithGradient(a, a, n)
-    let plain = try TripletMarginLoss(margin: 10, reduction: .sum).valueWithGradient(a, a, n)
+    let tie = try TripletMarginLoss(margin: 10, swap: true, reduction: .sum)
+      .valueWithGradient(a, a, n)
+    let plain = try TripletMarginLoss(margin: 10, reduction: .sum)
+      .valueWithGradient(a, a, n)
     let ga = try #require(tie.gradients[.anchor])
     let gp = try #require(tie.gradients[.positive])
     let pa = try #require(plain.gradients[.anchor])
@@ -79,10 +92,14 @@ import Testing
     for i in 0..<3 {
       let (a0, p0) = (pa.scalars[i], pp.scalars[i])
       #expect(abs(ga.scalars[i] - (a0 - p0) / 2) < 1e-12, "anchor \(i)")
-      #expect(abs(gp.scalars[i] - (p0 + (a0 + p0) / 2)) < 1e-12, "positive \(i)")
+      #expect(
+        abs(gp.scalars[i] - (p0 + (a0 + p0) / 2)) < 1e-12, "positive \(i)")
     }
     #expect(zip(ga.scalars, pa.scalars).contains { abs($0 - $1) > 1e-3 })
-    #expect(disagreement(tie.gradients[.negative] ?? Tensor(0), plain.gradients[.negative] ?? Tensor(1)) == nil)
+    #expect(
+      disagreement(
+        tie.gradients[.negative] ?? Tensor(0),
+        plain.gradients[.negative] ?? Tensor(1)) == nil)
   }
 
   @Test func anchorEqualToPositiveIsAtDistanceEps() throws {
@@ -91,7 +108,8 @@ import Testing
     let (a, _, n) = Self.triple([2, 4], seed: 3)
     for p in [1.0, 2.0, 3.0] {
       let eps = 0.25
-      let out = try TripletMarginLoss(margin: 50, p: p, eps: eps, reduction: .none)(a, a, n)
+      let out = try TripletMarginLoss(
+        margin: 50, p: p, eps: eps, reduction: .none)(a, a, n)
       for i in 0..<2 {
         let got = out.scalars[i] - 50 + distance(a, n, i, p, eps)
         let want = eps * Double.pow(4, 1 / p)
@@ -101,9 +119,14 @@ import Testing
   }
 
   /// ‖a_i − b_i + eps‖_p written out.
-  func distance(_ a: Tensor<Double>, _ b: Tensor<Double>, _ i: Int, _ p: Double, _ eps: Double) -> Double {
+  func distance(
+    _ a: Tensor<Double>, _ b: Tensor<Double>, _ i: Int, _ p: Double,
+    _ eps: Double
+  ) -> Double {
     var s = 0.0
-    for k in 0..<4 { s += Double.pow(abs(a.scalars[i * 4 + k] - b.scalars[i * 4 + k] + eps), p) }
+    for k in 0..<4 {
+      s += Double.pow(abs(a.scalars[i * 4 + k] - b.scalars[i * 4 + k] + eps), p)
+    }
     return Double.pow(s, 1 / p)
   }
 

@@ -32,7 +32,10 @@ public struct BCEWithLogitsLoss: Sendable {
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
-  public init(weight: Tensor<Double>? = nil, posWeight: Tensor<Double>? = nil, reduction: Reduction = .mean) {
+  public init(
+    weight: Tensor<Double>? = nil, posWeight: Tensor<Double>? = nil,
+    reduction: Reduction = .mean
+  ) {
     self.weight = weight
     self.posWeight = posWeight
     self.reduction = reduction
@@ -41,7 +44,9 @@ public struct BCEWithLogitsLoss: Sendable {
   /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
   ///
   /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 

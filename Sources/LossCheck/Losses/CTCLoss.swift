@@ -133,7 +133,8 @@ public struct CTCLoss: Sendable {
         let g = gradOutput?.scalars[reduction == .none ? b : 0] ?? 1
         switch reduction {
         case .none, .sum: gb[b] = g
-        case .mean, .batchmean: gb[b] = g / T(N) / T(max(layout.targetLengths[b], 1))
+        case .mean, .batchmean:
+          gb[b] = g / T(N) / T(max(layout.targetLengths[b], 1))
         }
       }
     }

@@ -41,7 +41,9 @@ public struct MultiLabelSoftMarginLoss: Sendable {
   /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
   ///
   /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>
+  ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 

@@ -158,7 +158,8 @@ public struct NLLLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(accurateSum(blockSums))
-    case .mean, .batchmean: output = Tensor(accurateSum(blockSums) / denominator)
+    case .mean, .batchmean:
+      output = Tensor(accurateSum(blockSums) / denominator)
     }
     var result = LossValue(value: output)
     guard wantX else { return result }

@@ -103,7 +103,8 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
     }
     let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
     var result = LossValue(value: output)
-    guard ([.anchor, .positive, .negative] as [LossInput]).contains(where: wrt.contains) else {
+    let names: [LossInput] = [.anchor, .positive, .negative]
+    guard names.contains(where: wrt.contains) else {
       return result
     }
     try checkGradOutput(gradOutput, outputShape: output.shape)

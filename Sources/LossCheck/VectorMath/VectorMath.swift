@@ -93,7 +93,9 @@ extension VectorMath {
 
   /// e^x, by the vector kernel on a splat (bit-identical to the lanes).
   @inlinable
-  package static func exp(_ x: Float) -> Float { _expF8(SIMD8(repeating: x))[0] }
+  package static func exp(_ x: Float) -> Float {
+    _expF8(SIMD8(repeating: x))[0]
+  }
   /// e^x − 1, by the vector kernel on a splat.
   @inlinable
   package static func expm1(_ x: Float) -> Float {
@@ -101,7 +103,9 @@ extension VectorMath {
   }
   /// log(x), by the vector kernel on a splat.
   @inlinable
-  package static func log(_ x: Float) -> Float { _logF8(SIMD8(repeating: x))[0] }
+  package static func log(_ x: Float) -> Float {
+    _logF8(SIMD8(repeating: x))[0]
+  }
   /// log(1 + x), by the vector kernel on a splat.
   @inlinable
   package static func log1p(_ x: Float) -> Float {

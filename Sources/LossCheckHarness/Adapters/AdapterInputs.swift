@@ -10,7 +10,8 @@ extension LossCall {
   /// floating input of the loss, and every floating input of every loss is
   /// a ``LossInput``, so no name is dropped here.
   public var wrt: GradientRequest {
-    GradientRequest(Set(testCase.gradWrt.compactMap(LossInput.init(pytorchName:))))
+    GradientRequest(
+      Set(testCase.gradWrt.compactMap(LossInput.init(pytorchName:))))
   }
 
   /// A weight option (`weight`, `pos_weight`) given in the case dtype `T`,

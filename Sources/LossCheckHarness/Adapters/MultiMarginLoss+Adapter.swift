@@ -6,7 +6,8 @@ struct MultiMarginLossAdapter: ReferenceAdapter {
   {
     try MultiMarginLoss(
       p: call.int("p"), margin: call.double("margin"),
-      weight: call.weightOption("weight", as: T.self), reduction: call.reduction()
+      weight: call.weightOption("weight", as: T.self),
+      reduction: call.reduction()
     ).valueWithGradient(
       call.input("input", as: T.self), call.indexInput("target"),
       gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)

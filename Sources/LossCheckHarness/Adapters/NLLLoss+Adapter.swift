@@ -5,7 +5,8 @@ struct NLLLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = try NLLLoss(
-      weight: call.weightOption("weight", as: T.self), ignoreIndex: call.int("ignore_index"),
+      weight: call.weightOption("weight", as: T.self),
+      ignoreIndex: call.int("ignore_index"),
       reduction: call.reduction())
     return try loss.valueWithGradient(
       call.input("input", as: T.self), call.indexInput("target"),

@@ -13,7 +13,7 @@ import RealModule
 ///   finite gradient of about ±1e12 when t differs; ∂/∂t =
 ///   g·w·(log(1 − x) − log x), not clamped: ±inf at x ∈ {0, 1}.
 /// - `mean` divides by the element count, weighted or not.
-public struct BCELoss: Sendable {
+public struct BCELoss: InputTargetLoss {
   /// Class or element weights, or nil for none.
   ///
   /// Weights are hyper-parameters like `margin`, so they are `Double` for every
@@ -31,16 +31,7 @@ public struct BCELoss: Sendable {
     self.reduction = reduction
   }
 
-  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
-  ///
-  /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
-  /// The loss and the gradients `wrt` asks for of `input` and `target`:
+  /// The loss and, as `wrt` asks, the gradients of `input` and `target`:
   /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
   /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
   /// loss does not differentiate get no gradient.

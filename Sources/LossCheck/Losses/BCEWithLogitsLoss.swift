@@ -16,7 +16,7 @@ import RealModule
 /// - Gradients: ∂/∂x = g·w·(σ(x)·(1 + (pw − 1)t) − pw·t);
 ///   ∂/∂t = g·w·(pw·softplus(−x) − softplus(x)) with `posWeight`, and
 ///   g·w·(−x) without (PyTorch's two forms: they differ at x = −inf, pw = 1).
-public struct BCEWithLogitsLoss: Sendable {
+public struct BCEWithLogitsLoss: InputTargetLoss {
   /// Class or element weights, or nil for none.
   ///
   /// Weights are hyper-parameters like `margin`, so they are `Double` for every
@@ -41,16 +41,7 @@ public struct BCEWithLogitsLoss: Sendable {
     self.reduction = reduction
   }
 
-  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
-  ///
-  /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
-  /// The loss and the gradients `wrt` asks for of `input` and `target`:
+  /// The loss and, as `wrt` asks, the gradients of `input` and `target`:
   /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
   /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
   /// loss does not differentiate get no gradient.

@@ -6,7 +6,7 @@
 /// gradient. ∂/∂x = [y ≠ −1] − [y ≠ 1 and margin − x > 0]: the hinge passes
 /// no gradient at its kink x == margin or where margin − x is NaN (NaN
 /// still propagates into the value).
-public struct HingeEmbeddingLoss: Sendable {
+public struct HingeEmbeddingLoss: InputTargetLoss {
   /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
   /// How the per-element losses are combined (`mean` by default).
@@ -20,16 +20,7 @@ public struct HingeEmbeddingLoss: Sendable {
     self.reduction = reduction
   }
 
-  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
-  ///
-  /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
-  /// The loss and the gradients `wrt` asks for of `input` (the target's
+  /// The loss and, as `wrt` asks, the gradients of `input` (the target's
   /// gradient is 0): vector–Jacobian products with `gradOutput` (0-d for a
   /// reduced output, the output's shape for `none`; ones when nil). Arguments
   /// `wrt` names that the loss does not differentiate get no gradient.

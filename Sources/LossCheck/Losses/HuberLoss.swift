@@ -11,7 +11,7 @@
 ///
 /// Refusals: δ ≤ 0 or NaN is `invalid_option` (PyTorch checks `delta > 0`).
 /// HuberLoss has no `size_average`/`reduce`.
-public struct HuberLoss: Sendable {
+public struct HuberLoss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
@@ -24,13 +24,6 @@ public struct HuberLoss: Sendable {
   public init(reduction: Reduction = .mean, delta: Double = 1) {
     self.reduction = reduction
     self.delta = delta
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`

@@ -11,7 +11,7 @@
 /// by the element count of the broadcast output; `batchmean` divides by
 /// input.size(0) (whatever the broadcast did), and is the plain sum for a
 /// 0-d input. `mean`/`batchmean` over zero elements give NaN.
-public struct KLDivLoss: Sendable {
+public struct KLDivLoss: InputTargetLoss {
   /// How the pointwise terms are combined (`mean` by default);
   /// `batchmean` divides the sum by the input's first dimension.
   public var reduction: Reduction
@@ -23,15 +23,6 @@ public struct KLDivLoss: Sendable {
   public init(reduction: Reduction = .mean, logTarget: Bool = false) {
     self.reduction = reduction
     self.logTarget = logTarget
-  }
-
-  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
-  ///
-  /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`

@@ -3,7 +3,7 @@
 /// Input and target broadcast both ways. The gradient in x is sign(x − t),
 /// with sign(0) = 0 (a tie gets no gradient) and 0 where x − t is NaN; the
 /// target's gradient is its negation. `mean` divides by the element count.
-public struct L1Loss: Sendable {
+public struct L1Loss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
@@ -12,13 +12,6 @@ public struct L1Loss: Sendable {
   /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`

@@ -31,7 +31,7 @@ public struct MarginRankingLoss: Sendable {
     try valueWithGradient(input1, input2, target, wrt: .none).value
   }
 
-  /// The loss and the gradients `wrt` asks for of `input1`, `input2` and
+  /// The loss and, as `wrt` asks, the gradients of `input1`, `input2` and
   /// `target`: vector–Jacobian products with `gradOutput` (0-d for a reduced
   /// output, the output's shape for `none`; ones when nil). Arguments `wrt`
   /// names that the loss does not differentiate get no gradient.

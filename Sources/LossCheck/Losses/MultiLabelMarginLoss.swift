@@ -37,7 +37,7 @@ public struct MultiLabelMarginLoss: Sendable {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
-  /// The loss and the gradients `wrt` asks for of `input` (the target holds
+  /// The loss and, as `wrt` asks, the gradients of `input` (the target holds
   /// class indices): vector–Jacobian products with `gradOutput` (0-d for a
   /// reduced output, the output's shape for `none`; ones when nil). Arguments
   /// `wrt` names that the loss does not differentiate get no gradient.

@@ -20,7 +20,7 @@ import RealModule
 ///   x = +inf with t = 1, and x = −inf with t = 0, are 0·inf = NaN.
 /// - Gradients: ∂/∂x = g·w·(σ(x) − t)/C, ∂/∂t = −g·w·x/C, summed back to
 ///   each argument's shape.
-public struct MultiLabelSoftMarginLoss: Sendable {
+public struct MultiLabelSoftMarginLoss: InputTargetLoss {
   /// Class or element weights, or nil for none.
   ///
   /// Weights are hyper-parameters like `margin`, so they are `Double` for every
@@ -38,16 +38,7 @@ public struct MultiLabelSoftMarginLoss: Sendable {
     self.reduction = reduction
   }
 
-  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
-  ///
-  /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
-  /// The loss and the gradients `wrt` asks for of `input` and `target`:
+  /// The loss and, as `wrt` asks, the gradients of `input` and `target`:
   /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
   /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
   /// loss does not differentiate get no gradient.

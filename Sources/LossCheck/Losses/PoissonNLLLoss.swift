@@ -17,7 +17,7 @@ import RealModule
 ///
 /// No domain checks (as PyTorch): a negative x with `logInput` off gives
 /// NaN; `eps` is not validated. `'elementwise_mean'` is refused.
-public struct PoissonNLLLoss: Sendable {
+public struct PoissonNLLLoss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
@@ -38,13 +38,6 @@ public struct PoissonNLLLoss: Sendable {
     self.logInput = logInput
     self.full = full
     self.eps = eps
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`

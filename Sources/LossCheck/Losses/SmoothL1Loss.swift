@@ -8,7 +8,7 @@
 /// SmoothL1(β)·β equals Huber(δ = β) up to rounding.
 ///
 /// Refusals: β < 0 or NaN is `invalid_option` (PyTorch checks `beta >= 0`).
-public struct SmoothL1Loss: Sendable {
+public struct SmoothL1Loss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
@@ -21,13 +21,6 @@ public struct SmoothL1Loss: Sendable {
   public init(reduction: Reduction = .mean, beta: Double = 1) {
     self.reduction = reduction
     self.beta = beta
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`

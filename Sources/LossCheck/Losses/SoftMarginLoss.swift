@@ -11,7 +11,7 @@ import RealModule
 /// - The target gets no gradient: PyTorch refuses a target that requires
 ///   grad, so asking for one is `invalid_option`.
 /// - `mean` divides by the element count.
-public struct SoftMarginLoss: Sendable {
+public struct SoftMarginLoss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
@@ -22,24 +22,13 @@ public struct SoftMarginLoss: Sendable {
     self.reduction = reduction
   }
 
-  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  /// The loss and the gradient of `input` when `wrt` asks for it:
+  /// vector–Jacobian products with `gradOutput` (0-d for a reduced output,
+  /// the output's shape for `none`; ones when nil).
   ///
-  /// - Throws: what ``valueWithGradient`` throws.
-  public func callAsFunction<T: LossScalar>(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError)
-    -> Tensor<T>
-  {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
-  /// The loss and the gradients `wrt` asks for of `input` (the target's
-  /// gradient is refused with: vector–Jacobian products with `gradOutput` (0-d
-  /// for a reduced output, the output's shape for `none`; ones when nil).
-  /// Arguments `wrt` names that the loss does not differentiate get no
-  /// gradient.
-  ///
-  /// - Throws: `invalid_option` for `batchmean` or a bad option;
-  ///   `shape_mismatch` for a `gradOutput` not shaped like the output
-  ///   `invalid_option`), or a target that does not broadcast to the input.
+  /// - Throws: `invalid_option` for `batchmean`, or when `wrt` asks for the
+  ///   target's gradient; `shape_mismatch` for a `gradOutput` not shaped
+  ///   like the output, or a target that does not broadcast to the input.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(

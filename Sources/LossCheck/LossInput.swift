@@ -6,9 +6,10 @@
 /// arguments (class indices, CTC's `targets` and lengths) have no gradient.
 ///
 /// Each loss documents which of these it takes. Asking a loss for the
-/// gradient of an argument it does not take gives no gradient for it (the
-/// request is a set of wishes, not a contract); asking for the gradient of
-/// a target that holds class indices is refused with `dtype_mismatch`.
+/// gradient of an argument it does not take gives no gradient for it.
+/// Where PyTorch refuses a gradient, so does the loss: CrossEntropyLoss for
+/// a class-index target (`dtype_mismatch`), SoftMarginLoss for its target
+/// and GaussianNLLLoss for a plain-number `var` (`invalid_option`).
 public enum LossInput: String, CaseIterable, Hashable, Sendable {
   /// `input`: the prediction (scores, logits, probabilities, log-rates).
   case input

@@ -23,6 +23,11 @@
 /// The bulk entry points do exactly that, for one function; every element
 /// (tail included) goes through the vector kernel, so the result does not
 /// depend on where an element sits in the buffer.
+///
+/// Public only because the public ``LossScalar`` refines it (Swift requires
+/// a public protocol's parents to be public); the kernels themselves, the
+/// loads, stores and bulk entry points are `package` declarations, not part
+/// of the library's API.
 public protocol VectorMathScalar:
   BinaryFloatingPoint, SIMDScalar, Decodable, Encodable
 {

@@ -16,7 +16,9 @@ extension LossCall {
 
   /// A weight option (`weight`, `pos_weight`) given in the case dtype `T`,
   /// widened to the `Tensor<Double>` the library's losses take (exact:
-  /// float32 and float64 values are all doubles), or nil when unset.
+  /// float32 and float64 values are all doubles), or nil when unset. A
+  /// weight of the other floating dtype is `dtype_mismatch`, as PyTorch
+  /// refuses it.
   public func weightOption<T: LossScalar>(_ name: String, as: T.Type)
     throws(LossError) -> Tensor<Double>?
   {

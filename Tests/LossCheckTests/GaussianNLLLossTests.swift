@@ -14,7 +14,7 @@ import Testing
       let d = x.scalars[i] - t.scalars[i]
       let want =
         0.5 * log(2 * Double.pi * v.scalars[i]) + d * d / (2 * v.scalars[i])
-      #expect(abs(out.scalars[i] - want) < 1e-14)
+      expectClose(out.scalars[i], want, rtol: 0, atol: 1e-14)
     }
   }
 
@@ -56,8 +56,12 @@ import Testing
     for i in 0..<3 {
       let d = x.scalars[i] - t.scalars[i]
       let want = 0.5 * (1 / eps - d * d / (eps * eps))
-      #expect(abs((a.gradients[.variance]?.scalars[i] ?? .nan) - want) < 1e-12)
-      #expect(abs((a.gradients[.input]?.scalars[i] ?? .nan) - d / eps) < 1e-14)
+      expectClose(
+        (a.gradients[.variance]?.scalars[i] ?? .nan), want, rtol: 0, atol: 1e-12
+      )
+      expectClose(
+        (a.gradients[.input]?.scalars[i] ?? .nan), d / eps, rtol: 0, atol: 1e-14
+      )
     }
   }
 

@@ -93,7 +93,7 @@ import Testing
     for i in 0..<10 {
       let want = Swift.max(
         0, 0.3 - y.scalars[i] * x1.scalars[i] + y.scalars[i] * x2.scalars[i])
-      #expect(abs(out.scalars[i] - want) <= 1e-15)
+      expectClose(out.scalars[i], want, rtol: 0, atol: 1e-15)
     }
   }
 }

@@ -38,7 +38,7 @@ import Testing
       x, Tensor(shape: [5], scalars: [3, -1, 0, 0, 0]))
     let twice = try MultiLabelMarginLoss(reduction: .sum)(
       x, Tensor(shape: [5], scalars: [3, 3, -1, 0, 0]))
-    #expect(abs(twice.scalars[0] - 2 * once.scalars[0]) <= 1e-15)
+    expectClose(twice.scalars[0], 2 * once.scalars[0], rtol: 0, atol: 1e-15)
     #expect(once.scalars[0] > 0)
   }
 
@@ -54,7 +54,7 @@ import Testing
     }
     let out = try MultiLabelMarginLoss(reduction: .none)(x, y)
     #expect(out.shape == [])
-    #expect(abs(out.scalars[0] - want / 4) <= 1e-15)
+    expectClose(out.scalars[0], want / 4, rtol: 0, atol: 1e-15)
   }
 
   /// `mean` divides by the number of samples.

@@ -91,7 +91,8 @@ import Testing
     // anchor = (pa − pp)/2 and positive = pp + (pa + pp)/2.
     for i in 0..<3 {
       let (a0, p0) = (pa.scalars[i], pp.scalars[i])
-      #expect(abs(ga.scalars[i] - (a0 - p0) / 2) < 1e-12, "anchor \(i)")
+      expectClose(
+        ga.scalars[i], (a0 - p0) / 2, rtol: 0, atol: 1e-12, "anchor \(i)")
       #expect(
         abs(gp.scalars[i] - (p0 + (a0 + p0) / 2)) < 1e-12, "positive \(i)")
     }
@@ -113,7 +114,7 @@ import Testing
       for i in 0..<2 {
         let got = out.scalars[i] - 50 + distance(a, n, i, p, eps)
         let want = eps * Double.pow(4, 1 / p)
-        #expect(abs(got - want) < 1e-9, "p=\(p): \(got) vs \(want)")
+        expectClose(got, want, rtol: 0, atol: 1e-9, "p=\(p): \(got) vs \(want)")
       }
     }
   }

@@ -59,7 +59,7 @@ enum Elementwise {
       switch reduction {
       case .none: gradOutput?.scalars.count == n ? nil : 1
       case .sum: gradOutput?.scalars.first ?? 1
-      case .mean: (gradOutput?.scalars.first ?? 1) / T(n)
+      case .mean, .batchmean: (gradOutput?.scalars.first ?? 1) / T(n)
       }
     let perElement = gradOutput?.scalars ?? []
     return perElement.withUnsafeBufferPointer { perElement in

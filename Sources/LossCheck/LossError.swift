@@ -12,14 +12,19 @@ public struct LossError: Error, Equatable, Sendable, CustomStringConvertible {
     case dtypeMismatch = "dtype_mismatch"
   }
 
+  /// The error kind, one of the case schema's.
   public var kind: Kind
+  /// What was wrong: the argument's name, the bad value and what was
+  /// expected.
   public var message: String
 
+  /// An error of `kind` explained by `message`.
   public init(_ kind: Kind, _ message: String) {
     self.kind = kind
     self.message = message
   }
 
+  /// `kind: message`, with the kind's schema name.
   public var description: String { "\(kind.rawValue): \(message)" }
 
   static func shape(_ message: String) -> LossError {

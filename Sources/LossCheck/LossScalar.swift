@@ -12,10 +12,12 @@ where Self.RawSignificand: FixedWidthInteger {
 }
 
 extension Float: LossScalar {
+  /// `float32`.
   public static var dtypeName: String { "float32" }
 }
 
 extension Double: LossScalar {
+  /// `float64`.
   public static var dtypeName: String { "float64" }
 }
 

@@ -1,40 +1,71 @@
 /// A loss's output and the gradients (vector–Jacobian products) of the
-/// inputs that were asked for.
+/// arguments that were asked for.
 public struct LossValue<T: LossScalar>: Sendable {
-  /// The loss: 0-d for `mean` and `sum`, unreduced for `none`.
+  /// The loss: 0-d for `mean`, `sum` and `batchmean`, unreduced (in the
+  /// loss's documented output shape) for `none`.
   public var value: Tensor<T>
-  /// Gradients by PyTorch's parameter name (`input`, `target`, `var`, …).
+  /// The gradients, by argument: `gradients[.input]`.
   public var gradients: Gradients<T>
 
+  /// A value with the given gradients (none by default).
   public init(value: Tensor<T>, gradients: Gradients<T> = Gradients()) {
     self.value = value
     self.gradients = gradients
   }
 }
 
-/// Gradients by input name; `gradients.input` reads the one named `input`.
-@dynamicMemberLookup
+/// Gradients by argument: `gradients[.input]`, `gradients[.logProbs]`.
+///
+/// Each gradient has the shape of its argument (broadcast arguments get
+/// their gradient summed back to their own shape). An argument that was
+/// not asked for, or that the loss does not take, has none (nil).
 public struct Gradients<T: LossScalar>: Sendable {
-  public var byName: [String: Tensor<T>]
+  /// The gradients present, by argument.
+  public var byInput: [LossInput: Tensor<T>]
 
-  public init(_ byName: [String: Tensor<T>] = [:]) { self.byName = byName }
-
-  public subscript(dynamicMember name: String) -> Tensor<T>? {
-    byName[name]
+  /// Gradients from a dictionary (empty by default).
+  public init(_ byInput: [LossInput: Tensor<T>] = [:]) {
+    self.byInput = byInput
   }
 
-  public subscript(name: String) -> Tensor<T>? {
-    get { byName[name] }
-    set { byName[name] = newValue }
+  /// The gradient of `input`, or nil when it was not computed; setting nil
+  /// removes it.
+  public subscript(_ input: LossInput) -> Tensor<T>? {
+    get { byInput[input] }
+    set { byInput[input] = newValue }
+  }
+
+  /// The arguments that have a gradient, in ``LossInput`` declaration
+  /// order.
+  public var inputs: [LossInput] {
+    LossInput.allCases.filter { byInput[$0] != nil }
   }
 }
 
-/// Which inputs a caller wants gradients for.
-public struct GradientRequest: Sendable, ExpressibleByArrayLiteral {
-  public var names: Set<String>
-  public init(_ names: Set<String>) { self.names = names }
-  public init(arrayLiteral elements: String...) { names = Set(elements) }
-  public func contains(_ name: String) -> Bool { names.contains(name) }
+/// The arguments a caller wants gradients for: `[.input, .target]`.
+///
+/// An empty request (``none``) runs the forward pass only. Naming an
+/// argument the loss does not take is not an error: it gets no gradient.
+public struct GradientRequest: Sendable, Hashable, ExpressibleByArrayLiteral {
+  /// The arguments asked for.
+  public var inputs: Set<LossInput>
+
+  /// A request for the gradients of `inputs`.
+  public init(_ inputs: Set<LossInput>) { self.inputs = inputs }
+
+  /// A request written as an array literal: `[.input, .target]`.
+  public init(arrayLiteral elements: LossInput...) {
+    inputs = Set(elements)
+  }
+
+  /// Whether the gradient of `input` is asked for.
+  public func contains(_ input: LossInput) -> Bool {
+    inputs.contains(input)
+  }
+
+  /// Whether no gradient at all is asked for.
+  public var isEmpty: Bool { inputs.isEmpty }
+
   /// No gradients: the forward pass only.
   public static var none: GradientRequest { GradientRequest([]) }
 }

@@ -1,23 +1,37 @@
-/// How a loss turns its per-element values into its output.
+/// How a loss turns its per-element values into its output: PyTorch's
+/// `reduction` argument.
 ///
-/// - `none`: the unreduced values, in their shape.
-/// - `sum`: their sum (0 over zero elements).
+/// - `none`: the unreduced values, in the loss's documented shape.
+/// - `sum`: their sum (0 over zero elements), computed pairwise.
 /// - `mean`: the sum divided by the loss's denominator, usually the element
 ///   count (NaN over zero elements). Some losses divide by something else:
 ///   class-weight sums (NLL, CrossEntropy), the batch size (MultiMargin), or
 ///   target lengths (CTC); each loss documents its own.
+/// - `batchmean`: the sum divided by the input's first dimension (the plain
+///   sum for a 0-d input). Only ``KLDivLoss`` takes it, as in PyTorch; every
+///   other loss refuses it with `invalid_option` naming `reduction`.
 ///
-/// KLDivLoss adds `batchmean`, see ``KLDivLoss/Reduction``.
+/// The cotangent (`gradOutput`) of a reduced output is 0-d; of `none`, the
+/// output's shape.
 public enum Reduction: String, Sendable, CaseIterable {
+  /// The unreduced values.
   case none
+  /// The sum divided by the loss's denominator.
   case mean
+  /// The sum.
   case sum
+  /// The sum divided by the batch size (``KLDivLoss`` only).
+  case batchmean
 
-  /// Parses a `reduction` argument with PyTorch's deprecated overrides.
+  /// Parses PyTorch's `reduction` argument with its deprecated overrides.
   ///
-  /// When `sizeAverage` or `reduce` is non-nil it decides: `reduce == false`
-  /// gives `none`; else `sizeAverage == false` gives `sum`; else `mean`.
-  /// `"elementwise_mean"` is accepted as `mean` when `allowElementwiseMean`.
+  /// When `sizeAverage` or `reduce` is non-nil it decides alone:
+  /// `reduce == false` gives `none`; else `sizeAverage == false` gives
+  /// `sum`; else `mean`. `"elementwise_mean"` is accepted as `mean` when
+  /// `allowElementwiseMean`. `"batchmean"` parses for every loss; the losses
+  /// other than ``KLDivLoss`` refuse it when called.
+  ///
+  /// - Throws: `invalid_option` naming `reduction` and the bad name.
   public init(
     parsing name: String, sizeAverage: Bool? = nil, reduce: Bool? = nil,
     allowElementwiseMean: Bool = true
@@ -38,8 +52,19 @@ public enum Reduction: String, Sendable, CaseIterable {
       self = .mean
     } else {
       throw .option(
-        "reduction: '\(name)' is not a valid value (expected none, mean or sum)"
-      )
+        "reduction: '\(name)' is not a valid value "
+          + "(expected none, mean, sum or, for KLDivLoss, batchmean)")
+    }
+  }
+
+  /// Refuses `batchmean`, which only ``KLDivLoss`` takes.
+  ///
+  /// - Throws: `invalid_option` naming `reduction` and `loss`.
+  func requireStandard(_ loss: String) throws(LossError) {
+    if self == .batchmean {
+      throw .option(
+        "reduction: 'batchmean' is not a valid value for \(loss) "
+          + "(expected none, mean or sum; only KLDivLoss takes batchmean)")
     }
   }
 }
@@ -52,7 +77,7 @@ extension Reduction {
     switch self {
     case .none: return Tensor(unchecked: shape, values)
     case .sum: return Tensor(accurateSum(values))
-    case .mean:
+    case .mean, .batchmean:  // batchmean: refused on entry
       return Tensor(values.isEmpty ? .nan : accurateSum(values) / T(values.count))
     }
   }
@@ -78,7 +103,7 @@ struct ElementCotangent<T: LossScalar> {
     case .sum:
       perElement = nil
       uniform = gradOutput?.scalars[0] ?? 1
-    case .mean:
+    case .mean, .batchmean:  // batchmean: refused on entry
       perElement = nil
       uniform = (gradOutput?.scalars[0] ?? 1) / T(count)
     }

@@ -14,9 +14,10 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
   @usableFromInline var shapeStorage: [Int]
   @usableFromInline var scalarStorage: [Scalar]
 
-  /// The size of each dimension, outermost first.
+  /// The extent of each dimension; empty for a 0-d tensor (a scalar).
   @inlinable public var shape: [Int] { shapeStorage }
-  /// The elements in row-major order (`count` is the product of `shape`).
+  /// The elements in row-major order (the last dimension varies fastest);
+  /// `count` is the product of `shape`.
   @inlinable public var scalars: [Scalar] { scalarStorage }
 
   /// Creates a tensor, checking that `scalars` fills `shape` exactly.
@@ -54,9 +55,9 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
     self.scalarStorage = Array(repeating: value, count: count)
   }
 
-  /// The number of dimensions (0 for a scalar tensor).
+  /// The number of dimensions (0 for a scalar).
   public var rank: Int { shape.count }
-  /// The number of elements, the product of `shape`.
+  /// The number of elements (1 for a scalar, 0 when a dimension is 0).
   public var count: Int { scalars.count }
 
   /// The element at row-major position `i`; setting it keeps the count.
@@ -100,6 +101,7 @@ public struct Tensor<Scalar>: Sendable where Scalar: Sendable {
 extension Tensor: Equatable where Scalar: Equatable {}
 
 extension Tensor: CustomStringConvertible {
+  /// The shape and the elements, for messages and debugging.
   public var description: String {
     "Tensor(shape: \(shape), \(scalars.prefix(8))\(count > 8 ? "…" : ""))"
   }

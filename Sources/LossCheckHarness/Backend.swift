@@ -110,7 +110,7 @@ public struct ReferenceBackend: LossBackend {
   {
     var grads: [String: AnyTensor] = [:]
     for name in call.testCase.gradWrt {
-      guard let g = v.gradients[name] else {
+      guard let g = v.gradient(named: name) else {
         throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
       grads[name] = AnyTensor(g)

@@ -53,6 +53,10 @@ public struct LossCall: Sendable {
       if case .tensor(let t) = v, !t.dtype.isFloating {
         throw LossError(.dtypeMismatch, "grad_wrt: '\(name)' is not a floating input")
       }
+      guard LossInput(pytorchName: name) != nil else {
+        throw LossError(
+          .invalidOption, "grad_wrt: '\(name)' is not a differentiable input")
+      }
     }
   }
 
@@ -74,9 +78,6 @@ public struct LossCall: Sendable {
       )
     }
   }
-
-  /// The gradients the case asks for.
-  public var wrt: GradientRequest { GradientRequest(Set(testCase.gradWrt)) }
 
   // MARK: Options
 

@@ -13,7 +13,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
   }
 }
 
-extension Tensor where Scalar: LossScalar, Scalar.RawSignificand: FixedWidthInteger {
+extension Tensor
+where Scalar: LossScalar, Scalar.RawSignificand: FixedWidthInteger {
   /// Uniform random elements in `range`.
   public static func random(
     _ shape: [Int], in range: ClosedRange<Scalar> = -2...2,

@@ -1,4 +1,5 @@
 import LossCheck
+import LossCheckTestSupport
 import Testing
 
 /// BFloat16 against the definition of the format: every bit pattern
@@ -129,7 +130,7 @@ import Testing
   }
 
   @Test func floatRoundingAgreesWithTheReference() {
-    var rng = SplitMix(seed: 0x5EED_0001)
+    var rng = SeededRandom(seed: 0x5EED_0001)
     var xs = Self.floatBoundaries()
     for _ in 0..<1_000_000 {
       xs.append(Float(bitPattern: UInt32(truncatingIfNeeded: rng.next())))
@@ -165,7 +166,7 @@ import Testing
   }
 
   @Test func doubleRoundingAgreesWithTheReferenceInOneRounding() {
-    var rng = SplitMix(seed: 0x5EED_0002)
+    var rng = SeededRandom(seed: 0x5EED_0002)
     var xs = Self.doubleBoundaries()
     for _ in 0..<500_000 {
       // Exponents over bfloat16's range and a little beyond, random bits.
@@ -246,18 +247,5 @@ import Testing
     let d = 1 + 0x1p-11 + 0x1p-40
     #expect(Float16(d) == 1 + 0x1p-10)
     #expect(Float16(Float(d)) == 1)
-  }
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible samples.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

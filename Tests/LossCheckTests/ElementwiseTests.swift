@@ -45,7 +45,7 @@ import Testing
     let two = try withThreads(2) { try run() }
     for (p, q) in zip(one, two) {
       #expect(p.value == q.value)
-      #expect(p.gradients.byName == q.gradients.byName)
+      #expect(p.gradients.byInput == q.gradients.byInput)
     }
   }
 

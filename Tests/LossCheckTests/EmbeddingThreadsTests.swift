@@ -22,8 +22,8 @@ struct EmbeddingThreadsTests {
       t?.scalars.map { "\($0.sign) \($0.exponentBitPattern) \($0.significandBitPattern)" }
     }
     #expect(bits(one.value) == bits(two.value))
-    #expect(one.gradients.byName.keys.sorted() == two.gradients.byName.keys.sorted())
-    for (name, g) in one.gradients.byName {
+    #expect(one.gradients.inputs == two.gradients.inputs)
+    for (name, g) in one.gradients.byInput {
       #expect(bits(g) == bits(two.gradients[name]), "\(name)")
     }
   }

@@ -21,51 +21,44 @@ enum RegressionFixtures {
     return (x, t)
   }
 
-  /// `tensor` materialised at the broadcast shape `shape` (by index
-  /// arithmetic, independently of `Broadcast`).
-  static func expanded(_ tensor: Tensor<Double>, to shape: [Int]) -> Tensor<Double> {
-    let n = shape.reduce(1, *)
-    let src = Array(repeating: 1, count: shape.count - tensor.rank) + tensor.shape
-    var values: [Double] = []
-    for flat in 0..<n {
-      var rest = flat
-      var index = Array(repeating: 0, count: shape.count)
-      for k in stride(from: shape.count - 1, through: 0, by: -1) {
-        index[k] = rest % shape[k]
-        rest /= shape[k]
-      }
-      var offset = 0
-      for k in 0..<shape.count {
-        offset = offset * src[k] + (src[k] == 1 ? 0 : index[k])
-      }
-      values.append(tensor.scalars[offset])
+  /// The element of a broadcast source of shape `source` that element
+  /// `flat` (row-major) of `shape` reads, by index arithmetic
+  /// (independently of `Broadcast`).
+  static func sourceOffset(_ flat: Int, in shape: [Int], from source: [Int])
+    -> Int
+  {
+    let src = Array(repeating: 1, count: shape.count - source.count) + source
+    var rest = flat
+    var index = Array(repeating: 0, count: shape.count)
+    for k in stride(from: shape.count - 1, through: 0, by: -1) {
+      index[k] = rest % shape[k]
+      rest /= shape[k]
+    }
+    var offset = 0
+    for k in 0..<shape.count {
+      offset = offset * src[k] + (src[k] == 1 ? 0 : index[k])
+    }
+    return offset
+  }
+
+  /// `tensor` materialised at the broadcast shape `shape`.
+  static func expanded(_ tensor: Tensor<Double>, to shape: [Int])
+    -> Tensor<Double>
+  {
+    let values = (0..<shape.reduce(1, *)).map {
+      tensor.scalars[sourceOffset($0, in: shape, from: tensor.shape)]
     }
     return (try? Tensor(shape: shape, scalars: values)) ?? Tensor(.nan)
   }
 
-  /// Sums `grad` (of `shape`) down to `source` (a broadcast source shape),
-  /// by index arithmetic.
-  static func summed(_ grad: Tensor<Double>, from shape: [Int], to source: [Int]) -> Tensor<Double> {
-    let src = Array(repeating: 1, count: shape.count - source.count) + source
+  /// Sums `grad` (of `shape`) down to `source` (a broadcast source shape).
+  static func summed(
+    _ grad: Tensor<Double>, from shape: [Int], to source: [Int]
+  ) -> Tensor<Double> {
     var out = [Double](repeating: 0, count: source.reduce(1, *))
     for flat in 0..<grad.count {
-      var rest = flat
-      var index = Array(repeating: 0, count: shape.count)
-      for k in stride(from: shape.count - 1, through: 0, by: -1) {
-        index[k] = rest % shape[k]
-        rest /= shape[k]
-      }
-      var offset = 0
-      for k in 0..<shape.count {
-        offset = offset * src[k] + (src[k] == 1 ? 0 : index[k])
-      }
-      out[offset] += grad.scalars[flat]
+      out[sourceOffset(flat, in: shape, from: source)] += grad.scalars[flat]
     }
     return (try? Tensor(shape: source, scalars: out)) ?? Tensor(.nan)
   }
-}
-
-/// Elementwise agreement of two arrays with NaN equal to NaN.
-func sameValues(_ a: [Double], _ b: [Double]) -> Bool {
-  a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import LossCheck
+import LossCheckTestSupport
 import Testing
 
 /// The VectorMath kernels against the platform libm: every special and
@@ -86,14 +87,8 @@ import Testing
       xs += [p, -p, p.nextUp]
       p *= 2
     }
-    var state: UInt64 = 0x1234_5678 &+ UInt64(f.rawValue.utf8.count)
-    func next() -> UInt64 {
-      state &+= 0x9e37_79b9_7f4a_7c15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-      z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-      return z ^ (z >> 31)
-    }
+    var rng = SeededRandom(seed: 0x1234_5678 &+ UInt64(f.rawValue.utf8.count))
+    func next() -> UInt64 { rng.next() }
     for i in 0..<randomCount {
       if i % 2 == 0 {
         let bits = next()

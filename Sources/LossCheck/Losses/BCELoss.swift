@@ -13,25 +13,41 @@ import RealModule
 ///   finite gradient of about ±1e12 when t differs; ∂/∂t =
 ///   g·w·(log(1 − x) − log x), not clamped: ±inf at x ∈ {0, 1}.
 /// - `mean` divides by the element count, weighted or not.
-public struct BCELoss<T: LossScalar>: Sendable {
-  public var weight: Tensor<T>?
+public struct BCELoss: InputTargetLoss {
+  /// Class or element weights, or nil for none.
+  ///
+  /// Weights are hyper-parameters like `margin`, so they are `Double` for every
+  /// loss, whatever the computation's type; a call in `Float` rounds them to
+  /// `Float` first, as PyTorch holds them in the input's dtype.
+  public var weight: Tensor<Double>?
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
-  public init(weight: Tensor<T>? = nil, reduction: Reduction = .mean) {
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
+  public init(weight: Tensor<Double>? = nil, reduction: Reduction = .mean) {
     self.weight = weight
     self.reduction = reduction
   }
 
-  public func callAsFunction(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
+  /// The loss and, as `wrt` asks, the gradients of `input` and `target`:
+  /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
+  /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
+  /// loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
+  ///   target (or `weight`) that does not fit the input; `value_out_of_domain`
+  ///   for an element outside [0, 1] (NaN included).
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
-  public func valueWithGradient(
+  public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("BCELoss")
+    let weight = self.weight?.converted(to: T.self)
     try Logistic.requireSameShape(input, target, loss: "BCELoss")
     if let weight {
       // PyTorch expands the weight against the target first ...
@@ -51,8 +67,8 @@ public struct BCELoss<T: LossScalar>: Sendable {
     }
     // ... and multiplies it into the loss in place (it may not enlarge it).
     let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
@@ -67,8 +83,8 @@ public struct BCELoss<T: LossScalar>: Sendable {
         cotangents: b.cotangents, dx: b.da, dt: b.db)
     }
     var result = LossValue(value: output)
-    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
-    if let dt { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
+    if let dx { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
+    if let dt { result.gradients[.target] = Tensor(unchecked: input.shape, dt) }
     return result
   }
 }

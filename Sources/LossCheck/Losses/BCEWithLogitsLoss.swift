@@ -16,32 +16,53 @@ import RealModule
 /// - Gradients: ∂/∂x = g·w·(σ(x)·(1 + (pw − 1)t) − pw·t);
 ///   ∂/∂t = g·w·(pw·softplus(−x) − softplus(x)) with `posWeight`, and
 ///   g·w·(−x) without (PyTorch's two forms: they differ at x = −inf, pw = 1).
-public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
-  public var weight: Tensor<T>?
-  public var posWeight: Tensor<T>?
+public struct BCEWithLogitsLoss: InputTargetLoss {
+  /// Class or element weights, or nil for none.
+  ///
+  /// Weights are hyper-parameters like `margin`, so they are `Double` for every
+  /// loss, whatever the computation's type; a call in `Float` rounds them to
+  /// `Float` first, as PyTorch holds them in the input's dtype.
+  public var weight: Tensor<Double>?
+  /// Weights of the positive term, or nil; broadcast against the input's
+  /// *last* dimension, as PyTorch does. `Double` like `weight`.
+  public var posWeight: Tensor<Double>?
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
-  public init(weight: Tensor<T>? = nil, posWeight: Tensor<T>? = nil, reduction: Reduction = .mean) {
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
+  public init(
+    weight: Tensor<Double>? = nil, posWeight: Tensor<Double>? = nil,
+    reduction: Reduction = .mean
+  ) {
     self.weight = weight
     self.posWeight = posWeight
     self.reduction = reduction
   }
 
-  public func callAsFunction(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
+  /// The loss and, as `wrt` asks, the gradients of `input` and `target`:
+  /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
+  /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
+  /// loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
+  ///   target, `weight` or `posWeight` that does not fit the input.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
-  public func valueWithGradient(
+  public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("BCEWithLogitsLoss")
+    let weight = self.weight?.converted(to: T.self)
+    let posWeight = self.posWeight?.converted(to: T.self)
     try Logistic.requireSameShape(input, target, loss: "BCEWithLogitsLoss")
     let pw = try Logistic.periodicOption(posWeight, named: "pos_weight", at: input.shape)
     let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
@@ -85,8 +106,8 @@ public struct BCEWithLogitsLoss<T: LossScalar>: Sendable {
       }
     }
     var result = LossValue(value: output)
-    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
-    if let dt { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
+    if let dx { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
+    if let dt { result.gradients[.target] = Tensor(unchecked: input.shape, dt) }
     return result
   }
 }

@@ -58,10 +58,17 @@
 /// (falling back to a max-shifted log-sum-exp when that sum is tiny). Float
 /// stays accurate over thousands of frames.
 public struct CTCLoss: Sendable {
+  /// The blank class, in [0, C); another value is `invalid_option`.
   public var blank: Int
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Whether an infeasible sample's infinite loss (and its gradient) is
+  /// replaced by 0.
   public var zeroInfinity: Bool
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(blank: Int = 0, reduction: Reduction = .mean, zeroInfinity: Bool = false) {
     self.blank = blank
     self.reduction = reduction
@@ -86,14 +93,15 @@ public struct CTCLoss: Sendable {
   public func valueWithGradient<T: LossScalar>(
     _ logProbs: Tensor<T>, _ targets: Tensor<Int64>,
     inputLengths: Tensor<Int64>, targetLengths: Tensor<Int64>,
-    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["log_probs"]
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.logProbs]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("CTCLoss")
     let layout = try CTCLayout(
       logProbsShape: logProbs.shape, targets: targets, inputLengths: inputLengths,
       targetLengths: targetLengths, blank: blank)
     let outputShape: [Int] =
       reduction == .none ? (layout.batched ? [layout.N] : []) : []
-    let wantGrad = wrt.contains("log_probs")
+    let wantGrad = wrt.contains(.logProbs)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: outputShape) }
     // Run the kernel on the concrete type, so that it is specialised.
     if let lp = logProbs as? Tensor<Float> {
@@ -125,7 +133,8 @@ public struct CTCLoss: Sendable {
         let g = gradOutput?.scalars[reduction == .none ? b : 0] ?? 1
         switch reduction {
         case .none, .sum: gb[b] = g
-        case .mean: gb[b] = g / T(N) / T(max(layout.targetLengths[b], 1))
+        case .mean, .batchmean:
+          gb[b] = g / T(N) / T(max(layout.targetLengths[b], 1))
         }
       }
     }
@@ -155,13 +164,13 @@ public struct CTCLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: outputShape, values)
     case .sum: output = Tensor(accurateSum(values))
-    case .mean:
+    case .mean, .batchmean:
       let scaled = (0..<N).map { values[$0] / T(max(layout.targetLengths[$0], 1)) }
       output = Tensor(accurateSum(scaled) / T(N))
     }
     var result = LossValue(value: output)
     if wantGrad {
-      result.gradients["log_probs"] = Tensor(unchecked: logProbs.shape, grad)
+      result.gradients[.logProbs] = Tensor(unchecked: logProbs.shape, grad)
     }
     return result
   }

@@ -18,9 +18,14 @@
 ///   gets no gradient (a zero tensor if asked for).
 /// - The margin is not checked (any real; NaN gives NaN for t = −1).
 public struct CosineEmbeddingLoss: Sendable {
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(margin: Double = 0, reduction: Reduction = .mean) {
     self.margin = margin
     self.reduction = reduction
@@ -39,8 +44,9 @@ public struct CosineEmbeddingLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
-    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["input1", "input2"]
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input1, .input2]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("CosineEmbeddingLoss")
     guard target.rank <= 1 else {
       throw .shape("target: expected a 0-d or 1-d tensor, got shape \(target.shape)")
     }
@@ -99,10 +105,10 @@ public struct CosineEmbeddingLoss: Sendable {
     }
     let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
-    if wrt.contains("target") {
-      result.gradients["target"] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
+    if wrt.contains(.target) {
+      result.gradients[.target] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
     }
-    guard wrt.contains("input1") || wrt.contains("input2") else { return result }
+    guard wrt.contains(.input1) || wrt.contains(.input2) else { return result }
     try checkGradOutput(gradOutput, outputShape: output.shape)
     let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
     // The cotangent of each cosine.
@@ -133,8 +139,8 @@ public struct CosineEmbeddingLoss: Sendable {
       for k in 0..<c1 { g1[r1 * c1 + k] -= k1 * x1[r1 * c1 + k] }
       for k in 0..<c2 { g2[r2 * c2 + k] -= k2 * x2[r2 * c2 + k] }
     }
-    if wrt.contains("input1") { result.gradients["input1"] = Tensor(unchecked: input1.shape, g1) }
-    if wrt.contains("input2") { result.gradients["input2"] = Tensor(unchecked: input2.shape, g2) }
+    if wrt.contains(.input1) { result.gradients[.input1] = Tensor(unchecked: input1.shape, g1) }
+    if wrt.contains(.input2) { result.gradients[.input2] = Tensor(unchecked: input2.shape, g2) }
     return result
   }
 
@@ -148,7 +154,7 @@ public struct CosineEmbeddingLoss: Sendable {
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>, rows: Int, cols: Int,
     gradOutput: Tensor<T>?, wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
-    let wantGrad = wrt.contains("input1") || wrt.contains("input2")
+    let wantGrad = wrt.contains(.input1) || wrt.contains(.input2)
     let outShape = target.shape
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
@@ -214,11 +220,11 @@ public struct CosineEmbeddingLoss: Sendable {
       }
     }
     var result = LossValue(value: reduction.apply(values, shape: outShape))
-    if wrt.contains("target") {
-      result.gradients["target"] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
+    if wrt.contains(.target) {
+      result.gradients[.target] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
     }
-    if wrt.contains("input1") { result.gradients["input1"] = Tensor(unchecked: input1.shape, g1) }
-    if wrt.contains("input2") { result.gradients["input2"] = Tensor(unchecked: input2.shape, g2) }
+    if wrt.contains(.input1) { result.gradients[.input1] = Tensor(unchecked: input1.shape, g1) }
+    if wrt.contains(.input2) { result.gradients[.input2] = Tensor(unchecked: input2.shape, g2) }
     return result
   }
 }

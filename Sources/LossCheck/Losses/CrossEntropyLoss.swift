@@ -36,10 +36,18 @@ public struct CrossEntropyLoss: Sendable {
 
   /// Class weights (C elements), converted to the computation's type.
   public var weight: Tensor<Double>?
+  /// The class index whose positions contribute nothing (index targets
+  /// only; a non-negative value with probability targets is refused).
   public var ignoreIndex: Int
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// ε in [0, 1]: the weight moved from the target to the uniform
+  /// distribution; ε < 0 acts as 0, ε > 1 is `invalid_option`.
   public var labelSmoothing: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     weight: Tensor<Double>? = nil, ignoreIndex: Int = -100,
     reduction: Reduction = .mean, labelSmoothing: Double = 0
@@ -50,6 +58,9 @@ public struct CrossEntropyLoss: Sendable {
     self.labelSmoothing = labelSmoothing
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Target<T>
   ) throws(LossError) -> Tensor<T> {
@@ -62,8 +73,9 @@ public struct CrossEntropyLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Target<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("CrossEntropyLoss")
     if target.shape == input.shape {
       guard case .probabilities(let t) = target else {
         throw LossError(
@@ -110,7 +122,7 @@ public struct CrossEntropyLoss: Sendable {
     gradOutput: Tensor<T>?, wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
     let eps = try smoothing()
-    if wrt.contains("target") {
+    if wrt.contains(.target) {
       throw LossError(
         .dtypeMismatch, "grad_wrt: 'target' holds class indices (int64) and has no gradient")
     }
@@ -120,7 +132,7 @@ public struct CrossEntropyLoss: Sendable {
         "target: shape [1] for an unbatched input \(input.shape) with label_smoothing \(eps) (use a 0-d target)"
       )
     }
-    if wrt.contains("input") {
+    if wrt.contains(.input) {
       try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
     }
     let C = layout.classes
@@ -133,7 +145,7 @@ public struct CrossEntropyLoss: Sendable {
       for p in 0..<positions { k[p] = classOf[p].map { w[$0] } ?? 0 }
     }
     let denominator = accurateSum(kept)
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     let outputShape = reduction == .none ? layout.outputShape : []
     if wantX { try checkGradOutput(gradOutput, outputShape: outputShape) }
     let rule = SoftmaxCrossEntropyRule(
@@ -175,10 +187,10 @@ public struct CrossEntropyLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(accurateSum(values))
-    case .mean: output = Tensor(accurateSum(values) / denominator)
+    case .mean, .batchmean: output = Tensor(accurateSum(values) / denominator)
     }
     var result = LossValue(value: output)
-    if wantX { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
+    if wantX { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
     return result
   }
 
@@ -219,10 +231,10 @@ public struct CrossEntropyLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(accurateSum(values))
-    case .mean: output = Tensor(accurateSum(values) / T(positions))
+    case .mean, .batchmean: output = Tensor(accurateSum(values) / T(positions))
     }
     var result = LossValue(value: output)
-    guard wrt.contains("input") || wrt.contains("target") else { return result }
+    guard wrt.contains(.input) || wrt.contains(.target) else { return result }
     try checkGradOutput(gradOutput, outputShape: output.shape)
     let denominator = T(positions)
     var dx = [T](repeating: 0, count: x.count)
@@ -237,8 +249,8 @@ public struct CrossEntropyLoss: Sendable {
         dt[k] = -g * keep * w[c] * lp[k]
       }
     }
-    if wrt.contains("input") { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
-    if wrt.contains("target") { result.gradients["target"] = Tensor(unchecked: input.shape, dt) }
+    if wrt.contains(.input) { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
+    if wrt.contains(.target) { result.gradients[.target] = Tensor(unchecked: input.shape, dt) }
     return result
   }
 
@@ -247,7 +259,7 @@ public struct CrossEntropyLoss: Sendable {
     switch reduction {
     case .none: return g?.scalars[p] ?? 1
     case .sum: return g?.scalars[0] ?? 1
-    case .mean: return (g?.scalars[0] ?? 1) / denominator
+    case .mean, .batchmean: return (g?.scalars[0] ?? 1) / denominator
     }
   }
 }

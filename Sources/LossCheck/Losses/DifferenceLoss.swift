@@ -24,8 +24,8 @@ func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
 ) throws(LossError) -> LossValue<T> {
   let shape = try Broadcast.shape(
     [input.shape, target.shape], names: ["input", "target"])
-  let wantX = wrt.contains("input")
-  let wantT = wrt.contains("target")
+  let wantX = wrt.contains(.input)
+  let wantT = wrt.contains(.target)
   if wantX || wantT {
     try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
   }
@@ -63,10 +63,10 @@ func differenceLoss<T: LossScalar, K: DifferenceKernel<T>>(
   }
   var result = LossValue(value: output)
   if let dx {
-    result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+    result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
   }
   if let dt {
-    result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
+    result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape)
   }
   return result
 }

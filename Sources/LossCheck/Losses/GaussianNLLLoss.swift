@@ -20,10 +20,16 @@ import RealModule
 /// is this same expression at the clamped v also where var < eps (not the
 /// true derivative 0 of the flat part).
 public struct GaussianNLLLoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Whether the constant ½·log(2π) is added.
   public var full: Bool
+  /// The floor the variance is clamped to (without gradient, as PyTorch).
   public var eps: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, full: Bool = false, eps: Double = 1e-6) {
     self.reduction = reduction
     self.full = full
@@ -51,8 +57,9 @@ public struct GaussianNLLLoss: Sendable {
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target", "var"]
+    wrt: GradientRequest = [.input, .target, .variance]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("GaussianNLLLoss")
     if let bad = GaussianNLLLoss.firstNegative(variance.scalars) {
       throw .domain("var: has a negative entry (\(bad)); expected var >= 0")
     }
@@ -60,8 +67,8 @@ public struct GaussianNLLLoss: Sendable {
       input: input.shape, variance: variance.shape)
     let read = Tensor(unchecked: readShape, variance.scalars)
     var result = try compute(input, target, read, gradOutput: gradOutput, wrt: wrt)
-    if let g = result.gradients["var"] {
-      result.gradients["var"] = Tensor(unchecked: variance.shape, g.scalars)
+    if let g = result.gradients[.variance] {
+      result.gradients[.variance] = Tensor(unchecked: variance.shape, g.scalars)
     }
     return result
   }
@@ -72,12 +79,13 @@ public struct GaussianNLLLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, variance: Double,
-    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = ["input", "target"]
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("GaussianNLLLoss")
     guard !(variance < 0) else {
       throw .domain("var: \(variance) is negative (expected var >= 0)")
     }
-    if wrt.contains("var") {
+    if wrt.contains(.variance) {
       throw .option("grad_wrt: var is a plain number and has no gradient")
     }
     // PyTorch: var * ones_like(input), in the input's dtype.
@@ -125,9 +133,9 @@ public struct GaussianNLLLoss: Sendable {
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
       [input.shape, target.shape, variance.shape], names: ["input", "target", "var"])
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
-    let wantV = wrt.contains("var")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
+    let wantV = wrt.contains(.variance)
     let wantAny = wantX || wantT || wantV
     if wantAny {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
@@ -171,13 +179,13 @@ public struct GaussianNLLLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let dx {
-      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     if let dt {
-      result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape)
     }
     if let dv {
-      result.gradients["var"] = Broadcast.sum(dv, from: shape, to: variance.shape)
+      result.gradients[.variance] = Broadcast.sum(dv, from: shape, to: variance.shape)
     }
     return result
   }

@@ -6,30 +6,38 @@
 /// gradient. ∂/∂x = [y ≠ −1] − [y ≠ 1 and margin − x > 0]: the hinge passes
 /// no gradient at its kink x == margin or where margin − x is NaN (NaN
 /// still propagates into the value).
-public struct HingeEmbeddingLoss: Sendable {
+public struct HingeEmbeddingLoss: InputTargetLoss {
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(margin: Double = 1, reduction: Reduction = .mean) {
     self.margin = margin
     self.reduction = reduction
   }
 
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
+  /// The loss and, as `wrt` asks, the gradients of `input` (the target's
+  /// gradient is 0): vector–Jacobian products with `gradOutput` (0-d for a
+  /// reduced output, the output's shape for `none`; ones when nil). Arguments
+  /// `wrt` names that the loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or an
+  ///   input and target that do not broadcast.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("HingeEmbeddingLoss")
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
     }
@@ -61,7 +69,7 @@ public struct HingeEmbeddingLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let dx {
-      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     return result
   }

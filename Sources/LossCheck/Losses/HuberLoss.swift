@@ -11,20 +11,19 @@
 ///
 /// Refusals: δ ≤ 0 or NaN is `invalid_option` (PyTorch checks `delta > 0`).
 /// HuberLoss has no `size_average`/`reduce`.
-public struct HuberLoss: Sendable {
+public struct HuberLoss: InputTargetLoss {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Where the quadratic part turns linear; it must be > 0
+  /// (else `invalid_option`).
   public var delta: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, delta: Double = 1) {
     self.reduction = reduction
     self.delta = delta
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
@@ -33,8 +32,9 @@ public struct HuberLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("HuberLoss")
     guard delta > 0 else {
       throw .option("delta: \(delta) is not allowed (expected delta > 0)")
     }

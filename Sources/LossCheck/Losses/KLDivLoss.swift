@@ -11,44 +11,18 @@
 /// by the element count of the broadcast output; `batchmean` divides by
 /// input.size(0) (whatever the broadcast did), and is the plain sum for a
 /// 0-d input. `mean`/`batchmean` over zero elements give NaN.
-public struct KLDivLoss: Sendable {
-  /// KLDivLoss's reductions: the usual three and `batchmean`.
-  public enum Reduction: String, Sendable, CaseIterable {
-    case none, mean, sum, batchmean
-
-    /// Parses `reduction` with PyTorch's deprecated `size_average` and
-    /// `reduce` (which, when given, decide alone) and the
-    /// `elementwise_mean` alias of `mean`.
-    public init(
-      parsing name: String, sizeAverage: Bool? = nil, reduce: Bool? = nil
-    ) throws(LossError) {
-      if name == "batchmean" && sizeAverage == nil && reduce == nil {
-        self = .batchmean
-        return
-      }
-      do {
-        let r = try LossCheck.Reduction(
-          parsing: name, sizeAverage: sizeAverage, reduce: reduce)
-        self = Reduction(rawValue: r.rawValue) ?? .mean
-      } catch {
-        throw .option(
-          "reduction: '\(name)' is not a valid value (expected none, mean, sum or batchmean)")
-      }
-    }
-  }
-
+public struct KLDivLoss: InputTargetLoss {
+  /// How the pointwise terms are combined (`mean` by default);
+  /// `batchmean` divides the sum by the input's first dimension.
   public var reduction: Reduction
+  /// Whether the target holds log-probabilities.
   public var logTarget: Bool
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, logTarget: Bool = false) {
     self.reduction = reduction
     self.logTarget = logTarget
-  }
-
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
@@ -57,21 +31,21 @@ public struct KLDivLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
     let x = Broadcast.expand(input, to: shape)
     let t = Broadcast.expand(target, to: shape)
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction == .none ? shape : [])
     }
     // One fused pass (Elementwise): values, their pairwise sum and the
     // requested gradients. `batchmean` is the sum with the cotangent and
     // the total divided by the batch size.
-    let elementwise: LossCheck.Reduction
+    let elementwise: Reduction
     var cotangent = gradOutput
     var divisor: T = 1
     switch reduction {
@@ -94,8 +68,8 @@ public struct KLDivLoss: Sendable {
     }
     if divisor != 1 { output = Tensor(output.scalars[0] / divisor) }
     var result = LossValue(value: output)
-    if let dx { result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape) }
-    if let dt { result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    if let dx { result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape) }
+    if let dt { result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape) }
     return result
   }
 }

@@ -3,18 +3,15 @@
 /// Input and target broadcast both ways. The gradient in x is sign(x − t),
 /// with sign(0) = 0 (a tie gets no gradient) and 0 where x − t is NaN; the
 /// target's gradient is its negation. `mean` divides by the element count.
-public struct L1Loss: Sendable {
+public struct L1Loss: InputTargetLoss {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
@@ -23,9 +20,10 @@ public struct L1Loss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
-    try differenceLoss(
+    try reduction.requireStandard("L1Loss")
+    return try differenceLoss(
       Kernel<T>(), input: input, target: target, reduction: reduction,
       gradOutput: gradOutput, wrt: wrt)
   }

@@ -4,18 +4,15 @@
 /// `shape_mismatch`). The gradient in x is 2(x − t), the target's its
 /// negation; NaN and inf propagate (inf − inf is NaN). `mean` divides by
 /// the element count of the broadcast shape.
-public struct MSELoss: Sendable {
+public struct MSELoss: InputTargetLoss {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
@@ -24,9 +21,10 @@ public struct MSELoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
-    try differenceLoss(
+    try reduction.requireStandard("MSELoss")
+    return try differenceLoss(
       Kernel<T>(), input: input, target: target, reduction: reduction,
       gradOutput: gradOutput, wrt: wrt)
   }

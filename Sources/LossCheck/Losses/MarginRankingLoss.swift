@@ -9,27 +9,44 @@
 /// IEEE, as in PyTorch's autograd (so 0·∞ in the target's gradient is NaN).
 /// Each gradient is summed back to its input's shape.
 public struct MarginRankingLoss: Sendable {
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(margin: Double = 0, reduction: Reduction = .mean) {
     self.margin = margin
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>
   ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input1, input2, target, wrt: .none).value
   }
 
+  /// The loss and, as `wrt` asks, the gradients of `input1`, `input2` and
+  /// `target`: vector–Jacobian products with `gradOutput` (0-d for a reduced
+  /// output, the output's shape for `none`; ones when nil). Arguments `wrt`
+  /// names that the loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or
+  ///   arguments of different ranks or that do not broadcast.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input1", "input2", "target"]
+    wrt: GradientRequest = [.input1, .input2, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MarginRankingLoss")
     guard input1.rank == input2.rank, input1.rank == target.rank else {
       throw .shape(
         "input1 \(input1.shape), input2 \(input2.shape), target \(target.shape): "
@@ -38,9 +55,9 @@ public struct MarginRankingLoss: Sendable {
     let shape = try Broadcast.shape(
       [input1.shape, input2.shape, target.shape],
       names: ["input1", "input2", "target"])
-    let want1 = wrt.contains("input1")
-    let want2 = wrt.contains("input2")
-    let wantY = wrt.contains("target")
+    let want1 = wrt.contains(.input1)
+    let want2 = wrt.contains(.input2)
+    let wantY = wrt.contains(.target)
     let wantAny = want1 || want2 || wantY
     if wantAny {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
@@ -82,13 +99,13 @@ public struct MarginRankingLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let d1 {
-      result.gradients["input1"] = Broadcast.sum(d1, from: shape, to: input1.shape)
+      result.gradients[.input1] = Broadcast.sum(d1, from: shape, to: input1.shape)
     }
     if let d2 {
-      result.gradients["input2"] = Broadcast.sum(d2, from: shape, to: input2.shape)
+      result.gradients[.input2] = Broadcast.sum(d2, from: shape, to: input2.shape)
     }
     if let dy {
-      result.gradients["target"] = Broadcast.sum(dy, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(dy, from: shape, to: target.shape)
     }
     return result
   }

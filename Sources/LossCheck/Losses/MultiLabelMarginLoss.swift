@@ -18,24 +18,41 @@
 /// Empty batch (N = 0): PyTorch returns uninitialised memory for `mean` and
 /// `sum`; LossCheck answers NaN and 0 (see docs/losses).
 public struct MultiLabelMarginLoss: Sendable {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>
   ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
+  /// The loss and, as `wrt` asks, the gradients of `input` (the target holds
+  /// class indices): vector–Jacobian products with `gradOutput` (0-d for a
+  /// reduced output, the output's shape for `none`; ones when nil). Arguments
+  /// `wrt` names that the loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
+  ///   target not shaped like the input; `index_out_of_range` for a target
+  ///   outside [-1, C).
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MultiLabelMarginLoss")
     let layout = try ClassScores(input.shape)
     let (rows, c) = (layout.rows, layout.classes)
     if layout.batched {
@@ -53,7 +70,7 @@ public struct MultiLabelMarginLoss: Sendable {
       throw .index("target: class index \(v) is out of range (expected -1 or a class in [0, \(c)))")
     }
     let outShape = layout.batched ? [rows] : []
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let scale = T(c)
@@ -92,7 +109,7 @@ public struct MultiLabelMarginLoss: Sendable {
     let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
     guard wantX else { return result }
-    result.gradients["input"] = try Tensor(shape: input.shape, scalars: dx)
+    result.gradients[.input] = try Tensor(shape: input.shape, scalars: dx)
     return result
   }
 }

@@ -20,25 +20,40 @@ import RealModule
 ///   x = +inf with t = 1, and x = −inf with t = 0, are 0·inf = NaN.
 /// - Gradients: ∂/∂x = g·w·(σ(x) − t)/C, ∂/∂t = −g·w·x/C, summed back to
 ///   each argument's shape.
-public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
-  public var weight: Tensor<T>?
+public struct MultiLabelSoftMarginLoss: InputTargetLoss {
+  /// Class or element weights, or nil for none.
+  ///
+  /// Weights are hyper-parameters like `margin`, so they are `Double` for every
+  /// loss, whatever the computation's type; a call in `Float` rounds them to
+  /// `Float` first, as PyTorch holds them in the input's dtype.
+  public var weight: Tensor<Double>?
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
-  public init(weight: Tensor<T>? = nil, reduction: Reduction = .mean) {
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
+  public init(weight: Tensor<Double>? = nil, reduction: Reduction = .mean) {
     self.weight = weight
     self.reduction = reduction
   }
 
-  public func callAsFunction(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
+  /// The loss and, as `wrt` asks, the gradients of `input` and `target`:
+  /// vector–Jacobian products with `gradOutput` (0-d for a reduced output, the
+  /// output's shape for `none`; ones when nil). Arguments `wrt` names that the
+  /// loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a 0-d
+  ///   input, or a target or `weight` that does not broadcast.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
-  public func valueWithGradient(
+  public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MultiLabelSoftMarginLoss")
+    let weight = self.weight?.converted(to: T.self)
     var shape = try Broadcast.shape([input.shape, target.shape], names: ["input", "target"])
     if let weight {
       shape = try Broadcast.shape([shape, weight.shape], names: ["the loss", "weight"])
@@ -76,8 +91,8 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
     }
     let output = reduction.apply(perSample, shape: outShape)
     var result = LossValue(value: output)
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     guard wantX || wantT else { return result }
     try checkGradOutput(gradOutput, outputShape: output.shape)
     let g = ElementCotangent(gradOutput, reduction: reduction, count: perSample.count)
@@ -94,25 +109,26 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
         }
       }
     }
-    if wantX { result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape) }
-    if wantT { result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    if wantX { result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape) }
+    if wantT { result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape) }
     return result
   }
 
   /// The common case, target shaped like the input and any weight
   /// broadcasting to it: N rows of C contiguous classes, forward and
   /// backward fused per row, rows split across threads.
-  func rowwise(
+  func rowwise<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>?,
     wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
+    let weight = self.weight?.converted(to: T.self)
     let shape = input.shape
     let classes = shape.last ?? 1
     let rows = classes == 0 ? shape.dropLast().reduce(1, *) : input.count / classes
     let w = try Logistic.periodicOption(weight, named: "weight", at: shape)
     let outShape = Array(shape.dropLast())
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape))
     }
@@ -164,8 +180,8 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
       }
     }
     var result = LossValue(value: reduction.apply(perSample, shape: outShape))
-    if wantX { result.gradients["input"] = Tensor(unchecked: shape, dx) }
-    if wantT { result.gradients["target"] = Tensor(unchecked: shape, dt) }
+    if wantX { result.gradients[.input] = Tensor(unchecked: shape, dx) }
+    if wantT { result.gradients[.target] = Tensor(unchecked: shape, dt) }
     return result
   }
 }

@@ -17,14 +17,25 @@
 ///
 /// Empty batch (N = 0): PyTorch returns uninitialised memory for `mean` and
 /// `sum`; LossCheck answers NaN and 0 (see docs/losses).
-public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
+public struct MultiMarginLoss: Sendable {
+  /// The hinge's power: 1 or 2 (an integer, as in PyTorch); another
+  /// value is `invalid_option`.
   public var p: Int
+  /// The margin (PyTorch's `margin`), a hyper-parameter in `Double`.
   public var margin: Double
-  public var weight: Tensor<Scalar>?
+  /// Class weights (C elements), or nil.
+  ///
+  /// `Double` whatever the computation's type (rounded to it on each call),
+  /// like every weight option of the library.
+  public var weight: Tensor<Double>?
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
-    p: Int = 1, margin: Double = 1, weight: Tensor<Scalar>? = nil,
+    p: Int = 1, margin: Double = 1, weight: Tensor<Double>? = nil,
     reduction: Reduction = .mean
   ) {
     self.p = p
@@ -33,19 +44,32 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
     self.reduction = reduction
   }
 
-  public func callAsFunction(
-    _ input: Tensor<Scalar>, _ target: Tensor<Int64>
-  ) throws(LossError) -> Tensor<Scalar> {
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
+  public func callAsFunction<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<Int64>
+  ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(input, target, wrt: .none).value
   }
 
-  @_specialize(exported: true, where Scalar == Float)
-  @_specialize(exported: true, where Scalar == Double)
-  public func valueWithGradient(
-    _ input: Tensor<Scalar>, _ target: Tensor<Int64>,
-    gradOutput: Tensor<Scalar>? = nil, wrt: GradientRequest = ["input"]
-  ) throws(LossError) -> LossValue<Scalar> {
-    typealias T = Scalar
+  /// The loss and, as `wrt` asks, the gradients of `input` (the target holds
+  /// class indices): vector–Jacobian products with `gradOutput` (0-d for a
+  /// reduced output, the output's shape for `none`; ones when nil). Arguments
+  /// `wrt` names that the loss does not differentiate get no gradient.
+  ///
+  /// - Throws: `invalid_option` for `batchmean` or a bad option;
+  ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
+  ///   target or `weight` that does not fit the input; `index_out_of_range` for
+  ///   a class outside [0, C).
+  @_specialize(exported: true, where T == Float)
+  @_specialize(exported: true, where T == Double)
+  public func valueWithGradient<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<Int64>,
+    gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input]
+  ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("MultiMarginLoss")
+    let weight = self.weight?.converted(to: T.self)
     guard p == 1 || p == 2 else {
       throw .option("p: \(p) is not supported (expected 1 or 2)")
     }
@@ -66,7 +90,7 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
       throw .index("target: class index \(v) is out of range (expected [0, \(c)))")
     }
     let outShape = target.rank == 0 ? [] : [rows]
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let m = T(margin)
@@ -106,7 +130,7 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
     let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
     guard wantX else { return result }
-    result.gradients["input"] = try Tensor(shape: input.shape, scalars: dx)
+    result.gradients[.input] = try Tensor(shape: input.shape, scalars: dx)
     return result
   }
 }

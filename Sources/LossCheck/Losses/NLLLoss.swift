@@ -18,9 +18,15 @@
 public struct NLLLoss: Sendable {
   /// Class weights (C elements), converted to the computation's type.
   public var weight: Tensor<Double>?
+  /// The class index whose positions contribute nothing (it may lie
+  /// outside [0, C)).
   public var ignoreIndex: Int
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     weight: Tensor<Double>? = nil, ignoreIndex: Int = -100,
     reduction: Reduction = .mean
@@ -30,6 +36,9 @@ public struct NLLLoss: Sendable {
     self.reduction = reduction
   }
 
+  /// The loss alone (no gradients): ``valueWithGradient`` with `wrt: .none`.
+  ///
+  /// - Throws: what ``valueWithGradient`` throws.
   public func callAsFunction<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>
   ) throws(LossError) -> Tensor<T> {
@@ -41,14 +50,15 @@ public struct NLLLoss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("NLLLoss")
     let layout = try ClassLayout(indicesFor: input.shape, target: target.shape)
     let C = layout.classes
     let w: [T]? = try classWeights(weight, classes: C)
     let targets = target.scalars
     let kept = try checkClassTargets(target, classes: C, ignoreIndex: ignoreIndex)
-    if wrt.contains("input") {
+    if wrt.contains(.input) {
       try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
     }
     let positions = layout.positions
@@ -64,7 +74,7 @@ public struct NLLLoss: Sendable {
     } else {
       denominator = T(kept)
     }
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX {
       try checkGradOutput(
         gradOutput, outputShape: reduction == .none ? layout.outputShape : [])
@@ -86,7 +96,7 @@ public struct NLLLoss: Sendable {
       switch reduction {
       case .none: nil
       case .sum: gradOutput?.scalars[0] ?? 1
-      case .mean: (gradOutput?.scalars[0] ?? 1) / denominator
+      case .mean, .batchmean: (gradOutput?.scalars[0] ?? 1) / denominator
       }
     let gs: [T]? = reduction == .none ? gradOutput?.scalars : nil
     let blockRows = Swift.max(16, Swift.min(1024, 65536 / Swift.max(1, C)))
@@ -148,11 +158,12 @@ public struct NLLLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(accurateSum(blockSums))
-    case .mean: output = Tensor(accurateSum(blockSums) / denominator)
+    case .mean, .batchmean:
+      output = Tensor(accurateSum(blockSums) / denominator)
     }
     var result = LossValue(value: output)
     guard wantX else { return result }
-    result.gradients["input"] = Tensor(unchecked: input.shape, dx)
+    result.gradients[.input] = Tensor(unchecked: input.shape, dx)
     return result
   }
 }

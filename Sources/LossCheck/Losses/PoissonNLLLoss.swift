@@ -17,12 +17,19 @@ import RealModule
 ///
 /// No domain checks (as PyTorch): a negative x with `logInput` off gives
 /// NaN; `eps` is not validated. `'elementwise_mean'` is refused.
-public struct PoissonNLLLoss: Sendable {
+public struct PoissonNLLLoss: InputTargetLoss {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Whether the input holds log-rates (else rates).
   public var logInput: Bool
+  /// Whether Stirling's approximation of log(t!) is added (where t > 1).
   public var full: Bool
+  /// Added to a rate before its log when `logInput` is false.
   public var eps: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     reduction: Reduction = .mean, logInput: Bool = true, full: Bool = false,
     eps: Double = 1e-8
@@ -33,25 +40,19 @@ public struct PoissonNLLLoss: Sendable {
     self.eps = eps
   }
 
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
   /// (ones when nil; shaped like the output).
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("PoissonNLLLoss")
     let shape = try Broadcast.shape(
       [input.shape, target.shape], names: ["input", "target"])
-    let wantX = wrt.contains("input")
-    let wantT = wrt.contains("target")
+    let wantX = wrt.contains(.input)
+    let wantT = wrt.contains(.target)
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
     }
@@ -67,10 +68,10 @@ public struct PoissonNLLLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let dx {
-      result.gradients["input"] = Broadcast.sum(dx, from: shape, to: input.shape)
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     if let dt {
-      result.gradients["target"] = Broadcast.sum(dt, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape)
     }
     return result
   }

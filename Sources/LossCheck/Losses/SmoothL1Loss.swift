@@ -8,20 +8,19 @@
 /// SmoothL1(β)·β equals Huber(δ = β) up to rounding.
 ///
 /// Refusals: β < 0 or NaN is `invalid_option` (PyTorch checks `beta >= 0`).
-public struct SmoothL1Loss: Sendable {
+public struct SmoothL1Loss: InputTargetLoss {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Where the quadratic part turns linear; it must be ≥ 0
+  /// (else `invalid_option`); 0 is the L1 loss.
   public var beta: Double
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean, beta: Double = 1) {
     self.reduction = reduction
     self.beta = beta
-  }
-
-  /// The loss.
-  public func callAsFunction<T: LossScalar>(
-    _ input: Tensor<T>, _ target: Tensor<T>
-  ) throws(LossError) -> Tensor<T> {
-    try valueWithGradient(input, target, wrt: .none).value
   }
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
@@ -30,8 +29,9 @@ public struct SmoothL1Loss: Sendable {
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input", "target"]
+    wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("SmoothL1Loss")
     guard beta >= 0 else {
       throw .option("beta: \(beta) is not allowed (expected beta >= 0)")
     }

@@ -11,26 +11,32 @@ import RealModule
 /// - The target gets no gradient: PyTorch refuses a target that requires
 ///   grad, so asking for one is `invalid_option`.
 /// - `mean` divides by the element count.
-public struct SoftMarginLoss: Sendable {
+public struct SoftMarginLoss: InputTargetLoss {
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(reduction: Reduction = .mean) {
     self.reduction = reduction
   }
 
-  public func callAsFunction<T: LossScalar>(_ input: Tensor<T>, _ target: Tensor<T>) throws(LossError)
-    -> Tensor<T>
-  {
-    try valueWithGradient(input, target, wrt: .none).value
-  }
-
+  /// The loss and the gradient of `input` when `wrt` asks for it:
+  /// vector–Jacobian products with `gradOutput` (0-d for a reduced output,
+  /// the output's shape for `none`; ones when nil).
+  ///
+  /// - Throws: `invalid_option` for `batchmean`, or when `wrt` asks for the
+  ///   target's gradient; `shape_mismatch` for a `gradOutput` not shaped
+  ///   like the output, or a target that does not broadcast to the input.
   @_specialize(exported: true, where T == Float)
   @_specialize(exported: true, where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["input"]
+    wrt: GradientRequest = [.input]
   ) throws(LossError) -> LossValue<T> {
-    if wrt.contains("target") {
+    try reduction.requireStandard("SoftMarginLoss")
+    if wrt.contains(.target) {
       throw LossError(
         .invalidOption,
         "grad_wrt: SoftMarginLoss is not differentiable with respect to 'target' (expected only 'input')")
@@ -41,7 +47,7 @@ public struct SoftMarginLoss: Sendable {
         "target: shape \(target.shape) does not broadcast to the input's shape \(input.shape) (the target broadcasts to the input, not the other way)"
       )
     }
-    let wantX = wrt.contains("input")
+    let wantX = wrt.contains(.input)
     if wantX {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
     }
@@ -64,7 +70,7 @@ public struct SoftMarginLoss: Sendable {
       T.vlog1p(inPlace: z)
     }
     var result = LossValue(value: output)
-    if let dx { result.gradients["input"] = Tensor(unchecked: input.shape, dx) }
+    if let dx { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
     return result
   }
 }

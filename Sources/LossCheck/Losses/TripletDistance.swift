@@ -61,8 +61,10 @@ public protocol VectorDistance: TripletDistance {
 }
 
 extension VectorDistance {
+  /// Accepts every length.
   public func validate(length: Int) throws(LossError) {}
 
+  /// The distances between `x1` and `x2`.
   public func distance<T: LossScalar>(_ x1: Tensor<T>, _ x2: Tensor<T>)
     throws(LossError) -> Tensor<T>
   {
@@ -75,6 +77,7 @@ extension VectorDistance {
     return Tensor(unchecked: rows.outputShape, out)
   }
 
+  /// The VJPs of ``distance(_:_:)`` with `cotangent`.
   public func pullback<T: LossScalar>(
     _ x1: Tensor<T>, _ x2: Tensor<T>, cotangent: Tensor<T>
   ) throws(LossError) -> (x1: Tensor<T>, x2: Tensor<T>) {
@@ -173,25 +176,31 @@ struct PNorm: Sendable {
 /// default distance of ``TripletMarginWithDistanceLoss`` (p = 2,
 /// eps = 1e-6); `pairwise_distance` in the case schema.
 public struct PairwiseDistance: VectorDistance {
+  /// The norm's degree (p > 0; `inf` is the maximum norm).
   public var p: Double
+  /// Added to each difference (pairwise) or norm (cosine).
   public var eps: Double
 
+  /// `torch.pairwise_distance`'s defaults.
   public init(p: Double = 2, eps: Double = 1e-6) {
     self.p = p
     self.eps = eps
   }
 
+  /// Refuses a length the distance is undefined for (`shape_mismatch`).
   public func validate(length: Int) throws(LossError) {
     if p.isInfinite && length == 0 {
       throw .shape("p: the \(p) norm of an empty last dimension is undefined (no identity)")
     }
   }
 
+  /// The distance between `u` and `v`.
   public func value<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>) -> T {
     let e = T(eps)
     return PNorm(p: p).value(ArraySlice(zip(u, v).map { $0 - $1 + e }))
   }
 
+  /// Its partial derivatives in `u` and `v`.
   public func gradient<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>)
     -> (u: [T], v: [T])
   {
@@ -208,18 +217,22 @@ public struct PairwiseDistance: VectorDistance {
 /// (amax); a zero difference gets none (abs). An empty last dimension is
 /// refused, as amax refuses it.
 public struct LInfinityDistance: VectorDistance {
+  /// The L∞ distance.
   public init() {}
 
+  /// Refuses a length the distance is undefined for (`shape_mismatch`).
   public func validate(length: Int) throws(LossError) {
     if length == 0 {
       throw .shape("l_infinity: the last dimension is empty; the maximum of no elements is undefined")
     }
   }
 
+  /// The distance between `u` and `v`.
   public func value<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>) -> T {
     PNorm(p: .infinity).value(ArraySlice(zip(u, v).map { $0 - $1 }))
   }
 
+  /// Its partial derivatives in `u` and `v`.
   public func gradient<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>)
     -> (u: [T], v: [T])
   {
@@ -253,8 +266,10 @@ public struct LInfinityDistance: VectorDistance {
 /// vector gives distance 1 and a gradient of size about 1/eps for the other
 /// input's partner.
 public struct CosineDistance: TripletDistance {
+  /// Added to each difference (pairwise) or norm (cosine).
   public var eps: Double
 
+  /// `torch.cosine_similarity`'s default `eps`.
   public init(eps: Double = 1e-8) { self.eps = eps }
 
   struct Layout {
@@ -282,6 +297,7 @@ public struct CosineDistance: TripletDistance {
       shape: s, outputShape: out, length: s[1], inner: inner, outer: out.reduce(1, *))
   }
 
+  /// The distances between `x1` and `x2`.
   public func distance<T: LossScalar>(_ x1: Tensor<T>, _ x2: Tensor<T>)
     throws(LossError) -> Tensor<T>
   {
@@ -305,6 +321,7 @@ public struct CosineDistance: TripletDistance {
     return Tensor(unchecked: l.outputShape, out)
   }
 
+  /// The VJPs of ``distance(_:_:)`` with `cotangent`.
   public func pullback<T: LossScalar>(
     _ x1: Tensor<T>, _ x2: Tensor<T>, cotangent: Tensor<T>
   ) throws(LossError) -> (x1: Tensor<T>, x2: Tensor<T>) {

@@ -18,12 +18,20 @@
 ///   The norm's gradient is 0 where the norm is 0 (p ≠ 1).
 /// - Errors: margin ≤ 0 is `invalid_option` (NaN passes, as in PyTorch).
 public struct TripletMarginLoss: Sendable {
+  /// The margin; it must be > 0 (else `invalid_option`).
   public var margin: Double
+  /// The norm's degree (a real, as in PyTorch's `pairwise_distance`).
   public var p: Double
+  /// Added to each difference before the norm.
   public var eps: Double
+  /// Whether the negative distance is the smaller of d(a, n) and d(p, n).
   public var swap: Bool
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     margin: Double = 1, p: Double = 2, eps: Double = 1e-6, swap: Bool = false,
     reduction: Reduction = .mean
@@ -57,8 +65,9 @@ public struct TripletMarginLoss: Sendable {
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["anchor", "positive", "negative"]
+    wrt: GradientRequest = [.anchor, .positive, .negative]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("TripletMarginLoss")
     try checkTripletMargin(margin)
     let shapes = [anchor.shape, positive.shape, negative.shape]
     try checkTripletRanks(shapes)
@@ -86,7 +95,7 @@ public struct TripletMarginLoss: Sendable {
     }
     let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
     var result = LossValue(value: output)
-    let names = ["anchor", "positive", "negative"]
+    let names: [LossInput] = [.anchor, .positive, .negative]
     guard names.contains(where: wrt.contains) else { return result }
     try checkGradOutput(gradOutput, outputShape: output.shape)
     let g = ElementCotangent(gradOutput, reduction: reduction, count: count)
@@ -146,7 +155,7 @@ public struct TripletMarginLoss: Sendable {
     let length = shape.last ?? 1
     let count = anchor.count
     let rows = count / length
-    let names = ["anchor", "positive", "negative"]
+    let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)

@@ -19,11 +19,18 @@
 ///   Unlike most losses it has no `size_average`/`reduce` and rejects
 ///   `'elementwise_mean'` (a ``Reduction`` value here cannot be either).
 public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable {
+  /// The distance between two of the inputs.
   public var distance: Distance
+  /// The margin; it must be > 0 (else `invalid_option`).
   public var margin: Double
+  /// Whether the negative distance is the smaller of d(a, n) and d(p, n).
   public var swap: Bool
+  /// How the per-element losses are combined (`mean` by default).
+  /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
 
+  /// The loss with these options (PyTorch's defaults otherwise). Options are
+  /// checked when the loss is called, so this never fails.
   public init(
     distance: Distance, margin: Double = 1, swap: Bool = false,
     reduction: Reduction = .mean
@@ -46,8 +53,9 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
-    wrt: GradientRequest = ["anchor", "positive", "negative"]
+    wrt: GradientRequest = [.anchor, .positive, .negative]
   ) throws(LossError) -> LossValue<T> {
+    try reduction.requireStandard("TripletMarginWithDistanceLoss")
     try checkTripletMargin(margin)
     try checkTripletRanks([anchor.shape, positive.shape, negative.shape])
     // The built-in distances on three inputs of one shape take fused,
@@ -95,7 +103,8 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
     }
     let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
     var result = LossValue(value: output)
-    guard ["anchor", "positive", "negative"].contains(where: wrt.contains) else {
+    let names: [LossInput] = [.anchor, .positive, .negative]
+    guard names.contains(where: wrt.contains) else {
       return result
     }
     try checkGradOutput(gradOutput, outputShape: output.shape)
@@ -133,8 +142,8 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
       for i in 0..<gn.count { gn[i] += gn2.scalars[i] }
     }
     let grads = [
-      ("anchor", anchor.shape, ga), ("positive", positive.shape, gp),
-      ("negative", negative.shape, gn),
+      (LossInput.anchor, anchor.shape, ga), (.positive, positive.shape, gp),
+      (.negative, negative.shape, gn),
     ]
     for (name, s, v) in grads where wrt.contains(name) {
       result.gradients[name] = try Tensor(shape: s, scalars: v)
@@ -170,7 +179,7 @@ extension CosineDistance {
     let length = anchor.shape[1]
     let count = anchor.count
     let outShape = [rows]
-    let names = ["anchor", "positive", "negative"]
+    let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
     let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)

@@ -41,7 +41,7 @@
 /// `SIMD16<Float>` and `SIMD8<Double>` overloads run the 8- and 4-lane
 /// kernels on each half, and the scalar overloads run them on a splat, so a
 /// value computed through any entry point is bit-identical.
-public enum VectorMath {}
+@usableFromInline package enum VectorMath {}
 
 // MARK: Float, 8 and 16 lanes, and scalar
 
@@ -49,22 +49,22 @@ extension VectorMath {
   /// e^x in each lane. exp(−inf) = 0, exp(+inf) = +inf, x > 88.72283 gives
   /// +inf, x < −103.97 gives 0, NaN gives NaN.
   @inlinable @inline(__always)
-  public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> { _expF8(x) }
+  package static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> { _expF8(x) }
 
   /// e^x in each lane; see `exp(_: SIMD8<Float>)`.
   @inlinable @inline(__always)
-  public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
+  package static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
     SIMD16(lowHalf: _expF8(x.lowHalf), highHalf: _expF8(x.highHalf))
   }
 
   /// e^x − 1 in each lane, accurate for small x. expm1(±0) = ±0,
   /// expm1(−inf) = −1, expm1(+inf) = +inf, x > 88.72283 gives +inf.
   @inlinable @inline(__always)
-  public static func expm1(_ x: SIMD8<Float>) -> SIMD8<Float> { _expm1F8(x) }
+  package static func expm1(_ x: SIMD8<Float>) -> SIMD8<Float> { _expm1F8(x) }
 
   /// e^x − 1 in each lane; see `expm1(_: SIMD8<Float>)`.
   @inlinable @inline(__always)
-  public static func expm1(_ x: SIMD16<Float>) -> SIMD16<Float> {
+  package static func expm1(_ x: SIMD16<Float>) -> SIMD16<Float> {
     SIMD16(lowHalf: _expm1F8(x.lowHalf), highHalf: _expm1F8(x.highHalf))
   }
 
@@ -72,39 +72,43 @@ extension VectorMath {
   /// log(+inf) = +inf, NaN gives NaN; subnormal x are handled exactly (they
   /// are scaled by 2^25 before the exponent is taken).
   @inlinable @inline(__always)
-  public static func log(_ x: SIMD8<Float>) -> SIMD8<Float> { _logF8(x) }
+  package static func log(_ x: SIMD8<Float>) -> SIMD8<Float> { _logF8(x) }
 
   /// The natural logarithm in each lane; see `log(_: SIMD8<Float>)`.
   @inlinable @inline(__always)
-  public static func log(_ x: SIMD16<Float>) -> SIMD16<Float> {
+  package static func log(_ x: SIMD16<Float>) -> SIMD16<Float> {
     SIMD16(lowHalf: _logF8(x.lowHalf), highHalf: _logF8(x.highHalf))
   }
 
   /// log(1 + x) in each lane, accurate for small x. log1p(±0) = ±0,
   /// log1p(−1) = −inf, log1p(x < −1) = NaN, log1p(+inf) = +inf.
   @inlinable @inline(__always)
-  public static func log1p(_ x: SIMD8<Float>) -> SIMD8<Float> { _log1pF8(x) }
+  package static func log1p(_ x: SIMD8<Float>) -> SIMD8<Float> { _log1pF8(x) }
 
   /// log(1 + x) in each lane; see `log1p(_: SIMD8<Float>)`.
   @inlinable @inline(__always)
-  public static func log1p(_ x: SIMD16<Float>) -> SIMD16<Float> {
+  package static func log1p(_ x: SIMD16<Float>) -> SIMD16<Float> {
     SIMD16(lowHalf: _log1pF8(x.lowHalf), highHalf: _log1pF8(x.highHalf))
   }
 
   /// e^x, by the vector kernel on a splat (bit-identical to the lanes).
   @inlinable
-  public static func exp(_ x: Float) -> Float { _expF8(SIMD8(repeating: x))[0] }
+  package static func exp(_ x: Float) -> Float {
+    _expF8(SIMD8(repeating: x))[0]
+  }
   /// e^x − 1, by the vector kernel on a splat.
   @inlinable
-  public static func expm1(_ x: Float) -> Float {
+  package static func expm1(_ x: Float) -> Float {
     _expm1F8(SIMD8(repeating: x))[0]
   }
   /// log(x), by the vector kernel on a splat.
   @inlinable
-  public static func log(_ x: Float) -> Float { _logF8(SIMD8(repeating: x))[0] }
+  package static func log(_ x: Float) -> Float {
+    _logF8(SIMD8(repeating: x))[0]
+  }
   /// log(1 + x), by the vector kernel on a splat.
   @inlinable
-  public static func log1p(_ x: Float) -> Float {
+  package static func log1p(_ x: Float) -> Float {
     _log1pF8(SIMD8(repeating: x))[0]
   }
 }
@@ -115,69 +119,69 @@ extension VectorMath {
   /// e^x in each lane. exp(−inf) = 0, exp(+inf) = +inf, x > 709.7827
   /// gives +inf, x < −745.14 gives 0, NaN gives NaN.
   @inlinable @inline(__always)
-  public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> { _expD4(x) }
+  package static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> { _expD4(x) }
 
   /// e^x in each lane; see `exp(_: SIMD4<Double>)`.
   @inlinable @inline(__always)
-  public static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> {
+  package static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> {
     SIMD8(lowHalf: _expD4(x.lowHalf), highHalf: _expD4(x.highHalf))
   }
 
   /// e^x − 1 in each lane, accurate for small x. expm1(±0) = ±0,
   /// expm1(−inf) = −1, expm1(+inf) = +inf, x > 709.7827 gives +inf.
   @inlinable @inline(__always)
-  public static func expm1(_ x: SIMD4<Double>) -> SIMD4<Double> {
+  package static func expm1(_ x: SIMD4<Double>) -> SIMD4<Double> {
     _expm1D4(x)
   }
 
   /// e^x − 1 in each lane; see `expm1(_: SIMD4<Double>)`.
   @inlinable @inline(__always)
-  public static func expm1(_ x: SIMD8<Double>) -> SIMD8<Double> {
+  package static func expm1(_ x: SIMD8<Double>) -> SIMD8<Double> {
     SIMD8(lowHalf: _expm1D4(x.lowHalf), highHalf: _expm1D4(x.highHalf))
   }
 
   /// The natural logarithm in each lane. log(±0) = −inf, log(x < 0) = NaN,
   /// log(+inf) = +inf, NaN gives NaN.
   @inlinable @inline(__always)
-  public static func log(_ x: SIMD4<Double>) -> SIMD4<Double> { _logD4(x) }
+  package static func log(_ x: SIMD4<Double>) -> SIMD4<Double> { _logD4(x) }
 
   /// The natural logarithm in each lane; see `log(_: SIMD4<Double>)`.
   @inlinable @inline(__always)
-  public static func log(_ x: SIMD8<Double>) -> SIMD8<Double> {
+  package static func log(_ x: SIMD8<Double>) -> SIMD8<Double> {
     SIMD8(lowHalf: _logD4(x.lowHalf), highHalf: _logD4(x.highHalf))
   }
 
   /// log(1 + x) in each lane, accurate for small x. log1p(±0) = ±0,
   /// log1p(−1) = −inf, log1p(x < −1) = NaN, log1p(+inf) = +inf.
   @inlinable @inline(__always)
-  public static func log1p(_ x: SIMD4<Double>) -> SIMD4<Double> {
+  package static func log1p(_ x: SIMD4<Double>) -> SIMD4<Double> {
     _log1pD4(x)
   }
 
   /// log(1 + x) in each lane; see `log1p(_: SIMD4<Double>)`.
   @inlinable @inline(__always)
-  public static func log1p(_ x: SIMD8<Double>) -> SIMD8<Double> {
+  package static func log1p(_ x: SIMD8<Double>) -> SIMD8<Double> {
     SIMD8(lowHalf: _log1pD4(x.lowHalf), highHalf: _log1pD4(x.highHalf))
   }
 
   /// e^x, by the vector kernel on a splat (bit-identical to the lanes).
   @inlinable
-  public static func exp(_ x: Double) -> Double {
+  package static func exp(_ x: Double) -> Double {
     _expD4(SIMD4(repeating: x))[0]
   }
   /// e^x − 1, by the vector kernel on a splat.
   @inlinable
-  public static func expm1(_ x: Double) -> Double {
+  package static func expm1(_ x: Double) -> Double {
     _expm1D4(SIMD4(repeating: x))[0]
   }
   /// log(x), by the vector kernel on a splat.
   @inlinable
-  public static func log(_ x: Double) -> Double {
+  package static func log(_ x: Double) -> Double {
     _logD4(SIMD4(repeating: x))[0]
   }
   /// log(1 + x), by the vector kernel on a splat.
   @inlinable
-  public static func log1p(_ x: Double) -> Double {
+  package static func log1p(_ x: Double) -> Double {
     _log1pD4(SIMD4(repeating: x))[0]
   }
 }

@@ -23,6 +23,11 @@
 /// The bulk entry points do exactly that, for one function; every element
 /// (tail included) goes through the vector kernel, so the result does not
 /// depend on where an element sits in the buffer.
+///
+/// Public only because the public ``LossScalar`` refines it (Swift requires
+/// a public protocol's parents to be public); the kernels themselves, the
+/// loads, stores and bulk entry points are `package` declarations, not part
+/// of the library's API.
 public protocol VectorMathScalar:
   BinaryFloatingPoint, SIMDScalar, Decodable, Encodable
 {
@@ -41,32 +46,42 @@ public protocol VectorMathScalar:
 }
 
 extension Float: VectorMathScalar {
+  /// One AVX register of `Float`.
   public typealias VMVector = SIMD8<Float>
   @inlinable @inline(__always)
+  /// e^x in each lane.
   public static func vexp(_ x: VMVector) -> VMVector { VectorMath._expF8(x) }
   @inlinable @inline(__always)
+  /// e^x − 1 in each lane.
   public static func vexpm1(_ x: VMVector) -> VMVector {
     VectorMath._expm1F8(x)
   }
   @inlinable @inline(__always)
+  /// log(x) in each lane.
   public static func vlog(_ x: VMVector) -> VMVector { VectorMath._logF8(x) }
   @inlinable @inline(__always)
+  /// log(1 + x) in each lane.
   public static func vlog1p(_ x: VMVector) -> VMVector {
     VectorMath._log1pF8(x)
   }
 }
 
 extension Double: VectorMathScalar {
+  /// One AVX register of `Double`.
   public typealias VMVector = SIMD4<Double>
   @inlinable @inline(__always)
+  /// e^x in each lane.
   public static func vexp(_ x: VMVector) -> VMVector { VectorMath._expD4(x) }
   @inlinable @inline(__always)
+  /// e^x − 1 in each lane.
   public static func vexpm1(_ x: VMVector) -> VMVector {
     VectorMath._expm1D4(x)
   }
   @inlinable @inline(__always)
+  /// log(x) in each lane.
   public static func vlog(_ x: VMVector) -> VMVector { VectorMath._logD4(x) }
   @inlinable @inline(__always)
+  /// log(1 + x) in each lane.
   public static func vlog1p(_ x: VMVector) -> VMVector {
     VectorMath._log1pD4(x)
   }
@@ -77,14 +92,14 @@ extension Double: VectorMathScalar {
 extension VectorMathScalar {
   /// The vector at `p` (no alignment needed).
   @inlinable @inline(__always)
-  public static func vload(_ p: UnsafePointer<Self>) -> VMVector {
+  package static func vload(_ p: UnsafePointer<Self>) -> VMVector {
     UnsafeRawPointer(p).loadUnaligned(as: VMVector.self)
   }
 
   /// The first `count` lanes from `p`, the rest `fill` (a tail); `count` is
   /// clamped to 0...VMVector.scalarCount.
   @inlinable @inline(__always)
-  public static func vload(
+  package static func vload(
     _ p: UnsafePointer<Self>, count: Int, fill: Self = 0
   ) -> VMVector {
     var v = VMVector(repeating: fill)
@@ -96,14 +111,14 @@ extension VectorMathScalar {
 
   /// Stores `v` at `p` (no alignment needed).
   @inlinable @inline(__always)
-  public static func vstore(_ v: VMVector, to p: UnsafeMutablePointer<Self>) {
+  package static func vstore(_ v: VMVector, to p: UnsafeMutablePointer<Self>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: VMVector.self)
   }
 
   /// Stores the first `count` lanes of `v` at `p` (a tail); `count` is
   /// clamped to 0...VMVector.scalarCount.
   @inlinable @inline(__always)
-  public static func vstore(
+  package static func vstore(
     _ v: VMVector, to p: UnsafeMutablePointer<Self>, count: Int
   ) {
     for j in 0..<Swift.max(0, Swift.min(count, VMVector.scalarCount)) {
@@ -116,43 +131,43 @@ extension VectorMathScalar {
 
 /// One of the kernels, as a type, so that the bulk driver is specialised
 /// per function (no closure or existential in the loop).
-public protocol VectorMathFunction {
+@usableFromInline package protocol VectorMathFunction {
   static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
     -> T.VMVector
 }
 
 extension VectorMath {
   /// `exp` as a `VectorMathFunction`.
-  public enum Exp: VectorMathFunction {
+  @usableFromInline package enum Exp: VectorMathFunction {
     @inlinable @inline(__always)
-    public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
+    package static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
       -> T.VMVector
     {
       T.vexp(x)
     }
   }
   /// `expm1` as a `VectorMathFunction`.
-  public enum Expm1: VectorMathFunction {
+  @usableFromInline package enum Expm1: VectorMathFunction {
     @inlinable @inline(__always)
-    public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
+    package static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
       -> T.VMVector
     {
       T.vexpm1(x)
     }
   }
   /// `log` as a `VectorMathFunction`.
-  public enum Log: VectorMathFunction {
+  @usableFromInline package enum Log: VectorMathFunction {
     @inlinable @inline(__always)
-    public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
+    package static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
       -> T.VMVector
     {
       T.vlog(x)
     }
   }
   /// `log1p` as a `VectorMathFunction`.
-  public enum Log1p: VectorMathFunction {
+  @usableFromInline package enum Log1p: VectorMathFunction {
     @inlinable @inline(__always)
-    public static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
+    package static func apply<T: VectorMathScalar>(_ x: T.VMVector, _: T.Type)
       -> T.VMVector
     {
       T.vlog1p(x)
@@ -163,7 +178,7 @@ extension VectorMath {
   /// memory (in place) but must not otherwise overlap. The tail shorter
   /// than a vector is computed as a zero-padded vector.
   @inlinable
-  public static func map<F: VectorMathFunction, T: VectorMathScalar>(
+  package static func map<F: VectorMathFunction, T: VectorMathScalar>(
     _: F.Type, _ x: UnsafeBufferPointer<T>,
     into y: UnsafeMutableBufferPointer<T>
   ) {
@@ -192,7 +207,7 @@ extension VectorMath {
 
   /// x[i] = F(x[i]) in place.
   @inlinable
-  public static func map<F: VectorMathFunction, T: VectorMathScalar>(
+  package static func map<F: VectorMathFunction, T: VectorMathScalar>(
     _ f: F.Type, inPlace x: UnsafeMutableBufferPointer<T>
   ) {
     map(f, UnsafeBufferPointer(x), into: x)
@@ -200,7 +215,7 @@ extension VectorMath {
 
   /// [F(x[0]), F(x[1]), …] as a new array.
   @inlinable
-  public static func map<F: VectorMathFunction, T: VectorMathScalar>(
+  package static func map<F: VectorMathFunction, T: VectorMathScalar>(
     _ f: F.Type, _ x: [T]
   ) -> [T] {
     [T](unsafeUninitializedCapacity: x.count) { out, count in
@@ -213,43 +228,43 @@ extension VectorMath {
 extension VectorMathScalar {
   /// y[i] = e^x[i] for i < min(x.count, y.count) (y may be x itself).
   @inlinable
-  public static func vexp(
+  package static func vexp(
     _ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>
   ) { VectorMath.map(VectorMath.Exp.self, x, into: y) }
   /// y[i] = e^x[i] − 1 for i < min(x.count, y.count) (y may be x itself).
   @inlinable
-  public static func vexpm1(
+  package static func vexpm1(
     _ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>
   ) { VectorMath.map(VectorMath.Expm1.self, x, into: y) }
   /// y[i] = log(x[i]) for i < min(x.count, y.count) (y may be x itself).
   @inlinable
-  public static func vlog(
+  package static func vlog(
     _ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>
   ) { VectorMath.map(VectorMath.Log.self, x, into: y) }
   /// y[i] = log(1 + x[i]) for i < min(x.count, y.count) (y may be x).
   @inlinable
-  public static func vlog1p(
+  package static func vlog1p(
     _ x: UnsafeBufferPointer<Self>, into y: UnsafeMutableBufferPointer<Self>
   ) { VectorMath.map(VectorMath.Log1p.self, x, into: y) }
 
   /// x[i] = e^x[i] in place.
   @inlinable
-  public static func vexp(inPlace x: UnsafeMutableBufferPointer<Self>) {
+  package static func vexp(inPlace x: UnsafeMutableBufferPointer<Self>) {
     VectorMath.map(VectorMath.Exp.self, inPlace: x)
   }
   /// x[i] = e^x[i] − 1 in place.
   @inlinable
-  public static func vexpm1(inPlace x: UnsafeMutableBufferPointer<Self>) {
+  package static func vexpm1(inPlace x: UnsafeMutableBufferPointer<Self>) {
     VectorMath.map(VectorMath.Expm1.self, inPlace: x)
   }
   /// x[i] = log(x[i]) in place.
   @inlinable
-  public static func vlog(inPlace x: UnsafeMutableBufferPointer<Self>) {
+  package static func vlog(inPlace x: UnsafeMutableBufferPointer<Self>) {
     VectorMath.map(VectorMath.Log.self, inPlace: x)
   }
   /// x[i] = log(1 + x[i]) in place.
   @inlinable
-  public static func vlog1p(inPlace x: UnsafeMutableBufferPointer<Self>) {
+  package static func vlog1p(inPlace x: UnsafeMutableBufferPointer<Self>) {
     VectorMath.map(VectorMath.Log1p.self, inPlace: x)
   }
 }
@@ -257,22 +272,22 @@ extension VectorMathScalar {
 extension VectorMath {
   /// e^x elementwise.
   @inlinable
-  public static func exp<T: VectorMathScalar>(_ x: [T]) -> [T] {
+  package static func exp<T: VectorMathScalar>(_ x: [T]) -> [T] {
     map(Exp.self, x)
   }
   /// e^x − 1 elementwise.
   @inlinable
-  public static func expm1<T: VectorMathScalar>(_ x: [T]) -> [T] {
+  package static func expm1<T: VectorMathScalar>(_ x: [T]) -> [T] {
     map(Expm1.self, x)
   }
   /// log(x) elementwise.
   @inlinable
-  public static func log<T: VectorMathScalar>(_ x: [T]) -> [T] {
+  package static func log<T: VectorMathScalar>(_ x: [T]) -> [T] {
     map(Log.self, x)
   }
   /// log(1 + x) elementwise.
   @inlinable
-  public static func log1p<T: VectorMathScalar>(_ x: [T]) -> [T] {
+  package static func log1p<T: VectorMathScalar>(_ x: [T]) -> [T] {
     map(Log1p.self, x)
   }
 }

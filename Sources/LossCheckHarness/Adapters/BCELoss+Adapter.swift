@@ -5,7 +5,8 @@ struct BCELossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = BCELoss(
-      weight: try call.tensorOption("weight", as: T.self), reduction: try call.reduction())
+      weight: try call.weightOption("weight", as: T.self),
+      reduction: try call.reduction())
     return try loss.valueWithGradient(
       call.input("input", as: T.self), call.input("target", as: T.self),
       gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)

@@ -5,8 +5,8 @@ struct BCEWithLogitsLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = BCEWithLogitsLoss(
-      weight: try call.tensorOption("weight", as: T.self),
-      posWeight: try call.tensorOption("pos_weight", as: T.self),
+      weight: try call.weightOption("weight", as: T.self),
+      posWeight: try call.weightOption("pos_weight", as: T.self),
       reduction: try call.reduction())
     return try loss.valueWithGradient(
       call.input("input", as: T.self), call.input("target", as: T.self),

@@ -5,7 +5,8 @@ struct CrossEntropyLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = try CrossEntropyLoss(
-      weight: classWeightOption(call, as: T.self), ignoreIndex: call.int("ignore_index"),
+      weight: call.weightOption("weight", as: T.self),
+      ignoreIndex: call.int("ignore_index"),
       reduction: call.reduction(), labelSmoothing: call.double("label_smoothing"))
     // The target's spec dtype is "any": int64 holds class indices, a
     // floating tensor probabilities (or a misplaced float index target,

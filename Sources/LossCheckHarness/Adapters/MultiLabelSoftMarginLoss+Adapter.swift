@@ -5,7 +5,8 @@ struct MultiLabelSoftMarginLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = MultiLabelSoftMarginLoss(
-      weight: try call.tensorOption("weight", as: T.self), reduction: try call.reduction())
+      weight: try call.weightOption("weight", as: T.self),
+      reduction: try call.reduction())
     return try loss.valueWithGradient(
       call.input("input", as: T.self), call.promotedTarget(as: T.self),
       gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)

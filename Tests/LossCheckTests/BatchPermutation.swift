@@ -7,7 +7,9 @@ func permutedRows<T>(_ t: Tensor<T>, _ order: [Int]) -> Tensor<T> {
   let rows = t.shape.first ?? 1
   let width = rows == 0 ? 0 : t.count / rows
   var out: [T] = []
-  for i in order { out.append(contentsOf: t.scalars[(i * width)..<((i + 1) * width)]) }
+  for i in order {
+    out.append(contentsOf: t.scalars[(i * width)..<((i + 1) * width)])
+  }
   return (try? Tensor(shape: t.shape, scalars: out)) ?? t
 }
 
@@ -16,24 +18,4 @@ func shuffledOrder(_ n: Int, using rng: inout SeededRandom) -> [Int] {
   var order = Array(0..<n)
   repeat { order.shuffle(using: &rng) } while order == Array(0..<n) && n > 1
   return order
-}
-
-/// The kind of error `body` throws, or nil when it does not throw.
-func errorKind(_ body: () throws(LossError) -> Void) -> LossError.Kind? {
-  do {
-    try body()
-    return nil
-  } catch {
-    return error.kind
-  }
-}
-
-/// The message of the error `body` throws ("" when none).
-func errorMessage(_ body: () throws(LossError) -> Void) -> String {
-  do {
-    try body()
-    return ""
-  } catch {
-    return error.message
-  }
 }

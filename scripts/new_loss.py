@@ -155,8 +155,9 @@ def swift_loss(name):
         /// Input and target broadcast both ways. The gradient in x is
         /// sign(x − t), 0 at a tie and where x − t is NaN; the target's
         /// gradient is its negation. `mean` divides by the element count.
-        public struct {name}: Sendable {{
-          /// How the elementwise values are reduced.
+        public struct {name}: InputTargetLoss {{
+          /// How the elementwise values are reduced (`mean` by default).
+          /// `batchmean` is refused with `invalid_option` when called.
           public var reduction: Reduction
 
           /// A loss with the given reduction.
@@ -164,20 +165,14 @@ def swift_loss(name):
             self.reduction = reduction
           }}
 
-          /// The loss.
-          public func callAsFunction<T: LossScalar>(
-            _ input: Tensor<T>, _ target: Tensor<T>
-          ) throws(LossError) -> Tensor<T> {{
-            try valueWithGradient(input, target, wrt: .none).value
-          }}
-
           /// The loss and the VJPs of `input` and `target` with `gradOutput`
           /// (ones when nil; shaped like the output).
           public func valueWithGradient<T: LossScalar>(
             _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
-            wrt: GradientRequest = ["input", "target"]
+            wrt: GradientRequest = [.input, .target]
           ) throws(LossError) -> LossValue<T> {{
-            try differenceLoss(
+            try reduction.requireStandard("{name}")
+            return try differenceLoss(
               Kernel<T>(), input: input, target: target, reduction: reduction,
               gradOutput: gradOutput, wrt: wrt)
           }}
@@ -216,33 +211,21 @@ def swift_tests(name):
         import Testing
 
         @Suite struct {name}Tests {{
+          /// Reductions against each other, every gradient against finite
+          /// differences, forward-only requests, the `batchmean` refusal.
           @Test(arguments: [1, 2, 3] as [UInt64])
-          func reductionsAgree(seed: UInt64) {{
+          func sharedChecks(seed: UInt64) {{
             var rng = SeededRandom(seed: seed)
-            let x = Tensor<Float>.random([4, 5], using: &rng)
-            let t = Tensor<Float>.random([4, 5], using: &rng)
-            let problems = reductionProblems(denominator: 20) {{
-              r throws(LossError) in
-              try {name}(reduction: r)(x, t)
-            }}
-            #expect(problems.isEmpty, "\\(problems)")
-          }}
-
-          @Test(arguments: [Reduction.none, .mean, .sum])
-          func gradientsMatchFiniteDifferences(reduction: Reduction) {{
-            var rng = SeededRandom(seed: 7)
-            let inputs = [
-              "input": Tensor<Double>.random([3, 4], using: &rng),
-              "target": Tensor<Double>.random([3, 4], using: &rng),
-            ]
-            let g =
-              reduction == .none ? Tensor<Double>.random([3, 4], using: &rng) : nil
-            let problems = finiteDifferenceProblems(inputs: inputs, gradOutput: g) {{
-              v throws(LossError) in
-              try {name}(reduction: reduction).valueWithGradient(
-                v["input"] ?? Tensor(0), v["target"] ?? Tensor(0), gradOutput: g)
-            }}
-            #expect(problems.isEmpty, "\\(problems)")
+            let x = Tensor<Double>.random([3, 4], using: &rng)
+            let t = Tensor<Double>.random([3, 4], using: &rng)
+            checkLoss(
+              CheckedLoss(
+                "{name}", inputs: [.input: x, .target: t], outputShape: [3, 4],
+                meanDenominator: 12
+              ) {{ p throws(LossError) in
+                try {name}(reduction: p.reduction).valueWithGradient(
+                  p[.input], p[.target], gradOutput: p.gradOutput, wrt: p.wrt)
+              }}, seed: seed)
           }}
         }}
         """)

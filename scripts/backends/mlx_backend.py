@@ -79,6 +79,13 @@ def tensor(t):
   return mx.array(a, dtype=DTYPES[t["dtype"]])
 
 
+def option(v):
+  """A tensor option as an array; a non-finite float option is a string."""
+  if isinstance(v, dict):
+    return tensor(v)
+  return float(v) if v in ("nan", "inf", "-inf") else v
+
+
 def num(x):
   if math.isnan(x):
     return "nan"
@@ -247,6 +254,7 @@ LOSSES = {
 
 # MLX raises ValueError with prose: LossCheck's kind by message, first match.
 KIND_RULES = [
+    (r"indices type|respect to indices", "dtype_mismatch"),
     (r"reduction|smoothing", "invalid_option"),
     (r"shape|broadcast|dimension|axis|rank", "shape_mismatch"),
     (r"dtype|integer|float", "dtype_mismatch"),
@@ -266,8 +274,7 @@ def evaluate(case):
   loss = case["loss"]
   if loss not in LOSSES:
     raise Unsupported(f"mlx.nn.losses has no {loss}")
-  opts = {k: tensor(v) if isinstance(v, dict) else v
-          for k, v in (case.get("options") or {}).items()}
+  opts = {k: option(v) for k, v in (case.get("options") or {}).items()}
   r = reduction(loss, opts)
   x = {k: tensor(v) if isinstance(v, dict) else v
        for k, v in case["inputs"].items()}

@@ -135,13 +135,14 @@ def mse(o, r, x):
     else:
       raise Unsupported("optax squared_error needs equal shapes; PyTorch "
                         f"broadcasts {list(a.shape)} and {list(b.shape)}")
-  return lambda d: reduce(optax.squared_error(d["input"], d["target"]), r)
+  return lambda d: reduce(
+      optax.losses.squared_error(d["input"], d["target"]), r)
 
 
 def huber(o, r, x):
   delta = o.get("delta", 1.0)
   return lambda d: reduce(
-      optax.huber_loss(d["input"], d["target"], delta=delta), r)
+      optax.losses.huber_loss(d["input"], d["target"], delta=delta), r)
 
 
 def cross_entropy(o, r, x):
@@ -162,16 +163,17 @@ def cross_entropy(o, r, x):
   def f(d):
     z = last(d["input"])
     if probs:
-      labels = optax.smooth_labels(last(d["target"]), eps)
-      return reduce(optax.softmax_cross_entropy(z, labels), r)
+      labels = optax.losses.smooth_labels(last(d["target"]), eps)
+      return reduce(optax.losses.softmax_cross_entropy(z, labels), r)
     t = d["target"]
     keep = t != ignore
     if eps:
-      labels = optax.smooth_labels(jax.nn.one_hot(t, z.shape[-1],
+      labels = optax.losses.smooth_labels(jax.nn.one_hot(t, z.shape[-1],
                                                   dtype=z.dtype), eps)
-      v = optax.softmax_cross_entropy(z, labels, where=keep)
+      v = optax.losses.softmax_cross_entropy(z, labels, where=keep)
     else:
-      v = optax.softmax_cross_entropy_with_integer_labels(z, t, where=keep)
+      v = optax.losses.softmax_cross_entropy_with_integer_labels(
+          z, t, where=keep)
     if r == "mean":  # PyTorch: the mean over the rows not ignored
       return jnp.sum(v) / jnp.sum(keep)
     return reduce(v, r)
@@ -179,8 +181,9 @@ def cross_entropy(o, r, x):
 
 
 def kl_div(o, r, x):
-  fn = (optax.kl_divergence_with_log_targets if o.get("log_target", False)
-        else optax.kl_divergence)
+  losses = optax.losses
+  fn = (losses.kl_divergence_with_log_targets if o.get("log_target", False)
+        else losses.kl_divergence)
   n = x["input"].shape[0] if x["input"].ndim else 1
 
   def f(d):
@@ -195,7 +198,7 @@ def bce_logits(o, r, x):
   no_option(o, "pos_weight", None, "optax sigmoid_binary_cross_entropy "
             "has no pos_weight")
   return lambda d: reduce(
-      optax.sigmoid_binary_cross_entropy(d["input"], d["target"]), r)
+      optax.losses.sigmoid_binary_cross_entropy(d["input"], d["target"]), r)
 
 
 def triplet(o, r, x):
@@ -241,7 +244,7 @@ def ctc(o, r, x):
   def f(d):
     logits = d["log_probs"]
     logits = jnp.swapaxes(logits, 0, 1) if batched else logits[None]
-    v = optax.ctc_loss(logits, logit_pad, jnp.asarray(t), label_pad,
+    v = optax.losses.ctc_loss(logits, logit_pad, jnp.asarray(t), label_pad,
                        blank_id=blank)
     if r == "mean":
       return jnp.mean(v / jnp.maximum(jnp.asarray(tlen, dtype), 1))
@@ -284,6 +287,12 @@ def evaluate(case):
   wrt = case.get("grad_wrt") or []
   if not wrt:
     return {"id": case["id"], "output": encode(fn(x))}
+
+  for n in wrt:
+    if not jnp.issubdtype(x[n].dtype, jnp.floating):
+      # jax.vjp would hand back a float0 placeholder: JAX has no gradient.
+      raise TypeError(f"JAX has no gradient for the integer input {n} "
+                      f"(dtype {x[n].dtype}; jax.grad refuses it)")
 
   def f(*primals):
     return fn({**x, **dict(zip(wrt, primals))})

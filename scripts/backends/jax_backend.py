@@ -55,201 +55,207 @@ NO_ALIAS = {"PoissonNLLLoss", "GaussianNLLLoss", "MultiLabelSoftMarginLoss",
 
 
 class Unsupported(Exception):
-  """optax cannot express this case."""
+    """optax cannot express this case."""
 
 
 class Refused(Exception):
-  """The PyTorch API refuses the call (kind is LossCheck's error kind)."""
+    """The PyTorch API refuses the call (kind is LossCheck's error kind)."""
 
-  def __init__(self, kind, message):
-    super().__init__(message)
-    self.kind = kind
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
 
 
 def tensor(t):
-  data = [float(x) if isinstance(x, str) else x for x in t["data"]]
-  return jnp.asarray(np.array(data, dtype=NP[t["dtype"]]).reshape(t["shape"]))
+    data = [float(x) if isinstance(x, str) else x for x in t["data"]]
+    return jnp.asarray(np.array(data, dtype=NP[t["dtype"]]).reshape(t["shape"]))
 
 
 def option(v):
-  """A tensor option as an array; a non-finite float option is a string."""
-  if isinstance(v, dict):
-    return tensor(v)
-  return float(v) if v in ("nan", "inf", "-inf") else v
+    """A tensor option as an array; a non-finite float option is a string."""
+    if isinstance(v, dict):
+        return tensor(v)
+    return float(v) if v in ("nan", "inf", "-inf") else v
 
 
 def num(x):
-  if math.isnan(x):
-    return "nan"
-  if math.isinf(x):
-    return "inf" if x > 0 else "-inf"
-  return x
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
 
 
 def encode(a):
-  a = np.asarray(a)
-  if a.dtype.kind in "iu":
-    return {"dtype": "int64", "shape": list(a.shape),
-            "data": [int(x) for x in a.reshape(-1).tolist()]}
-  return {"dtype": str(a.dtype), "shape": list(a.shape),
-          "data": [num(float(x)) for x in a.reshape(-1).tolist()]}
+    a = np.asarray(a)
+    if a.dtype.kind in "iu":
+        return {"dtype": "int64", "shape": list(a.shape),
+                "data": [int(x) for x in a.reshape(-1).tolist()]}
+    return {"dtype": str(a.dtype), "shape": list(a.shape),
+            "data": [num(float(x)) for x in a.reshape(-1).tolist()]}
 
 
 def reduction(loss, o):
-  """The reduction torch.nn would use, or Refused."""
-  r = o.get("reduction", "mean")
-  if "size_average" in o or "reduce" in o:
-    if loss in NO_DEPRECATED:
-      raise Refused("invalid_option", f"{loss} has no size_average/reduce")
-    if o.get("reduce") is False:
-      r = "none"
-    elif o.get("size_average") is False:
-      r = "sum"
-    else:
-      r = "mean"
-  if r == "elementwise_mean" and loss not in NO_ALIAS:
-    r = "mean"
-  allowed = {"none", "mean", "sum"} | (
-      {"batchmean"} if loss == "KLDivLoss" else set())
-  if r not in allowed:
-    raise Refused("invalid_option", f"{r} is not a valid value for reduction")
-  return r
+    """The reduction torch.nn would use, or Refused."""
+    r = o.get("reduction", "mean")
+    if "size_average" in o or "reduce" in o:
+        if loss in NO_DEPRECATED:
+            raise Refused("invalid_option",
+                          f"{loss} has no size_average/reduce")
+        if o.get("reduce") is False:
+            r = "none"
+        elif o.get("size_average") is False:
+            r = "sum"
+        else:
+            r = "mean"
+    if r == "elementwise_mean" and loss not in NO_ALIAS:
+        r = "mean"
+    allowed = {"none", "mean", "sum"} | (
+        {"batchmean"} if loss == "KLDivLoss" else set())
+    if r not in allowed:
+        raise Refused("invalid_option",
+                      f"{r} is not a valid value for reduction")
+    return r
 
 
 def reduce(v, r):
-  return {"none": v, "mean": jnp.mean(v), "sum": jnp.sum(v)}[r]
+    return {"none": v, "mean": jnp.mean(v), "sum": jnp.sum(v)}[r]
 
 
 def no_option(o, name, default, why):
-  if o.get(name, default) is not None and o.get(name, default) != default:
-    raise Unsupported(f"{name}={o[name]!r}: {why}")
+    """Unsupported when option `name` is given other than `default`."""
+    v = o.get(name, default)
+    if hasattr(v, "shape"):
+        raise Unsupported(f"{name} (a tensor): {why}")
+    if v != default:
+        raise Unsupported(f"{name}={v!r}: {why}")
 
 
 def mse(o, r, x):
-  a, b = x["input"], x["target"]
-  if a.shape != b.shape:
-    try:
-      np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-      pass  # optax refuses, as PyTorch does: its error is the answer
-    else:
-      raise Unsupported("optax squared_error needs equal shapes; PyTorch "
-                        f"broadcasts {list(a.shape)} and {list(b.shape)}")
-  return lambda d: reduce(
-      optax.losses.squared_error(d["input"], d["target"]), r)
+    a, b = x["input"], x["target"]
+    if a.shape != b.shape:
+        try:
+            np.broadcast_shapes(a.shape, b.shape)
+        except ValueError:
+            pass  # optax refuses, as PyTorch does: its error is the answer
+        else:
+            raise Unsupported("optax squared_error needs equal shapes; PyTorch "
+                              f"broadcasts {list(a.shape)} and {list(b.shape)}")
+    return lambda d: reduce(
+        optax.losses.squared_error(d["input"], d["target"]), r)
 
 
 def huber(o, r, x):
-  delta = o.get("delta", 1.0)
-  return lambda d: reduce(
-      optax.losses.huber_loss(d["input"], d["target"], delta=delta), r)
+    delta = o.get("delta", 1.0)
+    return lambda d: reduce(
+        optax.losses.huber_loss(d["input"], d["target"], delta=delta), r)
 
 
 def cross_entropy(o, r, x):
-  if o.get("weight") is not None:
-    raise Unsupported("weight: optax softmax cross entropy has no class "
-                      "weight")
-  eps = o.get("label_smoothing", 0.0)
-  ignore = o.get("ignore_index", -100)
-  logits, target = x["input"], x["target"]
-  probs = target.shape == logits.shape
-  if probs:
-    no_option(o, "ignore_index", -100, "optax's probability targets have "
-              "no ignore_index")
-
-  def last(a):  # the class dim (1, or 0 unbatched) moved last for optax
-    return jnp.moveaxis(a, 1, -1) if a.ndim >= 2 else a
-
-  def f(d):
-    z = last(d["input"])
+    if o.get("weight") is not None:
+        raise Unsupported("weight: optax softmax cross entropy has no class "
+                          "weight")
+    eps = o.get("label_smoothing", 0.0)
+    ignore = o.get("ignore_index", -100)
+    logits, target = x["input"], x["target"]
+    probs = target.shape == logits.shape
     if probs:
-      labels = optax.losses.smooth_labels(last(d["target"]), eps)
-      return reduce(optax.losses.softmax_cross_entropy(z, labels), r)
-    t = d["target"]
-    keep = t != ignore
-    if eps:
-      labels = optax.losses.smooth_labels(jax.nn.one_hot(t, z.shape[-1],
-                                                  dtype=z.dtype), eps)
-      v = optax.losses.softmax_cross_entropy(z, labels, where=keep)
-    else:
-      v = optax.losses.softmax_cross_entropy_with_integer_labels(
-          z, t, where=keep)
-    if r == "mean":  # PyTorch: the mean over the rows not ignored
-      return jnp.sum(v) / jnp.sum(keep)
-    return reduce(v, r)
-  return f
+        no_option(o, "ignore_index", -100, "optax's probability targets have "
+                  "no ignore_index")
+
+    def last(a):  # the class dim (1, or 0 unbatched) moved last for optax
+        return jnp.moveaxis(a, 1, -1) if a.ndim >= 2 else a
+
+    def f(d):
+        z = last(d["input"])
+        if probs:
+            labels = optax.losses.smooth_labels(last(d["target"]), eps)
+            return reduce(optax.losses.softmax_cross_entropy(z, labels), r)
+        t = d["target"]
+        keep = t != ignore
+        if eps:
+            hot = jax.nn.one_hot(t, z.shape[-1], dtype=z.dtype)
+            labels = optax.losses.smooth_labels(hot, eps)
+            v = optax.losses.softmax_cross_entropy(z, labels, where=keep)
+        else:
+            v = optax.losses.softmax_cross_entropy_with_integer_labels(
+                z, t, where=keep)
+        if r == "mean":  # PyTorch: the mean over the rows not ignored
+            return jnp.sum(v) / jnp.sum(keep)
+        return reduce(v, r)
+    return f
 
 
 def kl_div(o, r, x):
-  losses = optax.losses
-  fn = (losses.kl_divergence_with_log_targets if o.get("log_target", False)
-        else losses.kl_divergence)
-  n = x["input"].shape[0] if x["input"].ndim else 1
+    losses = optax.losses
+    fn = (losses.kl_divergence_with_log_targets if o.get("log_target", False)
+          else losses.kl_divergence)
+    n = x["input"].shape[0] if x["input"].ndim else 1
 
-  def f(d):
-    v = fn(d["input"], d["target"], axis=())
-    return jnp.sum(v) / n if r == "batchmean" else reduce(v, r)
-  return f
+    def f(d):
+        v = fn(d["input"], d["target"], axis=())
+        return jnp.sum(v) / n if r == "batchmean" else reduce(v, r)
+    return f
 
 
 def bce_logits(o, r, x):
-  no_option(o, "weight", None, "optax sigmoid_binary_cross_entropy has "
-            "no weight")
-  no_option(o, "pos_weight", None, "optax sigmoid_binary_cross_entropy "
-            "has no pos_weight")
-  return lambda d: reduce(
-      optax.losses.sigmoid_binary_cross_entropy(d["input"], d["target"]), r)
+    no_option(o, "weight", None, "optax sigmoid_binary_cross_entropy has "
+              "no weight")
+    no_option(o, "pos_weight", None, "optax sigmoid_binary_cross_entropy "
+              "has no pos_weight")
+    return lambda d: reduce(
+        optax.losses.sigmoid_binary_cross_entropy(d["input"], d["target"]), r)
 
 
 def triplet(o, r, x):
-  no_option(o, "swap", False, "optax triplet_margin_loss has no swap")
-  p, margin, eps = o.get("p", 2.0), o.get("margin", 1.0), o.get("eps", 1e-6)
-  return lambda d: reduce(optax.losses.triplet_margin_loss(
-      d["anchor"], d["positive"], d["negative"], norm_degree=p,
-      margin=margin, eps=eps), r)
+    no_option(o, "swap", False, "optax triplet_margin_loss has no swap")
+    p, margin, eps = o.get("p", 2.0), o.get("margin", 1.0), o.get("eps", 1e-6)
+    return lambda d: reduce(optax.losses.triplet_margin_loss(
+        d["anchor"], d["positive"], d["negative"], norm_degree=p,
+        margin=margin, eps=eps), r)
 
 
 def ctc(o, r, x):
-  no_option(o, "zero_infinity", False, "optax ctc_loss has no zero_infinity")
-  lp, targets = x["log_probs"], x["targets"]
-  lin, tlen = x["input_lengths"], x["target_lengths"]
-  batched = lp.ndim == 3
-  lin, tlen = np.atleast_1d(np.asarray(lin)), np.atleast_1d(np.asarray(tlen))
-  t_max = lp.shape[0]
-  if lin.dtype.kind != "i" or tlen.dtype.kind != "i":
-    raise Refused("dtype_mismatch", "lengths must be int64")
-  if np.any(lin < 0) or np.any(lin > t_max) or np.any(tlen < 0):
-    raise Unsupported("input or target lengths outside [0, T] cannot be "
-                      "written as optax paddings")
-  t = np.asarray(targets)
-  if t.ndim == 1 and batched:  # concatenated targets: split, then pad
-    if tlen.sum() != t.size:
-      raise Unsupported("target_lengths do not add up to the targets: "
-                        "no optax paddings for them")
-    s = int(tlen.max(initial=0))
-    rows = np.split(t, np.cumsum(tlen)[:-1])
-    t = np.stack([np.pad(row, (0, s - row.size)) for row in rows]) \
-        if len(rows) else np.zeros((0, s), np.int64)
-  elif t.ndim == 1:
-    t = t[None, :]
-  if np.any(tlen > t.shape[1]):
-    raise Unsupported("a target length beyond the padded targets cannot be "
-                      "written as optax paddings")
-  dtype = lp.dtype
-  logit_pad = jnp.asarray(np.arange(t_max)[None, :] >= lin[:, None], dtype)
-  label_pad = jnp.asarray(np.arange(t.shape[1])[None, :] >= tlen[:, None],
-                          dtype)
-  blank = o.get("blank", 0)
+    no_option(o, "zero_infinity", False, "optax ctc_loss has no zero_infinity")
+    lp, targets = x["log_probs"], x["targets"]
+    lin, tlen = x["input_lengths"], x["target_lengths"]
+    batched = lp.ndim == 3
+    lin, tlen = np.atleast_1d(np.asarray(lin)), np.atleast_1d(np.asarray(tlen))
+    t_max = lp.shape[0]
+    if lin.dtype.kind != "i" or tlen.dtype.kind != "i":
+        raise Refused("dtype_mismatch", "lengths must be int64")
+    if np.any(lin < 0) or np.any(lin > t_max) or np.any(tlen < 0):
+        raise Unsupported("input or target lengths outside [0, T] cannot be "
+                          "written as optax paddings")
+    t = np.asarray(targets)
+    if t.ndim == 1 and batched:  # concatenated targets: split, then pad
+        if tlen.sum() != t.size:
+            raise Unsupported("target_lengths do not add up to the targets: "
+                              "no optax paddings for them")
+        s = int(tlen.max(initial=0))
+        rows = np.split(t, np.cumsum(tlen)[:-1])
+        t = np.stack([np.pad(row, (0, s - row.size)) for row in rows]) \
+            if len(rows) else np.zeros((0, s), np.int64)
+    elif t.ndim == 1:
+        t = t[None, :]
+    if np.any(tlen > t.shape[1]):
+        raise Unsupported("a target length beyond the padded targets cannot be "
+                          "written as optax paddings")
+    dtype = lp.dtype
+    logit_pad = jnp.asarray(np.arange(t_max)[None, :] >= lin[:, None], dtype)
+    label_pad = jnp.asarray(np.arange(t.shape[1])[None, :] >= tlen[:, None],
+                            dtype)
+    blank = o.get("blank", 0)
 
-  def f(d):
-    logits = d["log_probs"]
-    logits = jnp.swapaxes(logits, 0, 1) if batched else logits[None]
-    v = optax.losses.ctc_loss(logits, logit_pad, jnp.asarray(t), label_pad,
-                       blank_id=blank)
-    if r == "mean":
-      return jnp.mean(v / jnp.maximum(jnp.asarray(tlen, dtype), 1))
-    return reduce(v if batched else v[0], r)
-  return f
+    def f(d):
+        logits = d["log_probs"]
+        logits = jnp.swapaxes(logits, 0, 1) if batched else logits[None]
+        v = optax.losses.ctc_loss(logits, logit_pad, jnp.asarray(t), label_pad,
+                           blank_id=blank)
+        if r == "mean":
+            return jnp.mean(v / jnp.maximum(jnp.asarray(tlen, dtype), 1))
+        return reduce(v if batched else v[0], r)
+    return f
 
 
 LOSSES = {
@@ -267,64 +273,64 @@ KIND_RULES = [
 
 
 def kind_of(e):
-  text = f"{type(e).__name__}: {e}"
-  for pattern, kind in KIND_RULES:
-    if re.search(pattern, text, re.IGNORECASE):
-      return kind
-  return "invalid_option"
+    text = f"{type(e).__name__}: {e}"
+    for pattern, kind in KIND_RULES:
+        if re.search(pattern, text, re.IGNORECASE):
+            return kind
+    return "invalid_option"
 
 
 def evaluate(case):
-  loss = case["loss"]
-  if loss not in LOSSES:
-    raise Unsupported(f"optax has no {loss}")
-  jax.config.update("jax_enable_x64", case["dtype"] == "float64")
-  opts = {k: option(v) for k, v in (case.get("options") or {}).items()}
-  r = reduction(loss, opts)
-  x = {k: tensor(v) if isinstance(v, dict) else v
-       for k, v in case["inputs"].items()}
-  fn = LOSSES[loss](opts, r, x)
-  wrt = case.get("grad_wrt") or []
-  if not wrt:
-    return {"id": case["id"], "output": encode(fn(x))}
+    loss = case["loss"]
+    if loss not in LOSSES:
+        raise Unsupported(f"optax has no {loss}")
+    jax.config.update("jax_enable_x64", case["dtype"] == "float64")
+    opts = {k: option(v) for k, v in (case.get("options") or {}).items()}
+    r = reduction(loss, opts)
+    x = {k: tensor(v) if isinstance(v, dict) else v
+         for k, v in case["inputs"].items()}
+    fn = LOSSES[loss](opts, r, x)
+    wrt = case.get("grad_wrt") or []
+    if not wrt:
+        return {"id": case["id"], "output": encode(fn(x))}
 
-  for n in wrt:
-    if not jnp.issubdtype(x[n].dtype, jnp.floating):
-      # jax.vjp would hand back a float0 placeholder: JAX has no gradient.
-      raise TypeError(f"JAX has no gradient for the integer input {n} "
-                      f"(dtype {x[n].dtype}; jax.grad refuses it)")
+    for n in wrt:
+        if not jnp.issubdtype(x[n].dtype, jnp.floating):
+            # jax.vjp would hand back a float0 placeholder: JAX has no gradient.
+            raise TypeError(f"JAX has no gradient for the integer input {n} "
+                            f"(dtype {x[n].dtype}; jax.grad refuses it)")
 
-  def f(*primals):
-    return fn({**x, **dict(zip(wrt, primals))})
+    def f(*primals):
+        return fn({**x, **dict(zip(wrt, primals))})
 
-  out, vjp = jax.vjp(f, *[x[n] for n in wrt])
-  g = case.get("grad_output")
-  grads = vjp(tensor(g) if g is not None else jnp.ones_like(out))
-  return {"id": case["id"], "output": encode(out),
-          "grads": {n: encode(gr) for n, gr in zip(wrt, grads)}}
+    out, vjp = jax.vjp(f, *[x[n] for n in wrt])
+    g = case.get("grad_output")
+    grads = vjp(tensor(g) if g is not None else jnp.ones_like(out))
+    return {"id": case["id"], "output": encode(out),
+            "grads": {n: encode(gr) for n, gr in zip(wrt, grads)}}
 
 
 def answer(line):
-  cid = ""
-  try:
-    case = json.loads(line)
-    cid = case.get("id", "")
-    return evaluate(case)
-  except Unsupported as e:
-    return {"id": cid, "unsupported": str(e)}
-  except Refused as e:
-    return {"id": cid, "error": {"kind": e.kind, "message": str(e)}}
-  except Exception as e:  # optax or JAX refused the call: an error result
-    message = f"{type(e).__name__}: {e}"
-    return {"id": cid, "error": {"kind": kind_of(e), "message": message}}
+    cid = ""
+    try:
+        case = json.loads(line)
+        cid = case.get("id", "")
+        return evaluate(case)
+    except Unsupported as e:
+        return {"id": cid, "unsupported": str(e)}
+    except Refused as e:
+        return {"id": cid, "error": {"kind": e.kind, "message": str(e)}}
+    except Exception as e:  # optax or JAX refused the call: an error result
+        message = f"{type(e).__name__}: {e}"
+        return {"id": cid, "error": {"kind": kind_of(e), "message": message}}
 
 
 def main():
-  for line in sys.stdin:
-    if line.strip():
-      sys.stdout.write(json.dumps(answer(line)) + "\n")
-      sys.stdout.flush()
+    for line in sys.stdin:
+        if line.strip():
+            sys.stdout.write(json.dumps(answer(line)) + "\n")
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":
-  main()
+    main()

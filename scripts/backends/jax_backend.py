@@ -250,8 +250,8 @@ def ctc(o, r, x):
     def f(d):
         logits = d["log_probs"]
         logits = jnp.swapaxes(logits, 0, 1) if batched else logits[None]
-        v = optax.losses.ctc_loss(logits, logit_pad, jnp.asarray(t), label_pad,
-                           blank_id=blank)
+        v = optax.losses.ctc_loss(logits, logit_pad, jnp.asarray(t),
+                                  label_pad, blank_id=blank)
         if r == "mean":
             return jnp.mean(v / jnp.maximum(jnp.asarray(tlen, dtype), 1))
         return reduce(v if batched else v[0], r)

@@ -220,7 +220,7 @@ def ctc(o, r, x):
     lp, targets = x["log_probs"], x["targets"]
     lin, tlen = x["input_lengths"], x["target_lengths"]
     batched = lp.ndim == 3
-    lin, tlen = np.atleast_1d(np.asarray(lin)), np.atleast_1d(np.asarray(tlen))
+    lin, tlen = np.asarray(lin).reshape(-1), np.asarray(tlen).reshape(-1)
     t_max = lp.shape[0]
     if lin.dtype.kind != "i" or tlen.dtype.kind != "i":
         raise Refused("dtype_mismatch", "lengths must be int64")
@@ -228,6 +228,9 @@ def ctc(o, r, x):
         raise Unsupported("input or target lengths outside [0, T] cannot be "
                           "written as optax paddings")
     t = np.asarray(targets)
+    if t.ndim not in (1, 2):
+        raise ValueError(f"targets of rank {t.ndim}: optax ctc_loss takes "
+                         "(B, N) labels")
     if t.ndim == 1 and batched:  # concatenated targets: split, then pad
         if tlen.sum() != t.size:
             raise Unsupported("target_lengths do not add up to the targets: "

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The Swift reference and PyTorch CPU on the BENCHMARK.md workload, side by
-side in one run, row by row (development only: needs torch).
+"""The Swift reference and PyTorch CPU on the benchmark workload
+(golden/benchmark.json), side by side in one run, row by row (development
+only: needs torch).
 
     /path/to/venv/python scripts/bench_compare.py --threads 1 --dtype float32
 
@@ -38,12 +39,12 @@ ROOT = os.path.dirname(HERE)
 REUSE_TUNABLES = "glibc.malloc.trim_threshold=1073741824:glibc.malloc.mmap_threshold=33554432"
 __doc__ = __doc__ % REUSE_TUNABLES
 
-ROWS = [
-    "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss",
-    "BCELoss", "BCEWithLogitsLoss", "SoftMarginLoss", "CrossEntropyLoss", "NLLLoss", "MultiLabelSoftMarginLoss",
-    "MarginRankingLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiMarginLoss", "CosineEmbeddingLoss",
-    "TripletMarginLoss", "TripletMarginWithDistanceLoss", "CTCLoss",
-]
+
+
+def workload_losses():
+    """The losses of golden/benchmark.json, in its order."""
+    with open(os.path.join(ROOT, "golden", "benchmark.json"), encoding="utf-8") as f:
+        return [r["loss"] for r in json.load(f)["rows"]]
 
 
 def last_json(text):
@@ -75,7 +76,7 @@ def main():
     print(f"{'loss':32s} {'swift ms':>10s} {'torch ms':>10s} {'ratio':>7s} {'spread':>13s}"
           f"   ({args.dtype}, {args.threads} thread(s), {args.rounds} rounds of {args.reps} reps, "
           f"allocator {args.allocator})")
-    for row in args.loss or ROWS:
+    for row in args.loss or workload_losses():
         sws, tos, why = [], [], None
         for _ in range(max(1, args.rounds)):
             s = subprocess.run([args.losscheck, "bench", "--loss", row] + common, capture_output=True, text=True,

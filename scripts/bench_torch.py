@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The BENCHMARK.md workload in PyTorch CPU (development only: needs torch).
+"""The benchmark workload (golden/benchmark.json) in PyTorch CPU (development only: needs torch).
 
     python scripts/bench_torch.py --threads 1 --dtype float32 --reps 7 [--loss CTCLoss]
 
@@ -10,6 +10,7 @@ seconds} on the last line.
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -18,75 +19,69 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-E = 2 ** 22
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKLOAD = os.path.join(os.path.dirname(HERE), "golden", "benchmark.json")
+
+
+def workload():
+    """The rows of golden/benchmark.json (what `losscheck bench` times)."""
+    with open(WORKLOAD, encoding="utf-8") as f:
+        return json.load(f)["rows"]
+
+
+def _module(loss, options):
+    """The torch.nn module of a row; `options` holds tensors already."""
+    options = dict(options)
+    if options.get("distance_function") == "cosine_distance":
+        options["distance_function"] = lambda a, b: 1.0 - F.cosine_similarity(a, b)
+    return getattr(nn, loss)(**options)
 
 
 def rows(dtype):
+    """{loss: (module, make_args, wrt positions)} for every workload row.
+    The fills follow golden/benchmark.json; the values are PyTorch's own
+    random draws (the Swift side draws SplitMix64), the shapes and ranges
+    are the same."""
     g = torch.Generator().manual_seed(0)
 
-    def rand(*shape, lo=-1.0, hi=1.0):
-        return (torch.rand(*shape, generator=g, dtype=dtype) * (hi - lo) + lo)
+    def rand(shape, lo, hi):
+        return torch.rand(*shape, generator=g, dtype=dtype) * (hi - lo) + lo
 
-    def sign(*shape):
-        return torch.where(torch.rand(*shape, generator=g) < 0.5, -1.0, 1.0).to(dtype)
+    def fill(f):
+        shape, kind = f["shape"], f["fill"]
+        lo, hi = f.get("range", (0, 1))
+        if kind == "uniform":
+            return rand(shape, lo, hi)
+        if kind == "signs":
+            return torch.where(torch.rand(*shape, generator=g) < 0.5, -1.0, 1.0).to(dtype)
+        if kind == "bits":
+            return (torch.rand(*shape, generator=g) < 0.5).to(dtype)
+        if kind == "indices":
+            return torch.randint(int(lo), int(hi), tuple(shape), generator=g)
+        if kind == "constant":
+            return torch.full(tuple(shape), int(f["value"]), dtype=torch.int64)
+        if kind == "log_softmax":
+            return F.log_softmax(rand(shape, lo, hi), -1)
+        if kind == "softmax":
+            return F.softmax(rand(shape, lo, hi), -1)
+        if kind == "multilabel":
+            t = torch.randint(0, shape[1], tuple(shape), generator=g)
+            stop = torch.randint(int(lo), int(hi), (shape[0], 1), generator=g)
+            return torch.where(torch.arange(shape[1]).unsqueeze(0) == stop, torch.tensor(-1), t)
+        raise ValueError(f"unknown fill {kind!r}")
 
-    def leaf(t):
-        return t.detach().requires_grad_(True)
+    table = {}
+    for row in workload():
+        options = {k: fill(v) if isinstance(v, dict) else v for k, v in row.get("options", {}).items()}
+        names = list(row["inputs"])
+        wrt = tuple(names.index(n) for n in row["wrt"])
 
-    r = {}
-    r["L1Loss"] = (nn.L1Loss(), lambda: (leaf(rand(E)), rand(E)), (0,))
-    r["MSELoss"] = (nn.MSELoss(), lambda: (leaf(rand(E)), rand(E)), (0,))
-    r["HuberLoss"] = (nn.HuberLoss(), lambda: (leaf(rand(E, lo=-3, hi=3)), rand(E)), (0,))
-    r["SmoothL1Loss"] = (nn.SmoothL1Loss(beta=0.5), lambda: (leaf(rand(E, lo=-3, hi=3)), rand(E)), (0,))
-    r["PoissonNLLLoss"] = (nn.PoissonNLLLoss(), lambda: (leaf(rand(E)), rand(E, lo=0, hi=5)), (0,))
-    r["GaussianNLLLoss"] = (nn.GaussianNLLLoss(),
-                            lambda: (leaf(rand(E // 8, 8)), rand(E // 8, 8), rand(E // 8, 8, lo=0.1, hi=2)), (0,))
-    r["KLDivLoss"] = (nn.KLDivLoss(reduction="batchmean"),
-                      lambda: (leaf(F.log_softmax(rand(4096, 1024), 1)), F.softmax(rand(4096, 1024), 1)), (0,))
-    r["BCELoss"] = (nn.BCELoss(), lambda: (leaf(rand(E, lo=0.01, hi=0.99)), rand(E, lo=0, hi=1)), (0,))
-    r["BCEWithLogitsLoss"] = (nn.BCEWithLogitsLoss(pos_weight=rand(1024, lo=0.5, hi=2)),
-                              lambda: (leaf(rand(E // 1024, 1024, lo=-4, hi=4)), rand(E // 1024, 1024, lo=0, hi=1)),
-                              (0,))
-    r["SoftMarginLoss"] = (nn.SoftMarginLoss(), lambda: (leaf(rand(E, lo=-3, hi=3)), sign(E)), (0,))
-    r["CrossEntropyLoss"] = (nn.CrossEntropyLoss(label_smoothing=0.1),
-                             lambda: (leaf(rand(2048, 8192, lo=-4, hi=4)),
-                                      torch.randint(0, 8192, (2048,), generator=g)), (0,))
-    r["NLLLoss"] = (nn.NLLLoss(), lambda: (leaf(F.log_softmax(rand(65536, 64), 1)),
-                                            torch.randint(0, 64, (65536,), generator=g)), (0,))
-    r["MultiLabelSoftMarginLoss"] = (nn.MultiLabelSoftMarginLoss(),
-                                     lambda: (leaf(rand(4096, 1024, lo=-4, hi=4)),
-                                              (torch.rand(4096, 1024, generator=g) < 0.5).to(dtype)), (0,))
-    r["MarginRankingLoss"] = (nn.MarginRankingLoss(margin=0.1),
-                              lambda: (leaf(rand(E)), leaf(rand(E)), sign(E)), (0, 1))
-    r["HingeEmbeddingLoss"] = (nn.HingeEmbeddingLoss(), lambda: (leaf(rand(E, lo=-2, hi=2)), sign(E)), (0,))
+        def make(row=row, wrt=wrt):
+            args = [fill(f) for f in row["inputs"].values()]
+            return tuple(a.detach().requires_grad_(True) if i in wrt else a for i, a in enumerate(args))
 
-    def mlm_target():
-        t = torch.randint(0, 256, (4096, 256), generator=g)
-        stop = torch.randint(1, 64, (4096, 1), generator=g)
-        ar = torch.arange(256).unsqueeze(0)
-        return torch.where(ar == stop, torch.tensor(-1), t)
-
-    r["MultiLabelMarginLoss"] = (nn.MultiLabelMarginLoss(), lambda: (leaf(rand(4096, 256)), mlm_target()), (0,))
-    r["MultiMarginLoss"] = (nn.MultiMarginLoss(), lambda: (leaf(rand(8192, 512)),
-                                                            torch.randint(0, 512, (8192,), generator=g)), (0,))
-    r["CosineEmbeddingLoss"] = (nn.CosineEmbeddingLoss(margin=0.2),
-                                lambda: (leaf(rand(32768, 128)), leaf(rand(32768, 128)), sign(32768)), (0, 1))
-    r["TripletMarginLoss"] = (nn.TripletMarginLoss(),
-                              lambda: (leaf(rand(32768, 128)), leaf(rand(32768, 128)), leaf(rand(32768, 128))),
-                              (0, 1, 2))
-    r["TripletMarginWithDistanceLoss"] = (
-        nn.TripletMarginWithDistanceLoss(distance_function=lambda a, b: 1.0 - F.cosine_similarity(a, b)),
-        lambda: (leaf(rand(32768, 128)), leaf(rand(32768, 128)), leaf(rand(32768, 128))), (0, 1, 2))
-
-    def ctc_inputs():
-        lp = leaf(F.log_softmax(rand(200, 32, 40, lo=-3, hi=3), 2))
-        targets = torch.randint(1, 40, (32, 50), generator=g)
-        il = torch.full((32,), 200, dtype=torch.int64)
-        tl = torch.randint(30, 51, (32,), generator=g)
-        return lp, targets, il, tl
-
-    r["CTCLoss"] = (nn.CTCLoss(), ctc_inputs, (0,))
-    return r
+        table[row["loss"]] = (_module(row["loss"], options), make, wrt)
+    return table
 
 
 def time_row(module, make, wrt, reps):

@@ -6,7 +6,7 @@
     python3 scripts/make_golden.py --check      # exit 1 if golden/ is stale
 
 Each golden file holds one case of CASE_SCHEMA.md per line, expected values
-included. The output is byte-for-byte reproducible under numpy 1.24 and 2.x
+and tags (docs/TAGS.md) included. The output is byte-for-byte reproducible under numpy 1.24 and 2.x
 (see reference/core.py for how).
 """
 
@@ -17,6 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from reference import core, implemented  # noqa: E402
+from reference import golden  # noqa: E402
 from reference.cases import build  # noqa: E402
 
 
@@ -36,7 +37,7 @@ def main(argv=None):
     for loss in losses:
         text = render(loss)
         total += text.count("\n")
-        path = os.path.join(core.GOLDEN_DIR, f"{loss}.jsonl")
+        path = os.path.join(golden.GOLDEN_DIR, f"{loss}.jsonl")
         if args.check:
             try:
                 with open(path, encoding="utf-8", newline="") as f:
@@ -50,13 +51,13 @@ def main(argv=None):
                 f.write(text)
     if args.check and not args.loss:
         known = {f"{n}.jsonl" for n in losses}
-        for name in sorted(os.listdir(core.GOLDEN_DIR)):
+        for name in sorted(os.listdir(golden.GOLDEN_DIR)):
             if name.endswith(".jsonl") and name not in known:
-                stale.append(os.path.join(core.GOLDEN_DIR, name) + " (no loss writes it)")
+                stale.append(os.path.join(golden.GOLDEN_DIR, name) + " (no loss writes it)")
     if args.check:
         if stale:
             for p in stale:
-                print(f"stale: {os.path.relpath(p, core.ROOT)}", file=sys.stderr)
+                print(f"stale: {os.path.relpath(p, golden.ROOT)}", file=sys.stderr)
             print(f"golden/ is stale: {len(stale)} file(s); run python3 scripts/make_golden.py", file=sys.stderr)
             return 1
         print(f"golden/ is up to date: {len(losses)} losses, {total} cases")

@@ -4,6 +4,7 @@
 // are stable, exported functions of libpython3 (3.8 and later); the library
 // itself is linked through pkg-config python3-embed.
 #include <sys/types.h>
+#include <stddef.h>
 
 typedef struct _object PyObject;
 typedef ssize_t Py_ssize_t;
@@ -14,6 +15,9 @@ typedef struct _ts PyThreadState;
 
 int Py_IsInitialized(void);
 void Py_InitializeEx(int);
+void Py_SetProgramName(const wchar_t *);
+wchar_t *Py_DecodeLocale(const char *, size_t *);
+const char *Py_GetVersion(void);
 PyThreadState *PyEval_SaveThread(void);
 PyGILState_STATE PyGILState_Ensure(void);
 void PyGILState_Release(PyGILState_STATE);

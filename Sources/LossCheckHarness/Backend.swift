@@ -5,7 +5,15 @@ import LossCheck
 ///
 /// `evaluate` never throws: a refusal is an error result
 /// (`CaseResult.Outcome.error`) whose kind the harness compares with the
-/// golden's.
+/// golden's. A case the backend does not implement (the loss, an option or
+/// option value, the dtype, an input form) is answered
+/// `CaseResult.Outcome.unsupported(reason:)`, saying what is missing: the
+/// case is then skipped, neither passed nor failed (`--strict` makes a
+/// skip fail the run). An implemented call that the backend refuses is an
+/// error, not unsupported.
+///
+/// With `losscheck run --jobs N` the backend is made N times and each
+/// instance is called from its own thread, one case at a time.
 public protocol LossBackend: Sendable {
   /// A short name for reports, e.g. "reference".
   var name: String { get }
@@ -25,8 +33,15 @@ public protocol ReferenceAdapter: Sendable {
 public struct ReferenceBackend: LossBackend {
   public let name = "reference"
   public let spec: Spec
+  /// The ceiling on one case's allocations; a case over it gets a
+  /// `resource_limit` error result without being evaluated.
+  public var budget: WorkBudget
 
-  public init(spec: Spec) { self.spec = spec }
+  /// The reference for the losses of `spec`, under `budget`.
+  public init(spec: Spec, budget: WorkBudget = WorkBudget()) {
+    self.spec = spec
+    self.budget = budget
+  }
 
   /// An adapter's two concrete entry points. Built by `entry(_:)`, which
   /// the optimizer specializes for each adapter type, so that the loss runs
@@ -67,6 +82,7 @@ public struct ReferenceBackend: LossBackend {
     "TripletMarginLoss": entry(TripletMarginLossAdapter()),
     "TripletMarginWithDistanceLoss": entry(TripletMarginWithDistanceLossAdapter()),
     "CTCLoss": entry(CTCLossAdapter()),
+    // scripts/new_loss.py adds entries above this line.
   ]
 
   public func evaluate(_ c: Case) -> CaseResult {
@@ -77,6 +93,7 @@ public struct ReferenceBackend: LossBackend {
         throw LossError(.invalidOption, "loss: unknown loss '\(c.loss)'")
       }
       let call = try LossCall(c, spec: lossSpec)
+      if let over = budget.refusal(for: call) { return over.result(id: c.id) }
       switch c.dtype {
       case .float32: return try finish(adapter.float(call), call)
       case .float64: return try finish(adapter.double(call), call)

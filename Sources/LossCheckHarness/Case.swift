@@ -25,12 +25,15 @@ public struct Case: Sendable {
   public var gradOutput: AnyTensor?
   public var expected: Expected?
   public var tolerance: Tolerance?
+  /// Short words that classify the case for selection (`--tag`), e.g.
+  /// `broadcast` or `stricter_than_pytorch`; empty when the case has none.
+  public var tags: [String]
 
   public init(
     id: String, loss: String, dtype: DType, options: JSONObject = JSONObject(),
     inputs: [String: Input], gradWrt: [String] = [],
     gradOutput: AnyTensor? = nil, expected: Expected? = nil,
-    tolerance: Tolerance? = nil
+    tolerance: Tolerance? = nil, tags: [String] = []
   ) {
     self.id = id
     self.loss = loss
@@ -41,6 +44,7 @@ public struct Case: Sendable {
     self.gradOutput = gradOutput
     self.expected = expected
     self.tolerance = tolerance
+    self.tags = tags
   }
 }
 
@@ -147,6 +151,27 @@ extension Case {
     case let v?:
       throw CaseError(.invalidOption, field: "tolerance", "expected an object, got \(v.typeName)")
     }
+    tags = try Case.readTags(o["tags"])
+  }
+
+  static func readTags(_ v: JSONValue?) throws(CaseError) -> [String] {
+    switch v {
+    case nil, .null?: return []
+    case .array(let items)?:
+      var list: [String] = []
+      for item in items {
+        guard case .string(let s) = item else {
+          throw CaseError(
+            .invalidOption, field: "tags",
+            "expected strings, got \(item.typeName)")
+        }
+        list.append(s)
+      }
+      return list
+    case let v?:
+      throw CaseError(
+        .invalidOption, field: "tags", "expected an array, got \(v.typeName)")
+    }
   }
 
   static func expected(_ v: JSONValue) throws(CaseError) -> Expected {
@@ -175,9 +200,15 @@ extension Case {
 
 /// What a backend answers for one case.
 public struct CaseResult: Sendable {
+  /// A value, an error (a refusal the judge compares with the golden's), or
+  /// `unsupported`: the backend does not implement this loss, option, dtype
+  /// or input form. An unsupported case is skipped, neither passed nor
+  /// failed (`--strict` makes a skip fail the run).
   public enum Outcome: Sendable {
     case value(output: AnyTensor, grads: [String: AnyTensor])
     case error(kind: String, message: String)
+    /// `reason` says what is missing, e.g. "label_smoothing".
+    case unsupported(reason: String)
   }
 
   public var id: String
@@ -213,13 +244,27 @@ public struct CaseResult: Sendable {
     case .error(let kind, let message):
       o["error"] = .object(
         JSONObject([("kind", .string(kind)), ("message", .string(message))]))
+    case .unsupported(let reason):
+      o["unsupported"] = .string(reason)
     }
     return .object(o)
   }
 
-  /// Reads a result line (from an external backend).
+  /// Reads a result line (from an external backend): a value, an `error`
+  /// object, or `"unsupported": "reason"` (a string; any other type is
+  /// refused naming the field).
   public init(json: JSONValue) throws(CaseError) {
     id = Case.id(of: json)
+    switch json["unsupported"] {
+    case nil: break
+    case .string(let reason)?:
+      outcome = .unsupported(reason: reason)
+      return
+    case let v?:
+      throw CaseError(
+        .invalidOption, field: "unsupported",
+        "expected a string saying what is missing, got \(v.typeName)")
+    }
     switch try Case.expected(json) {
     case .value(let output, let grads): outcome = .value(output: output, grads: grads)
     case .error(let kind, let message): outcome = .error(kind: kind, message: message)

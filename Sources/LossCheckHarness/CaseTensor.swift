@@ -120,7 +120,14 @@ public enum TensorJSON {
       }
       count = p
     }
-    guard case .array(let data)? = o["data"] else {
+    let data: JSONNumbers
+    switch o["data"] {
+    case .numbers(let n)?: data = n
+    case .array(let items)?:
+      // Parsed without the number fast path, or holding something that
+      // is not a number: checked element by element below.
+      data = try numbers(items, field: field)
+    default:
       throw CaseError(.shapeMismatch, field: "\(field).data", "missing data")
     }
     guard data.count == count else {
@@ -130,11 +137,12 @@ public enum TensorJSON {
     }
     switch dtype {
     case .float64:
-      return .float64(
-        try make(shape, try floats(data, field: field, as: Double.self), field))
+      try checkFloats(data, field: field)
+      return .float64(try make(shape, data.values, field))
     case .float32:
       // Through Double, as the generator checks its float32 decimals.
-      let d = try floats(data, field: field, as: Double.self)
+      try checkFloats(data, field: field)
+      let d = data.values
       if let k = d.firstIndex(where: { $0.isFinite && Float($0).isInfinite }) {
         throw CaseError(
           .dtypeMismatch, field: "\(field).data[\(k)]",
@@ -142,28 +150,104 @@ public enum TensorJSON {
       }
       return .float32(try make(shape, d.map { Float($0) }, field))
     case .int64:
-      var out: [Int64] = []
-      out.reserveCapacity(count)
-      for (k, v) in data.enumerated() {
-        guard case .number(let text) = v else {
-          throw CaseError(
-            .dtypeMismatch, field: "\(field).data[\(k)]",
-            "expected an integer, got \(JSONWriter.write(v))")
-        }
-        if let n = Int64(text) {
-          out.append(n)
-        } else if let d = Double(text), d.rounded() == d,
-          abs(d) < 9.2e18
-        {
-          out.append(Int64(d))
-        } else {
-          throw CaseError(
-            .dtypeMismatch, field: "\(field).data[\(k)]",
-            "\(text) is not an integral int64 value")
-        }
-      }
-      return .int64(try make(shape, out, field))
+      return .int64(try make(shape, try integers(data, field: field), field))
     }
+  }
+
+  /// Elements of a plain array as ``JSONNumbers``; the first that is not a
+  /// number or "nan", "inf", "-inf" is refused.
+  static func numbers(_ items: [JSONValue], field: String)
+    throws(CaseError) -> JSONNumbers
+  {
+    var values: [Double] = []
+    values.reserveCapacity(items.count)
+    var exceptions: [Int: JSONValue] = [:]
+    for (k, v) in items.enumerated() {
+      switch v {
+      case .number(let text):
+        let d = Double(text) ?? .nan
+        let integral = !text.contains(where: { ".eE".contains($0) })
+        if !d.isFinite || (integral && abs(d) >= 9_007_199_254_740_992) {
+          exceptions[k] = v
+        }
+        values.append(d)
+      case .string("nan"), .string("inf"), .string("-inf"):
+        exceptions[k] = v
+        values.append(
+          v == .string("nan")
+            ? .nan : v == .string("inf") ? .infinity : -.infinity)
+      default:
+        throw CaseError(
+          .dtypeMismatch, field: "\(field).data[\(k)]",
+          "expected a number or \"nan\", \"inf\", \"-inf\"; got \(JSONWriter.write(v))"
+        )
+      }
+    }
+    return JSONNumbers(values: values, exceptions: exceptions)
+  }
+
+  /// Refuses a number whose double is not finite (infinities are written
+  /// as strings).
+  static func checkFloats(_ data: JSONNumbers, field: String) throws(CaseError)
+  {
+    for k in data.exceptions.keys.sorted() {
+      guard case .number(let text)? = data.exceptions[k] else { continue }
+      if !data.values[k].isFinite {
+        throw CaseError(
+          .dtypeMismatch, field: "\(field).data[\(k)]",
+          "\(text) is not a finite number (write \"inf\" for an infinity)")
+      }
+    }
+  }
+
+  /// The elements as int64: integers, exactly (an integral decimal such as
+  /// `2.0` or `1e3` too); no strings.
+  static func integers(_ data: JSONNumbers, field: String)
+    throws(CaseError) -> [Int64]
+  {
+    var out: [Int64] = []
+    out.reserveCapacity(data.count)
+    for k in 0..<data.count {
+      let text: String
+      switch data.exceptions[k] {
+      case .number(let t)?: text = t
+      case let v?:
+        throw CaseError(
+          .dtypeMismatch, field: "\(field).data[\(k)]",
+          "expected an integer, got \(JSONWriter.write(v))")
+      case nil:
+        let d = data.values[k]
+        if d.rounded() == d, abs(d) < 9.2e18 {
+          out.append(Int64(d))
+          continue
+        }
+        text = JSONNumbers.text(d)
+      }
+      if let n = Int64(text) {
+        out.append(n)
+      } else if let d = Double(text), d.rounded() == d, abs(d) < 9.2e18 {
+        out.append(Int64(d))
+      } else {
+        throw CaseError(
+          .dtypeMismatch, field: "\(field).data[\(k)]",
+          "\(text) is not an integral int64 value")
+      }
+    }
+    return out
+  }
+
+  /// The shape a tensor JSON object declares, without reading its data;
+  /// nil when it has no list of non-negative integer sizes.
+  public static func declaredShape(_ json: JSONValue) -> [Int]? {
+    guard case .array(let dims)? = json["shape"] else { return nil }
+    var shape: [Int] = []
+    for d in dims {
+      guard case .number(let text) = d, let n = Int(text), n >= 0 else {
+        return nil
+      }
+      shape.append(n)
+    }
+    return shape
   }
 
   static func make<S>(_ shape: [Int], _ scalars: [S], _ field: String)
@@ -174,33 +258,6 @@ public enum TensorJSON {
     } catch {
       throw CaseError(error.kind, field: field, error.message)
     }
-  }
-
-  static func floats<T: LosslessStringConvertible & FloatingPoint>(
-    _ data: [JSONValue], field: String, as: T.Type
-  ) throws(CaseError) -> [T] {
-    var out: [T] = []
-    out.reserveCapacity(data.count)
-    for (k, v) in data.enumerated() {
-      switch v {
-      case .number(let text):
-        guard let x = T(text), x.isFinite else {
-          throw CaseError(
-            .dtypeMismatch, field: "\(field).data[\(k)]",
-            "\(text) is not a finite number (write \"inf\" for an infinity)")
-        }
-        out.append(x)
-      case .string("nan"): out.append(.nan)
-      case .string("inf"): out.append(.infinity)
-      case .string("-inf"): out.append(-.infinity)
-      default:
-        throw CaseError(
-          .dtypeMismatch, field: "\(field).data[\(k)]",
-          "expected a number or \"nan\", \"inf\", \"-inf\"; got \(JSONWriter.write(v))"
-        )
-      }
-    }
-    return out
   }
 
   public static func encode(_ t: AnyTensor) -> JSONValue {
@@ -216,6 +273,43 @@ public enum TensorJSON {
         ("shape", .array(t.shape.map { .number(String($0)) })),
         ("data", .array(data)),
       ]))
+  }
+
+  /// Writes the tensor JSON of `t` to `out`: the text of
+  /// `JSONWriter.write(encode(t))`, without building the tree.
+  public static func write(_ t: AnyTensor, to out: inout some TextOutputStream)
+  {
+    out.write("{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[")
+    for (k, d) in t.shape.enumerated() {
+      if k > 0 { out.write(",") }
+      out.write(String(d))
+    }
+    out.write("],\"data\":[")
+    switch t {
+    case .float32(let x): writeFloats(x.scalars, to: &out)
+    case .float64(let x): writeFloats(x.scalars, to: &out)
+    case .int64(let x):
+      for (k, v) in x.scalars.enumerated() {
+        if k > 0 { out.write(",") }
+        out.write(String(v))
+      }
+    }
+    out.write("]}")
+  }
+
+  static func writeFloats<T: BinaryFloatingPoint & LosslessStringConvertible>(
+    _ xs: [T], to out: inout some TextOutputStream
+  ) {
+    for (k, x) in xs.enumerated() {
+      if k > 0 { out.write(",") }
+      if x.isNaN {
+        out.write("\"nan\"")
+      } else if x.isInfinite {
+        out.write(x > 0 ? "\"inf\"" : "\"-inf\"")
+      } else {
+        out.write(x.description)
+      }
+    }
   }
 
   /// The shortest round-trip decimal, or "nan", "inf", "-inf".

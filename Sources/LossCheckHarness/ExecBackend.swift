@@ -9,43 +9,79 @@ import Foundation
 /// line in, one result line out, flushed).
 ///
 /// Nothing the program does can hang or crash `losscheck`:
-/// - each case has a deadline (`timeout`); a program that does not answer
-///   in time is killed, the case is reported as `backend_timeout`, and the
+/// - it runs in a session and process group of its own
+///   (``SupervisedProcess``); stopping it kills the whole group, so a
+///   wrapper (`sh -c`, `timeout`, a script) cannot leave a hanging child;
+/// - each case has a deadline (`timeout`; the first case after a start or
+///   restart gets `startupTimeout` more); a program that does not answer in
+///   time is stopped, the case is reported as `backend_timeout`, and the
 ///   program is started again for the next case;
 /// - a program that exits mid-stream is reported on that case as
 ///   `backend_crashed` (with its exit status and the end of its standard
-///   error) and started again for the next one, at most `maxRestarts` times;
-/// - an answer that is not a result line is reported as
-///   `backend_bad_answer`; one whose id is not the case's is reported by the
-///   judge.
+///   error) and started again, at most `maxRestarts` times;
+/// - lines that are not the case's result: one whose id is an earlier
+///   case's is skipped (a late or repeated answer); a line that is not
+///   JSON, has no id or an id never sent makes the case
+///   `backend_bad_answer`, and the program is restarted so later cases
+///   stay aligned;
+/// - after SIGINT/SIGTERM (``Interruption``) the program's group is killed
+///   and every case gets an `interrupted` error result at once.
 ///
 /// These kinds are LossCheck's own, never PyTorch's: a golden case cannot
 /// expect them, so such a case always fails.
 public final class ExecBackend: LossBackend, @unchecked Sendable {
   public let name: String
+  /// The program and its arguments (the program as given, not resolved).
   public let command: [String]
+  /// Seconds each case may take.
   public let timeout: Double
+  /// Seconds added to the first case's deadline after a (re)start.
+  public let startupTimeout: Double
+  /// How many times a stopped or crashed program is started again.
   public let maxRestarts: Int
+  /// Variables set in the program's environment.
+  public let environment: [String: String]
 
   private let lock = NSLock()
-  private var process: Process?
-  private var stdinHandle: FileHandle?
-  private var stdoutFD: Int32 = -1
-  private var stderrPipe: Pipe?
-  private var buffer: [UInt8] = []
+  private var process: SupervisedProcess?
+  private var reader = LineReader(fd: -1)
+  private var starting = false
+  private var sentIDs: Set<String> = []
   private var restarts = 0
+  private var resolved: String?
 
-  /// `command` is split on spaces, with single or double quotes grouping.
-  public init(command: String, timeout: Double = 10, maxRestarts: Int = 20) {
-    self.command = ExecBackend.split(command)
-    self.name = "exec:\(command)"
+  /// A backend running `command`, split on spaces with single or double
+  /// quotes grouping (see ``split(_:)``). Nothing is started until the
+  /// first case; call ``checkProgram()`` to find a missing program early.
+  public convenience init(
+    command: String, timeout: Double = 10, startupTimeout: Double = 10,
+    maxRestarts: Int = 20
+  ) {
+    self.init(
+      arguments: ExecBackend.split(command), name: "exec:\(command)",
+      timeout: timeout, startupTimeout: startupTimeout,
+      maxRestarts: maxRestarts)
+  }
+
+  /// A backend running `arguments` (program first, looked up on PATH when
+  /// it has no `/`), reported as `name`, with `environment`'s variables
+  /// set on top of this process's environment.
+  public init(
+    arguments: [String], name: String, timeout: Double = 10,
+    startupTimeout: Double = 10, maxRestarts: Int = 20,
+    environment: [String: String] = [:]
+  ) {
+    self.command = arguments
+    self.environment = environment
+    self.name = name
     self.timeout = timeout
+    self.startupTimeout = startupTimeout
     self.maxRestarts = maxRestarts
     // A backend that dies while we write to it must not kill us by SIGPIPE.
     signal(SIGPIPE, SIG_IGN)
   }
 
-  deinit { stop() }
+  deinit { process?.stop() }
 
   /// Shell-like splitting: spaces separate words, quotes group them.
   public static func split(_ s: String) -> [String] {
@@ -72,183 +108,187 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
     return words
   }
 
+  /// Finds the program (on PATH when it has no `/`) and checks it can be
+  /// executed, throwing one error that names it and says what is wrong.
+  public func checkProgram() throws(BackendStartError) {
+    lock.lock()
+    defer { lock.unlock() }
+    _ = try program()
+  }
+
+  private func program() throws(BackendStartError) -> String {
+    if let resolved { return resolved }
+    guard let first = command.first else {
+      throw BackendStartError(program: "", reason: "empty command")
+    }
+    let path = try ProgramLookup.resolve(first)
+    resolved = path
+    return path
+  }
+
   public func evaluate(_ c: Case) -> CaseResult {
-    // The case is sent as the golden line minus nothing the backend needs to
-    // ignore: `expected` is part of the protocol and backends skip it.
     evaluate(line: CaseJSON.encode(c), id: c.id)
   }
 
-  /// Sends one line and waits for one answer line.
+  /// Sends one line and waits for the result line whose id is `id`.
   public func evaluate(line: String, id: String) -> CaseResult {
     lock.lock()
     defer { lock.unlock() }
+    if let sig = Interruption.requested { return interrupted(id, sig) }
     if process == nil {
       guard restarts <= maxRestarts else {
-        return failure(id, "backend_crashed", "gave up after \(maxRestarts) restarts")
+        return failure(
+          id, "backend_crashed", "gave up after \(maxRestarts) restarts")
       }
-      if let problem = start() { return failure(id, "backend_crashed", problem) }
-    }
-    guard let input = stdinHandle else {
-      return failure(id, "backend_crashed", "no standard input")
-    }
-    do {
-      try input.write(contentsOf: Array((line + "\n").utf8))
-    } catch {
-      let why = exitDescription()
-      stop()
-      restarts += 1
-      return failure(id, "backend_crashed", "could not write the case: \(why)")
-    }
-    switch readLine(deadline: Date().addingTimeInterval(timeout)) {
-    case .line(let bytes):
       do {
-        return try CaseResult(json: JSONParser.parse(bytes))
+        try start()
+      } catch {
+        restarts += 1
+        return failure(id, "backend_crashed", error.description)
+      }
+    }
+    guard let process else {
+      return failure(id, "backend_crashed", "no backend process")
+    }
+    let allowance = starting ? startupTimeout : 0
+    let deadline = LineReader.monotonicSeconds() + timeout + allowance
+    let stop = { Interruption.requested != nil }
+    sentIDs.insert(id)
+    switch process.write(Array((line + "\n").utf8), deadline: deadline,
+      shouldStop: stop)
+    {
+    case .done: break
+    case .timeout: return timedOut(id, allowance)
+    case .stopped: return stopForInterruption(id)
+    case .closed:
+      let why = exitDescription()
+      restart()
+      return failure(
+        id, "backend_crashed", "could not write the case: \(why)")
+    }
+    while true {
+      switch reader.next(deadline: deadline, shouldStop: stop) {
+      case .line(let bytes):
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+          continue
+        }
+        if let result = judgeLine(bytes, id: id) { return result }
+      case .timeout: return timedOut(id, allowance)
+      case .stopped: return stopForInterruption(id)
+      case .closed:
+        if Interruption.requested != nil { return stopForInterruption(id) }
+        let why = exitDescription()
+        restart()
+        return failure(id, "backend_crashed", why)
+      }
+    }
+  }
+
+  /// The result for the case `id` if `bytes` settles it (its result, or a
+  /// bad answer, after which the program is restarted); nil for a stale
+  /// result of an earlier case, which is skipped.
+  private func judgeLine(_ bytes: [UInt8], id: String) -> CaseResult? {
+    let json: JSONValue
+    do {
+      json = try JSONParser.parse(bytes)
+    } catch {
+      return badAnswer(id, "a line that is not JSON (\(error))", bytes)
+    }
+    guard case .string(let answerID)? = json["id"] else {
+      return badAnswer(id, "a line with no string id", bytes)
+    }
+    if answerID == id {
+      starting = false
+      do {
+        return try CaseResult(json: json)
       } catch {
         let text = String(decoding: bytes.prefix(200), as: UTF8.self)
         return failure(id, "backend_bad_answer", "\(error): \(text)")
       }
-    case .timeout:
-      stop()
-      restarts += 1
-      return failure(
-        id, "backend_timeout",
-        "no answer within \(timeout) s; the backend was stopped and will be restarted")
-    case .closed:
-      let why = exitDescription()
-      stop()
-      restarts += 1
-      return failure(id, "backend_crashed", why)
     }
+    if sentIDs.contains(answerID) { return nil }
+    return badAnswer(id, "a line for id '\(answerID)', never sent", bytes)
+  }
+
+  private func badAnswer(_ id: String, _ what: String, _ bytes: [UInt8])
+    -> CaseResult
+  {
+    restart()
+    let text = String(decoding: bytes.prefix(200), as: UTF8.self)
+    return failure(
+      id, "backend_bad_answer",
+      "instead of this case's result the backend wrote \(what): \(text); "
+        + "the backend was restarted to stay in step")
+  }
+
+  private func timedOut(_ id: String, _ allowance: Double) -> CaseResult {
+    restart()
+    let during =
+      allowance > 0
+      ? "within \(timeout + allowance) s during start-up (start-up "
+        + "allowance \(allowance) s + per-case \(timeout) s)"
+      : "within \(timeout) s"
+    return failure(
+      id, "backend_timeout",
+      "no answer \(during); the backend was stopped and will be restarted")
+  }
+
+  private func stopForInterruption(_ id: String) -> CaseResult {
+    process?.stop()
+    process = nil
+    return interrupted(id, Interruption.requested ?? SIGINT)
+  }
+
+  private func interrupted(_ id: String, _ sig: Int32) -> CaseResult {
+    failure(
+      id, "interrupted",
+      "the run was stopped by \(Interruption.name(of: sig)) before this case")
   }
 
   func failure(_ id: String, _ kind: String, _ message: String) -> CaseResult {
     CaseResult(id: id, outcome: .error(kind: kind, message: message))
   }
 
-  private func start() -> String? {
-    guard let exe = command.first else { return "empty command" }
-    let p = Process()
-    if exe.contains("/") {
-      p.executableURL = URL(fileURLWithPath: exe)
-      p.arguments = Array(command.dropFirst())
-    } else {
-      p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      p.arguments = command
-    }
-    let inPipe = Pipe()
-    let outPipe = Pipe()
-    let errPipe = Pipe()
-    p.standardInput = inPipe
-    p.standardOutput = outPipe
-    p.standardError = errPipe
-    do {
-      try p.run()
-    } catch {
-      return "could not start \(command.joined(separator: " ")): \(error)"
-    }
+  private func start() throws(BackendStartError) {
+    var argv = command
+    argv[0] = try program()
+    let p = try SupervisedProcess.spawn(argv, environment: environment)
     process = p
-    stdinHandle = inPipe.fileHandleForWriting
-    stdoutFD = outPipe.fileHandleForReading.fileDescriptor
-    stderrPipe = errPipe
-    buffer = []
-    // Keep stderr drained so a chatty backend cannot block on it.
-    errPipe.fileHandleForReading.readabilityHandler = { [weak self] h in
-      let data = h.availableData
-      guard let self, !data.isEmpty else { return }
-      self.stderrLock.lock()
-      self.stderrTail.append(contentsOf: data)
-      if self.stderrTail.count > 4096 { self.stderrTail.removeFirst(self.stderrTail.count - 4096) }
-      self.stderrLock.unlock()
-    }
-    return nil
+    reader = LineReader(fd: p.stdoutFD, drainFD: p.stderrFD)
+    starting = true
+    sentIDs = []
   }
 
-  private let stderrLock = NSLock()
-  private var stderrTail: [UInt8] = []
+  private func restart() {
+    process?.stop()
+    process = nil
+    restarts += 1
+  }
 
+  /// How the program ended (waiting up to 1 s to know) and the end of its
+  /// standard error.
   private func exitDescription() -> String {
     var s = "the backend closed its output"
-    if let p = process {
-      // Give it a moment to finish exiting so the status is known.
-      let until = Date().addingTimeInterval(1)
-      while p.isRunning && Date() < until { usleep(5_000) }
-      if !p.isRunning {
-        s = p.terminationReason == .uncaughtSignal
-          ? "the backend was killed by signal \(p.terminationStatus)"
-          : "the backend exited with status \(p.terminationStatus)"
-      }
-    }
-    stderrLock.lock()
-    let tail = String(decoding: stderrTail.suffix(300), as: UTF8.self)
-    stderrLock.unlock()
+    if let status = process?.waitForExit(upTo: 1) { s = status.description }
+    reader.drainAvailable()
+    let tail = ExecBackend.stderrSummary(reader.stderrTail)
     if !tail.isEmpty { s += "; stderr ends: \(tail)" }
     return s
   }
 
-  private func stop() {
-    stderrPipe?.fileHandleForReading.readabilityHandler = nil
-    if let p = process, p.isRunning {
-      kill(p.processIdentifier, SIGKILL)
-      p.waitUntilExit()
-    }
-    try? stdinHandle?.close()
-    process = nil
-    stdinHandle = nil
-    stdoutFD = -1
-    stderrPipe = nil
-    buffer = []
-  }
-
-  enum ReadOutcome {
-    case line([UInt8])
-    case timeout
-    case closed
-  }
-
-  private func readLine(deadline: Date) -> ReadOutcome {
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      if let nl = buffer.firstIndex(of: 0x0A) {
-        let line = Array(buffer[..<nl])
-        buffer.removeSubrange(...nl)
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-        return .line(line)
+  /// The useful end of a dead program's standard error: its last 300
+  /// bytes, or, after a Python fatal error (the worker's fault handler),
+  /// the error and its Python stack (at most 800 bytes), without the list
+  /// of extension modules that follows them.
+  static func stderrSummary(_ bytes: [UInt8]) -> String {
+    var text = String(decoding: bytes, as: UTF8.self)
+    if let fatal = text.range(of: "Fatal Python error", options: .backwards) {
+      text = String(text[fatal.lowerBound...])
+      if let modules = text.range(of: "\nExtension modules:") {
+        text = String(text[..<modules.lowerBound])
       }
-      let remaining = deadline.timeIntervalSinceNow
-      if remaining <= 0 { return .timeout }
-      var pfd = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&pfd, 1, Int32(min(remaining * 1000, 1000)) + 1)
-      if ready < 0 {
-        if errno == EINTR { continue }
-        return .closed
-      }
-      if ready == 0 { continue }
-      let n = chunk.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { return .closed }
-      buffer.append(contentsOf: chunk[0..<n])
+      return String(text.prefix(800))
     }
-  }
-}
-
-/// A case as one JSON line of the eval protocol.
-public enum CaseJSON {
-  public static func encode(_ c: Case) -> String {
-    var o = JSONObject([
-      ("id", .string(c.id)), ("loss", .string(c.loss)), ("dtype", .string(c.dtype.rawValue)),
-      ("options", .object(c.options)),
-    ])
-    var inputs = JSONObject()
-    for name in c.inputs.keys.sorted() {
-      switch c.inputs[name] {
-      case .tensor(let t)?: inputs[name] = TensorJSON.encode(t)
-      case .number(let x)?: inputs[name] = TensorJSON.number(x)
-      case nil: break
-      }
-    }
-    o["inputs"] = .object(inputs)
-    o["grad_wrt"] = .array(c.gradWrt.map { .string($0) })
-    if let g = c.gradOutput { o["grad_output"] = TensorJSON.encode(g) }
-    return JSONWriter.write(.object(o))
+    return String(decoding: bytes.suffix(300), as: UTF8.self)
   }
 }

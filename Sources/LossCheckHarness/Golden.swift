@@ -1,13 +1,29 @@
 import Foundation
 
 /// A golden file that could not be read whole: the file, and where known
-/// the line and case. Each one counts as a failure in a run.
-public struct LoadProblem: Sendable, CustomStringConvertible {
+/// the line and case. Each one counts as a failure in a run; every
+/// `CorpusProblem` has this flat form too (`CorpusProblem.loadProblem`).
+public struct LoadProblem: Sendable, Hashable, CustomStringConvertible {
+  /// The file (or, for the corpus as a whole, the directory) at fault.
   public var file: String
+  /// The 1-based line, when one line is at fault.
   public var line: Int?
+  /// The case id, when it could be read.
   public var caseID: String?
+  /// What is wrong, without the file and line.
   public var message: String
 
+  /// Makes a problem.
+  public init(
+    file: String, line: Int? = nil, caseID: String? = nil, message: String
+  ) {
+    self.file = file
+    self.line = line
+    self.caseID = caseID
+    self.message = message
+  }
+
+  /// "file:line (case): message", the parts known.
   public var description: String {
     var s = file
     if let line { s += ":\(line)" }
@@ -18,10 +34,18 @@ public struct LoadProblem: Sendable, CustomStringConvertible {
 
 /// The golden corpus: golden/<Loss>.jsonl, one case per line.
 public struct GoldenCorpus: Sendable {
+  /// The golden directory it was read from.
   public var directory: String
+  /// The spec of that directory.
   public var spec: Spec
+  /// Every case read whole, in file order.
   public var cases: [Case]
-  public var problems: [LoadProblem]
+  /// Everything wrong with the losses loaded, typed; each fails a run.
+  public var corpusProblems: [CorpusProblem]
+
+  /// `corpusProblems` in their flat form, one each, for reports that
+  /// count and print them.
+  public var problems: [LoadProblem] { corpusProblems.map(\.loadProblem) }
 
   /// The golden directory: `explicit` if given, else the first
   /// `golden/spec.json` found walking up from the current directory, else
@@ -46,28 +70,68 @@ public struct GoldenCorpus: Sendable {
   }
 
   /// Loads the spec and the golden files of `losses` (all when nil).
-  /// A spec that cannot be read is thrown; a golden file that cannot be
-  /// read whole is recorded in `problems`, and the rest still loads.
+  ///
+  /// A spec that cannot be read is thrown. Everything else is recorded in
+  /// `corpusProblems` and the rest still loads: a line or file that cannot
+  /// be read, a loss of the spec with no golden case (file missing or
+  /// empty), no case at all, a grid point no value case covers, and, when
+  /// every loss is loaded, a golden file whose loss has no spec.
   public static func load(directory: String, losses: Set<String>? = nil)
     throws(SpecError) -> GoldenCorpus
   {
     let spec = try Spec.load(goldenDirectory: directory)
     var cases: [Case] = []
-    var problems: [LoadProblem] = []
+    var problems: [CorpusProblem] = []
+    var selected = 0
     for loss in spec.lossNames where losses?.contains(loss) ?? true {
+      selected += 1
       let path = "\(directory)/\(loss).jsonl"
+      guard FileManager.default.fileExists(atPath: path) else {
+        problems.append(.noGoldenCases(loss: loss, file: path, missing: true))
+        continue
+      }
       let (c, p) = loadFile(path)
       cases += c
-      problems += p
+      problems += p.map { .unreadable($0) }
       for bad in c where bad.loss != loss {
         problems.append(
-          LoadProblem(
-            file: path, line: nil, caseID: bad.id,
-            message: "a \(bad.loss) case in the \(loss) file"))
+          .unreadable(
+            LoadProblem(
+              file: path, line: nil, caseID: bad.id,
+              message: "a \(bad.loss) case in the \(loss) file")))
+      }
+      if c.isEmpty && p.isEmpty {
+        problems.append(.noGoldenCases(loss: loss, file: path, missing: false))
       }
     }
-    return GoldenCorpus(
-      directory: directory, spec: spec, cases: cases, problems: problems)
+    if losses == nil {
+      problems += strayFiles(directory: directory, spec: spec)
+    }
+    if selected > 0 && cases.isEmpty {
+      problems.append(.noCases(directory: directory))
+    }
+    var corpus = GoldenCorpus(
+      directory: directory, spec: spec, cases: cases,
+      corpusProblems: problems)
+    corpus.corpusProblems += corpus.uncovered().map {
+      .uncoveredGridPoint(
+        loss: $0.loss, dtype: $0.dtype, point: $0.point,
+        file: "\(directory)/\($0.loss).jsonl")
+    }
+    return corpus
+  }
+
+  /// Golden files of `directory` whose loss has no spec file.
+  static func strayFiles(directory: String, spec: Spec) -> [CorpusProblem] {
+    let names =
+      (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.filter { $0.hasSuffix(".jsonl") }.sorted().compactMap {
+      let loss = String($0.dropLast(".jsonl".count))
+      guard spec.losses[loss] == nil else { return nil }
+      return .noSpec(
+        loss: loss, file: "\(directory)/\($0)",
+        specFile: "\(directory)/spec/\(loss).json")
+    }
   }
 
   /// Reads one golden file: each line a case; an unreadable line is a
@@ -133,13 +197,23 @@ public struct GoldenCorpus: Sendable {
   }
 
   /// Grid points (per dtype) that no golden value case covers, as
-  /// "Loss/dtype: reduction=mean delta=0.5".
+  /// "Loss/dtype: reduction=mean delta=0.5", for the losses with at least
+  /// one case (a loss without any is a problem of its own).
   public func uncoveredGridPoints() -> [String] {
-    var missing: [String] = []
+    uncovered().map { "\($0.loss)/\($0.dtype.rawValue): \($0.point)" }
+  }
+
+  /// The uncovered grid points, per loss and dtype, the point written as
+  /// "reduction=\"mean\" delta=0.5".
+  func uncovered() -> [(loss: String, dtype: DType, point: String)] {
+    var missing: [(loss: String, dtype: DType, point: String)] = []
+    let byLoss = Dictionary(grouping: cases) { $0.loss }
     for name in spec.lossNames {
-      guard let loss = spec.losses[name] else { continue }
-      let mine = cases.filter {
-        if case .value? = $0.expected { return $0.loss == name }
+      guard let loss = spec.losses[name], let all = byLoss[name] else {
+        continue
+      }
+      let mine = all.filter {
+        if case .value? = $0.expected { return true }
         return false
       }
       for dtype in spec.dtypes {
@@ -152,8 +226,7 @@ public struct GoldenCorpus: Sendable {
           }
           if !covered {
             let desc = point.map { "\($0.0)=\(JSONWriter.write($0.1))" }
-            missing.append(
-              "\(name)/\(dtype.rawValue): \(desc.joined(separator: " "))")
+            missing.append((name, dtype, desc.joined(separator: " ")))
           }
         }
       }

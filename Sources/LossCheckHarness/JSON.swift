@@ -7,6 +7,8 @@ public indirect enum JSONValue: Sendable, Equatable {
   case number(String)
   case string(String)
   case array([JSONValue])
+  /// An array of numbers read compactly (tensor data; see ``JSONNumbers``).
+  case numbers(JSONNumbers)
   case object(JSONObject)
 
   /// The type name used in error messages.
@@ -16,7 +18,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .bool: "a boolean"
     case .number: "a number"
     case .string: "a string"
-    case .array: "an array"
+    case .array, .numbers: "an array"
     case .object: "an object"
     }
   }
@@ -75,15 +77,48 @@ public struct JSONParseError: Error, Equatable, Sendable,
 public struct JSONParser {
   public static let defaultMaxDepth = 64
 
+  /// The keys whose arrays of numbers are read as ``JSONValue/numbers``:
+  /// the tensor data of the case schema.
+  public static let defaultNumberArrayKeys: Set<String> = ["data"]
+
   /// Parses one complete JSON text.
+  ///
+  /// An array of numbers (or "nan", "inf", "-inf") held under one of
+  /// `numberArrayKeys` comes back as ``JSONValue/numbers`` (8 bytes an
+  /// element); any other array, or one of those holding anything else,
+  /// as ``JSONValue/array``. Pass an empty set for plain arrays only.
   public static func parse(
-    _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth
+    _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth,
+    numberArrayKeys: Set<String> = defaultNumberArrayKeys
   ) throws(JSONParseError) -> JSONValue {
-    let array = Array(bytes)
-    guard String(validating: array, as: UTF8.self) != nil else {
-      throw JSONParseError(offset: 0, reason: "the text is not valid UTF-8")
+    let read = { (buffer: UnsafeBufferPointer<UInt8>) in
+      parse(
+        buffer: buffer, maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
     }
-    var p = JSONParser(bytes: array, maxDepth: maxDepth)
+    let result =
+      bytes.withContiguousStorageIfAvailable(read)
+      ?? Array(bytes).withUnsafeBufferPointer(read)
+    return try result.get()
+  }
+
+  public static func parse(
+    _ text: String, maxDepth: Int = defaultMaxDepth,
+    numberArrayKeys: Set<String> = defaultNumberArrayKeys
+  ) throws(JSONParseError) -> JSONValue {
+    try parse(
+      Array(text.utf8), maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
+  }
+
+  static func parse(
+    buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int,
+    numberArrayKeys: Set<String>
+  ) -> Result<JSONValue, JSONParseError> {
+    guard UTF8Check.isValid(buffer) else {
+      return .failure(
+        JSONParseError(offset: 0, reason: "the text is not valid UTF-8"))
+    }
+    var p = JSONParser(
+      bytes: buffer, maxDepth: maxDepth, numberArrayKeys: numberArrayKeys)
     do {
       p.skipSpace()
       let v = try p.value(depth: 0)
@@ -91,27 +126,26 @@ public struct JSONParser {
       guard p.i == p.bytes.count else {
         throw p.fail("unexpected text after the value")
       }
-      return v
+      return .success(v)
     } catch let e as JSONParseError {
-      throw e
+      return .failure(e)
     } catch {
-      throw JSONParseError(offset: p.i, reason: "\(error)")
+      return .failure(JSONParseError(offset: p.i, reason: "\(error)"))
     }
   }
 
-  public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth)
-    throws(JSONParseError) -> JSONValue
-  {
-    try parse(Array(text.utf8), maxDepth: maxDepth)
-  }
-
-  let bytes: [UInt8]
+  let bytes: UnsafeBufferPointer<UInt8>
   let maxDepth: Int
+  let numberArrayKeys: Set<String>
   var i = 0
 
-  init(bytes: [UInt8], maxDepth: Int) {
+  init(
+    bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int,
+    numberArrayKeys: Set<String>
+  ) {
     self.bytes = bytes
     self.maxDepth = maxDepth
+    self.numberArrayKeys = numberArrayKeys
   }
 
   func fail(_ reason: String) -> JSONParseError {
@@ -193,7 +227,13 @@ public struct JSONParser {
       i += 1
       skipSpace()
       keys.append(key)
-      values.append(try value(depth: depth))
+      if i < bytes.count, bytes[i] == UInt8(ascii: "["), depth < maxDepth,
+        numberArrayKeys.contains(key), let n = try numberArray()
+      {
+        values.append(.numbers(n))
+      } else {
+        values.append(try value(depth: depth))
+      }
       skipSpace()
       guard i < bytes.count else { throw fail("unterminated object") }
       if bytes[i] == UInt8(ascii: ",") {
@@ -237,8 +277,112 @@ public struct JSONParser {
     return .array(items)
   }
 
+  /// The array at `i` read as numbers, or nil (and `i` unmoved) when it
+  /// holds anything but numbers and the strings "nan", "inf", "-inf".
+  /// Malformed text throws what ``array(depth:)`` would.
+  mutating func numberArray() throws -> JSONNumbers? {
+    let start = i
+    i += 1
+    var values: [Double] = []
+    // Sized from the commas before the first ']' (an upper bound when the
+    // array is flat, which it must be to be read here), so that the array
+    // never grows by doubling.
+    values.reserveCapacity(elementBound(from: i))
+    var exceptions: [Int: JSONValue] = [:]
+    skipSpace()
+    if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+      i += 1
+      return JSONNumbers(values: [], exceptions: [:])
+    }
+    while true {
+      skipSpace()
+      guard i < bytes.count else { throw fail("unexpected end of text") }
+      let b = bytes[i]
+      if b == UInt8(ascii: "-")
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
+      {
+        let from = i
+        let (d, exact) = try numberValue()
+        if !exact {
+          exceptions[values.count] = .number(
+            String(
+              decoding: UnsafeBufferPointer(rebasing: bytes[from..<i]),
+              as: UTF8.self))
+        }
+        values.append(d)
+      } else if b == UInt8(ascii: "\"") {
+        let s = try string()
+        let v: Double
+        switch s {
+        case "nan": v = .nan
+        case "inf": v = .infinity
+        case "-inf": v = -.infinity
+        default:
+          i = start
+          return nil
+        }
+        exceptions[values.count] = .string(s)
+        values.append(v)
+      } else {
+        i = start
+        return nil
+      }
+      skipSpace()
+      guard i < bytes.count else { throw fail("unterminated array") }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if bytes[i] == UInt8(ascii: "]") {
+        i += 1
+        break
+      }
+      throw fail("expected ',' or ']'")
+    }
+    return JSONNumbers(values: values, exceptions: exceptions)
+  }
+
+  /// One more than the commas between `from` and the next ']'.
+  func elementBound(from: Int) -> Int {
+    var commas = 0
+    var k = from
+    while k < bytes.count {
+      let b = bytes[k]
+      if b == UInt8(ascii: "]") { break }
+      if b == UInt8(ascii: ",") { commas += 1 }
+      k += 1
+    }
+    return commas + 1
+  }
+
+  /// Reads a number as a double, and whether the double stands for its
+  /// text exactly enough for every dtype: finite, and not an integer
+  /// beyond 2^53 (whose int64 reading needs the digits).
+  mutating func numberValue() throws -> (Double, Bool) {
+    let start = i
+    let integral = try numberSpan()
+    let d = JSONParser.double(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+    let exact = d.isFinite && !(integral && abs(d) >= 9_007_199_254_740_992)
+    return (d, exact)
+  }
+
+  /// The double nearest to a valid JSON number's text.
+  static func double(_ text: UnsafeBufferPointer<UInt8>) -> Double {
+    // Short texts (all but very long mantissas) are small strings: no
+    // allocation.
+    Double(String(decoding: text, as: UTF8.self)) ?? .nan
+  }
+
   mutating func number() throws -> String {
     let start = i
+    _ = try numberSpan()
+    return String(
+      decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+  }
+
+  /// Moves past one number, checking its grammar; whether it is an integer
+  /// (no fraction, no exponent).
+  mutating func numberSpan() throws -> Bool {
     func digits(_ p: inout JSONParser) -> Int {
       let s = p.i
       while p.i < p.bytes.count,
@@ -248,6 +392,7 @@ public struct JSONParser {
       }
       return p.i - s
     }
+    var integral = true
     if bytes[i] == UInt8(ascii: "-") { i += 1 }
     guard i < bytes.count else { throw fail("incomplete number") }
     if bytes[i] == UInt8(ascii: "0") {
@@ -257,16 +402,22 @@ public struct JSONParser {
     }
     if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
       i += 1
+      integral = false
       guard digits(&self) > 0 else { throw fail("expected a digit after '.'") }
     }
-    if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+    if i < bytes.count,
+      bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")
+    {
       i += 1
-      if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+      integral = false
+      if i < bytes.count,
+        bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")
+      {
         i += 1
       }
       guard digits(&self) > 0 else { throw fail("expected an exponent") }
     }
-    return String(decoding: bytes[start..<i], as: UTF8.self)
+    return integral
   }
 
   mutating func string() throws -> String {
@@ -360,6 +511,13 @@ public enum JSONWriter {
       for (k, v) in items.enumerated() {
         if k > 0 { out += "," }
         write(v, into: &out)
+      }
+      out += "]"
+    case .numbers(let n):
+      out += "["
+      for k in 0..<n.count {
+        if k > 0 { out += "," }
+        write(n[k], into: &out)
       }
       out += "]"
     case .object(let o):

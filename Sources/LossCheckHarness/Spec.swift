@@ -54,142 +54,19 @@ public struct Spec: Sendable {
   public var tolerances: [DType: Tolerance]
   public var losses: [String: Loss]
 
-  /// Loss names in the order PyTorch's documentation lists them.
-  public var lossNames: [String] {
-    Spec.canonicalOrder.filter { losses[$0] != nil }
-      + losses.keys.filter { !Spec.canonicalOrder.contains($0) }.sorted()
-  }
+  /// The losses in golden/spec.json's `"losses"` order (the one canonical
+  /// order of the project).
+  public var lossOrder: [String] = []
 
-  public static let canonicalOrder = [
-    "L1Loss", "MSELoss", "HuberLoss", "SmoothL1Loss", "PoissonNLLLoss",
-    "GaussianNLLLoss", "CrossEntropyLoss", "NLLLoss", "KLDivLoss", "BCELoss",
-    "BCEWithLogitsLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
-    "MarginRankingLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss",
-    "MultiMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-    "TripletMarginWithDistanceLoss", "CTCLoss",
-  ]
+  /// Loss names in `lossOrder`; a loss with a spec file but missing from
+  /// the list comes after, by name.
+  public var lossNames: [String] {
+    lossOrder.filter { losses[$0] != nil }
+      + losses.keys.filter { !lossOrder.contains($0) }.sorted()
+  }
 
   public func tolerance(for c: Case) -> Tolerance {
     c.tolerance ?? tolerances[c.dtype] ?? Tolerance(rtol: 0, atol: 0)
   }
 }
 
-/// Why the spec could not be read.
-public struct SpecError: Error, CustomStringConvertible {
-  public var file: String
-  public var message: String
-  public var description: String { "\(file): \(message)" }
-}
-
-extension Spec {
-  /// Loads the spec from a golden directory.
-  public static func load(goldenDirectory dir: String) throws(SpecError) -> Spec {
-    let top = try readJSON("\(dir)/spec.json")
-    var dtypes: [DType] = []
-    if case .array(let names)? = top["dtypes"] {
-      for case .string(let n) in names {
-        if let d = DType(rawValue: n) { dtypes.append(d) }
-      }
-    }
-    var tolerances: [DType: Tolerance] = [:]
-    if case .object(let t)? = top["tolerances"] {
-      for (name, v) in t.pairs {
-        guard let d = DType(rawValue: name),
-          case .number(let r)? = v["rtol"], let rtol = Double(r),
-          case .number(let a)? = v["atol"], let atol = Double(a)
-        else {
-          throw SpecError(file: "\(dir)/spec.json", message: "bad tolerance \(name)")
-        }
-        tolerances[d] = Tolerance(rtol: rtol, atol: atol)
-      }
-    }
-    var losses: [String: Loss] = [:]
-    let specDir = "\(dir)/spec"
-    let files: [String]
-    do {
-      files = try FileManager.default.contentsOfDirectory(atPath: specDir)
-        .filter { $0.hasSuffix(".json") }.sorted()
-    } catch {
-      throw SpecError(file: specDir, message: "cannot list: \(error)")
-    }
-    for f in files {
-      let path = "\(specDir)/\(f)"
-      let loss = try parseLoss(try readJSON(path), file: path)
-      losses[loss.name] = loss
-    }
-    return Spec(dtypes: dtypes, tolerances: tolerances, losses: losses)
-  }
-
-  static func readJSON(_ path: String) throws(SpecError) -> JSONValue {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw SpecError(file: path, message: "cannot read the file")
-    }
-    do {
-      return try JSONParser.parse(data)
-    } catch {
-      throw SpecError(file: path, message: error.description)
-    }
-  }
-
-  static func parseLoss(_ v: JSONValue, file: String) throws(SpecError) -> Loss {
-    guard case .string(let name)? = v["loss"] else {
-      throw SpecError(file: file, message: "no \"loss\" name")
-    }
-    func string(_ j: JSONValue?) -> String? {
-      if case .string(let s)? = j { return s }
-      return nil
-    }
-    func bool(_ j: JSONValue?) -> Bool? {
-      if case .bool(let b)? = j { return b }
-      return nil
-    }
-    var inputs: [Input] = []
-    if case .array(let list)? = v["inputs"] {
-      for i in list {
-        guard let n = string(i["name"]) else {
-          throw SpecError(file: file, message: "an input without a name")
-        }
-        inputs.append(
-          Input(
-            name: n, dtype: string(i["dtype"]) ?? "float",
-            differentiable: bool(i["differentiable"]) ?? false,
-            numberAllowed: bool(i["number_allowed"]) ?? false))
-      }
-    }
-    var options: [Option] = []
-    if case .array(let list)? = v["options"] {
-      for o in list {
-        guard let n = string(o["name"]), let t = string(o["type"]) else {
-          throw SpecError(file: file, message: "an option without name or type")
-        }
-        var values: [String] = []
-        if case .array(let vs)? = o["values"] {
-          for case .string(let s) in vs { values.append(s) }
-        }
-        options.append(
-          Option(
-            name: n, type: t, values: values, defaultValue: o["default"] ?? .null,
-            nullable: bool(o["nullable"]) ?? (t == "tensor"),
-            deprecated: bool(o["deprecated"]) ?? false,
-            domain: string(o["domain"])))
-      }
-    }
-    var grid: [(String, [JSONValue])] = []
-    if case .object(let g)? = v["grid"] {
-      for (k, vals) in g.pairs {
-        guard case .array(let list) = vals else {
-          throw SpecError(file: file, message: "grid.\(k) is not a list")
-        }
-        guard options.contains(where: { $0.name == k }) else {
-          throw SpecError(file: file, message: "grid names unknown option \(k)")
-        }
-        grid.append((k, list))
-      }
-    }
-    return Loss(
-      name: name, family: string(v["family"]) ?? "",
-      summary: string(v["summary"]) ?? "", inputs: inputs, options: options,
-      grid: grid,
-      elementwiseMeanAlias: bool(v["elementwise_mean_alias"]) ?? true)
-  }
-}

@@ -5,7 +5,8 @@ import LossCheckHarness
 /// libpython3-dev), as a backend.
 ///
 /// - ``numpyReference(scriptsDirectory:)``: the NumPy reference of
-///   `scripts/reference`, evaluated live, in-process (`--backend numpy`).
+///   `scripts/reference`, evaluated live, in this process (`losscheck
+///   python-worker --numpy`, which `--backend numpy` runs: EmbeddedWorker).
 /// - ``module(_:searchPath:)``: any Python module with a function
 ///   `evaluate(case: dict) -> dict` that takes a case of CASE_SCHEMA.md and
 ///   returns its result (`--backend python:MODULE`).
@@ -37,7 +38,7 @@ public final class PythonBackend: LossBackend, @unchecked Sendable {
   /// Initializes the interpreter once and releases the GIL.
   private static let interpreter: Bool = {
     if Py_IsInitialized() == 0 {
-      Py_InitializeEx(0)
+      EmbeddedInterpreter.initialize()
       _ = PyEval_SaveThread()
     }
     return true
@@ -69,10 +70,21 @@ public final class PythonBackend: LossBackend, @unchecked Sendable {
             if p not in _sys.path:
                 _sys.path.insert(0, p)
         import importlib
-        mod = importlib.import_module(module)
+        try:
+            mod = importlib.import_module(module)
+            if raw:
+                from reference import core
+        except ImportError as e:
+            hint = ""
+            if getattr(e, "name", None) == "numpy":
+                hint = ("; install NumPy for this interpreter "
+                        "(on Debian: apt-get install python3-numpy)")
+            raise ImportError(
+                f"{e} (embedded Python {_sys.version.split()[0]}, "
+                f"sys.prefix={_sys.prefix}, "
+                f"sys.executable={_sys.executable}{hint})") from None
         fn = getattr(mod, attr)
         if raw:
-            from reference import core
             inner = fn
             fn = lambda case: core.dumps(inner(case))
         return _losscheck_wrap(fn)
@@ -161,6 +173,27 @@ public final class PythonBackend: LossBackend, @unchecked Sendable {
     }
   }
 
+  /// Turns on Python's fault handler (`faulthandler.enable()`): on a fatal
+  /// signal (a segfault in a C extension, ctypes) it prints the Python
+  /// stack of every thread on standard error, then the process dies of the
+  /// signal as before. For the worker process, whose stderr tail ends up
+  /// in the case's report; failures here are ignored.
+  public static func enableFaultHandler() {
+    _ = interpreter
+    let gil = PyGILState_Ensure()
+    defer { PyGILState_Release(gil) }
+    guard let main = PyImport_AddModule("__main__"),
+      let globals = PyModule_GetDict(main),
+      let r = PyRun_String(
+        "import faulthandler as _fh\n_fh.enable()\n",
+        LOSSCHECK_PY_FILE_INPUT, globals, globals)
+    else {
+      PyErr_Clear()
+      return
+    }
+    Py_DecRef(r)
+  }
+
   /// The NumPy reference of `scriptsDirectory/reference`, in-process.
   public static func numpyReference(scriptsDirectory: String) throws(SetupError)
     -> PythonBackend
@@ -181,22 +214,30 @@ public final class PythonBackend: LossBackend, @unchecked Sendable {
       function: try load(module: name, attr: "evaluate", searchPath: searchPath, raw: false))
   }
 
+  /// The module's answer to one protocol line, as the JSON text the
+  /// bridge made of its returned dict (keys the harness does not know pass
+  /// through), or nil when the call itself failed. An exception in the
+  /// module is an error result of kind `backend_error`, not nil.
+  public func answer(line: String) -> String? {
+    let gil = PyGILState_Ensure()
+    defer { PyGILState_Release(gil) }
+    guard let arg = PyUnicode_FromString(line) else {
+      PyErr_Clear()
+      return nil
+    }
+    defer { Py_DecRef(arg) }
+    guard let args = PythonBackend.tuple([arg]) else { return nil }
+    defer { Py_DecRef(args) }
+    guard let r = PyObject_CallObject(function, args) else {
+      PyErr_Clear()
+      return nil
+    }
+    defer { Py_DecRef(r) }
+    return PythonBackend.string(r)
+  }
+
   public func evaluate(_ c: Case) -> CaseResult {
-    let line = CaseJSON.encode(c)
-    let answer: String? = {
-      let gil = PyGILState_Ensure()
-      defer { PyGILState_Release(gil) }
-      guard let arg = PyUnicode_FromString(line) else { return nil }
-      defer { Py_DecRef(arg) }
-      guard let args = PythonBackend.tuple([arg]) else { return nil }
-      defer { Py_DecRef(args) }
-      guard let r = PyObject_CallObject(function, args) else {
-        PyErr_Clear()
-        return nil
-      }
-      defer { Py_DecRef(r) }
-      return PythonBackend.string(r)
-    }()
+    let answer = answer(line: CaseJSON.encode(c))
     guard let answer else {
       return CaseResult(
         id: c.id, outcome: .error(kind: "backend_error", message: "the Python call failed"))

@@ -22,7 +22,11 @@ struct LossCheckCommand: ParsableCommand {
       The golden directory is found by walking up from the current \
       directory to golden/spec.json; --golden names another.
       """,
-    subcommands: [Run.self, Eval.self, List.self, Fuzz.self, Bench.self],
+    version: LossCheckVersion.string,
+    subcommands: [
+      Run.self, Eval.self, List.self, Fuzz.self, Bench.self, Merge.self,
+      PythonWorker.self,
+    ],
     defaultSubcommand: Run.self
   )
 }
@@ -37,20 +41,37 @@ extension LossCheckCommand {
     static let configuration = CommandConfiguration(
       abstract: "Run golden cases through a backend and report differences.",
       discussion: """
-        Prints a table per loss (cases, passed, failed, and the worst error \
-        as a fraction of the tolerance: above 1.000 fails), then each \
-        failing case with its worst element: field and index, expected and \
-        actual values, absolute and relative error and the distance in \
-        ULPs of the case dtype. A golden file that cannot be read whole is \
-        reported and counted as a failure; grid points of the spec that no \
-        golden case covers are listed.
+        Prints a table per loss (cases, passed, failed, skipped, and the \
+        worst error as a fraction of the tolerance: above 1.000 fails, "—" \
+        when nothing numeric was compared), then each failing case: per \
+        field how many elements are out of tolerance of how many, the worst \
+        element (index, expected and actual values, absolute and relative \
+        error, ULPs of the case dtype) and up to five more; where the \
+        outcomes differ, both sides in full. A golden directory that does \
+        not hold what its spec asks fails the run, each problem listed: a \
+        file or line that cannot be read, a loss without golden cases, a \
+        golden file without a spec, no case at all, a grid point no case \
+        covers.
 
         A value passes when |actual - expected| <= atol + rtol * |expected| \
         (the spec's tolerance for the dtype, or the case's own); NaN matches \
         NaN, an infinity the same infinity; an expected error must come back \
-        as an error of the same kind.
+        as an error of the same kind (--errors any: any error). A backend \
+        answering {"id": ..., "unsupported": "reason"} has the case skipped: \
+        neither passed nor failed.
 
-        Exit status: 0 when every case passes, 1 otherwise.
+        Selection: --loss, --dtype, --filter (any may match), --exclude, \
+        --tag, --exclude-tag and --select FILE combine (a case must pass \
+        each); patterns with * match whole ids, others are substrings. A \
+        selection that matches nothing is an error.
+
+        Exit status: 0 when nothing failed (skips allowed unless --strict), \
+        1 when a case or the run failed, 2 when the run could not be set up \
+        (the golden directory or its spec cannot be read, an empty \
+        selection, a report file that cannot be written, a backend that \
+        cannot start); 64 for a bad option; 130/143 when SIGINT/SIGTERM \
+        stopped the run (the reports are written, marked interrupted, the \
+        cases not answered listed as such).
         """)
 
     @OptionGroup var goldenOptions: GoldenOptions
@@ -58,11 +79,48 @@ extension LossCheckCommand {
     @Option(help: "Only this loss (repeatable), e.g. --loss HuberLoss.")
     var loss: [String] = []
 
-    @Option(help: "Only cases whose id matches: a substring, or a pattern with * wildcards.")
-    var filter: String?
+    @Option(
+      help: """
+        Only cases whose id matches (repeatable, any may match): a \
+        substring, or a pattern with * wildcards.
+        """)
+    var filter: [String] = []
 
-    @Option(help: "Only this dtype: float32 or float64.")
-    var dtype: String?
+    @Option(help: "Leave out cases whose id matches (repeatable; as --filter).")
+    var exclude: [String] = []
+
+    @Option(help: "Only this dtype (repeatable): any dtype the spec lists.")
+    var dtype: [String] = []
+
+    @Option(help: "Only cases carrying this tag (repeatable, any may match).")
+    var tag: [String] = []
+
+    @Option(
+      name: .customLong("exclude-tag"),
+      help: "Leave out cases carrying this tag (repeatable).")
+    var excludeTag: [String] = []
+
+    @Option(
+      help: """
+        A file of id patterns, one per line: a plain line selects, a line \
+        starting with ! excludes, # starts a comment.
+        """)
+    var select: String?
+
+    @Option(help: "Run only shard K of N of the selection (K/N, 1 <= K <= N).")
+    var shard: String?
+
+    @Option(help: "How an expected error is met: kind (same kind) or any.")
+    var errors: ErrorMatchingArgument = .kind
+
+    @Flag(help: "A skipped (unsupported) case fails the run.")
+    var strict = false
+
+    @Option(help: "Backend instances run at once (each a process for exec:).")
+    var jobs = 1
+
+    @Flag(help: "No progress line on standard error.")
+    var quiet = false
 
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
@@ -73,50 +131,219 @@ extension LossCheckCommand {
     @Option(help: ArgumentHelp("The backend to check.", discussion: Backends.help))
     var backend = "reference"
 
-    @Option(help: "Seconds an exec backend may take per case before it is stopped.")
+    @Option(
+      parsing: .unconditional,
+      help: "Seconds an exec backend may take per case before it is stopped.")
     var timeout: Double = 30
 
-    @Flag(help: "List every uncovered grid point, not the first 20.")
+    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    var startupTimeout: Double = 10
+
+    @Flag(help: "List every uncovered grid point and every skipped case.")
     var verbose = false
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
+    /// Prints `message` on standard error and exits with status 2.
+    func setupFailure(_ message: String) -> ExitCode {
+      FileHandle.standardError.write(Data("losscheck: \(message)\n".utf8))
+      return ExitCode(2)
+    }
+
+    func selection() throws -> CaseSelection {
+      var s = CaseSelection()
+      s.losses = loss
+      s.dtypes = dtype
+      s.filters = filter
+      s.excludes = exclude
+      s.tags = tag
+      s.excludeTags = excludeTag
+      do {
+        if let shard { s.shard = try Shard(shard) }
+        if let select {
+          guard let data = FileManager.default.contents(atPath: select) else {
+            throw SelectionError("--select", "cannot read \(select)")
+          }
+          try s.readSelectFile(
+            String(decoding: data, as: UTF8.self), path: select)
+        }
+      } catch {
+        throw setupFailure("\(error)")
+      }
+      return s
+    }
+
+    /// The corpus's problems that concern this run, each failing it. A grid
+    /// point no case covers counts only when whole losses are selected (a
+    /// narrower selection leaves points uncovered by design).
+    static func runProblems(
+      _ corpus: GoldenCorpus, selection: CaseSelection, loss: [String]
+    ) -> [RunProblem] {
+      corpus.corpusProblems.compactMap { p in
+        guard case .uncoveredGridPoint(let l, _, _, _) = p else {
+          return RunProblem(kind: "golden_file", message: p.description)
+        }
+        guard selection.isWholeLosses, loss.isEmpty || loss.contains(l) else {
+          return nil
+        }
+        return RunProblem(kind: "uncovered_grid_point", message: p.description)
+      }
+    }
+
     func run() throws {
+      Interruption.install()
       let loadStart = Date()
+      let selection = try selection()
+      // Report files are opened first: a path that cannot be written fails
+      // before the run rather than after it.
+      let jsonFile: ReportFile?
+      let junitFile: ReportFile?
+      do {
+        jsonFile = try json.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+        junitFile = try junit.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+      } catch {
+        throw setupFailure("\(error)")
+      }
       let dir = GoldenCorpus.locate(goldenOptions.golden)
       let corpus = try GoldenCorpus.load(
         directory: dir, losses: loss.isEmpty ? nil : Set(loss))
-      for l in loss where corpus.spec.losses[l] == nil {
-        throw ValidationError("unknown loss '\(l)'; see `losscheck list`")
-      }
-      if let dtype, DType(rawValue: dtype)?.isFloating != true {
-        throw ValidationError("--dtype must be float32 or float64, not '\(dtype)'")
-      }
-      let cases = corpus.cases.filter { c in
-        (dtype.map { c.dtype.rawValue == $0 } ?? true)
-          && (filter.map { Runner.matches(c.id, pattern: $0) } ?? true)
+      let cases: [Case]
+      do {
+        try selection.validate(spec: corpus.spec)
+        // A corpus without cases is the corpus's problem, reported below.
+        cases = corpus.cases.isEmpty ? [] : try selection.apply(corpus.cases)
+      } catch {
+        throw setupFailure("\(error)")
       }
       let loadSeconds = Date().timeIntervalSince(loadStart)
       let checkStart = Date()
-      let backend = try Backends.make(
-        self.backend, spec: corpus.spec, goldenDirectory: dir, timeout: timeout)
-      let verdicts = Runner.run(cases, spec: corpus.spec, backend: backend)
+      var backends: [any LossBackend] = []
+      for _ in 0..<min(jobs, cases.count) {
+        backends.append(
+          budgetOptions.budget.applied(
+            to: try BackendStart.make(
+              self.backend, spec: corpus.spec, goldenDirectory: dir,
+              timeout: timeout, startupTimeout: startupTimeout)))
+      }
+      let progress: ProgressLine? =
+        quiet
+        ? nil : ProgressLine(terminal: ProgressLine.standardErrorIsTerminal)
+      // The hook for SIGINT/SIGTERM: the run stops between cases and the
+      // report is written, marked interrupted.
+      let shouldStop: @Sendable () -> Bool = { Interruption.requested != nil }
+      let outcome = Runner.run(
+        cases, spec: corpus.spec, backends: backends,
+        errors: errors.value, shouldStop: shouldStop,
+        progress: progress.map { line in
+          { @Sendable (p: RunProgress) in line.update(p) }
+        })
+      progress?.finish()
+      var selectionJSON = selection.json
+      selectionJSON["errors"] = .string(errors.value.rawValue)
+      selectionJSON["strict"] = .bool(strict)
+      selectionJSON["jobs"] = .number("\(jobs)")
+      // After the run, so that a backend starts at once (hashing the
+      // goldens is slow in debug builds).
+      let digest = GoldenDigest.of(directory: dir)
       let report = RunReport(
-        backend: backend.name, verdicts: verdicts,
-        loadProblems: corpus.problems,
-        // Only the selected losses' grid points (their goldens are all that was loaded).
-        uncovered: (filter == nil && dtype == nil)
-          ? corpus.uncoveredGridPoints().filter { p in
-            loss.isEmpty || loss.contains(String(p.prefix { $0 != "/" }))
-          } : [],
-        loadSeconds: loadSeconds,
+        backend: backends.first?.name ?? self.backend,
+        verdicts: outcome.verdicts,
+        problems: Self.runProblems(corpus, selection: selection, loss: loss),
+        goldenDigest: digest,
+        selection: selectionJSON, interrupted: outcome.interrupted,
+        selectedCount: cases.count, loadSeconds: loadSeconds,
         checkSeconds: Date().timeIntervalSince(checkStart))
       print(ReportFormat.table(report, verbose: verbose), terminator: "")
-      if let json {
-        try ReportFormat.json(report).write(toFile: json, atomically: true, encoding: .utf8)
+      // The table first, should a report go to /dev/stdout too.
+      fflush(nil)
+      do {
+        try jsonFile?.write(ReportJSON.encode(report))
+        try junitFile?.write(ReportFormat.junit(report))
+      } catch {
+        throw setupFailure("\(error)")
       }
-      if let junit {
-        try ReportFormat.junit(report).write(toFile: junit, atomically: true, encoding: .utf8)
+      // `--html F` goes here (the lead wires it): HTMLReport.render of the
+      // parsed ReportJSON.encode(report), written through a ReportFile.
+      if let status = Interruption.exitStatus { throw ExitCode(status) }
+      if !report.ok(strict: strict) { throw ExitCode(1) }
+    }
+  }
+
+  struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Join JSON reports of shards (--shard K/N) into one report.",
+      discussion: """
+        Reads the JSON reports (docs/REPORT_SCHEMA.md) of runs on the same \
+        goldens and backend, puts the cases of shards 1/N ... N/N back in \
+        the full run's order, prints the table and writes the joined report \
+        as JSON and/or JUnit XML.
+
+        Exit status: 0 when nothing failed, 1 when something did (or a case \
+        was skipped, when the runs were --strict), 2 when the reports \
+        cannot be read or do not belong together.
+
+        Example:
+          losscheck merge s1.json s2.json s3.json --json all.json
+        """)
+
+    @Argument(help: "The JSON reports to join.")
+    var reports: [String]
+
+    @Option(help: "Write the joined report as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write the joined report as JUnit XML to this file.")
+    var junit: String?
+
+    @Flag(help: "List every uncovered grid point and every skipped case.")
+    var verbose = false
+
+    func run() throws {
+      func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(
+          Data("losscheck merge: \(message)\n".utf8))
+        return ExitCode(2)
       }
-      if !report.ok { throw ExitCode(1) }
+      guard !reports.isEmpty else { throw failure("no reports given") }
+      let merged: RunReport
+      let jsonFile: ReportFile?
+      let junitFile: ReportFile?
+      do {
+        jsonFile = try json.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+        junitFile = try junit.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+        var parts: [RunReport] = []
+        for path in reports {
+          guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportDecodeError(
+              source: path, field: "report", message: "cannot read the file")
+          }
+          parts.append(try ReportJSON.decode([UInt8](data), source: path))
+        }
+        merged = try ReportMerge.merge(parts, sources: reports)
+      } catch {
+        throw failure("\(error)")
+      }
+      print(ReportFormat.table(merged, verbose: verbose), terminator: "")
+      fflush(nil)
+      do {
+        try jsonFile?.write(ReportJSON.encode(merged))
+        try junitFile?.write(ReportFormat.junit(merged))
+      } catch {
+        throw failure("\(error)")
+      }
+      // `--html F` goes here (the lead wires it): HTMLReport.render of the
+      // parts' parsed JSON, written through a ReportFile opened up front.
+      var strict = false
+      if case .bool(let b)? = merged.selection["strict"] { strict = b }
+      if !merged.ok(strict: strict) { throw ExitCode(1) }
     }
   }
 
@@ -141,9 +368,11 @@ extension LossCheckCommand {
 
     @OptionGroup var goldenOptions: GoldenOptions
 
+    @OptionGroup var budgetOptions: BudgetOptions
+
     func run() throws {
       let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
-      let backend = ReferenceBackend(spec: spec)
+      let backend = ReferenceBackend(spec: spec, budget: budgetOptions.budget)
       try EvalLoop.run(backend: backend)
     }
   }
@@ -216,7 +445,7 @@ extension LossCheckCommand {
     @Option(help: "The backend to compare with.")
     var against = "numpy"
 
-    @Option(help: "How many random cases.")
+    @Option(parsing: .unconditional, help: "How many random cases.")
     var cases = 1000
 
     @Option(help: "The random seed (same seed, same cases).")
@@ -225,11 +454,18 @@ extension LossCheckCommand {
     @Option(help: "Only this loss (repeatable).")
     var loss: [String] = []
 
-    @Option(help: "Seconds an exec backend may take per case.")
+    @Option(
+      parsing: .unconditional,
+      help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
+
+    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    var startupTimeout: Double = 10
 
     @Option(help: "The python3 that draws the cases.")
     var python = "python3"
+
+    @OptionGroup var budgetOptions: BudgetOptions
 
     func run() throws {
       let dir = GoldenCorpus.locate(goldenOptions.golden)
@@ -244,8 +480,16 @@ extension LossCheckCommand {
       for line in drawn {
         list.append(try Case(json: JSONParser.parse(line)))
       }
-      let a = try Backends.make(backend, spec: spec, goldenDirectory: dir, timeout: timeout)
-      let b = try Backends.make(against, spec: spec, goldenDirectory: dir, timeout: timeout)
+      Interruption.install()
+      let budget = budgetOptions.budget
+      let a = budget.applied(
+        to: try BackendStart.make(
+          backend, spec: spec, goldenDirectory: dir, timeout: timeout,
+          startupTimeout: startupTimeout))
+      let b = budget.applied(
+        to: try BackendStart.make(
+          against, spec: spec, goldenDirectory: dir, timeout: timeout,
+          startupTimeout: startupTimeout))
       let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
       for d in found {
         print(CaseJSON.encode(d.testCase))
@@ -258,6 +502,7 @@ extension LossCheckCommand {
         Data(
           "\(list.count) cases over \(perLoss.count) losses, \(found.count) disagreements (\(a.name) vs \(b.name), seed \(seed))\n"
             .utf8))
+      if let status = Interruption.exitStatus { throw ExitCode(status) }
       if !found.isEmpty { throw ExitCode(1) }
     }
   }
@@ -283,4 +528,11 @@ enum CaseSource {
     }
     return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
   }
+}
+
+/// `--errors kind|any` as a command-line argument.
+enum ErrorMatchingArgument: String, ExpressibleByArgument, CaseIterable {
+  case kind, any
+
+  var value: ErrorMatching { ErrorMatching(rawValue: rawValue) ?? .kind }
 }

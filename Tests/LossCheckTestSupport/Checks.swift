@@ -27,7 +27,7 @@ public func directionalDerivative(
 ) rethrows -> Double {
   func shifted(_ s: Double) -> Tensor<Double> {
     var y = x
-    for i in 0..<y.count { y.scalars[i] += s * v.scalars[i] }
+    for i in 0..<y.count { y[flat: i] += s * v.scalars[i] }
     return y
   }
   return (try f(shifted(h)) - f(shifted(-h))) / (2 * h)

@@ -14,7 +14,7 @@ private func randomLogProbs<T: LossScalar>(
     let row = x.scalars[(r * C)..<(r * C + C)]
     let m = row.max() ?? 0
     let lse = m + T.log(row.reduce(0) { $0 + T.exp($1 - m) })
-    for c in 0..<C { x.scalars[r * C + c] -= lse }
+    for c in 0..<C { x[flat: r * C + c] -= lse }
   }
   return x
 }
@@ -92,7 +92,7 @@ private struct Batch {
     for t in 0..<b.T {
       for (j, i) in perm.enumerated() {
         for c in 0..<b.C {
-          lpP.scalars[(t * b.N + j) * b.C + c] = b.lp.scalars[(t * b.N + i) * b.C + c]
+          lpP[flat: (t * b.N + j) * b.C + c] = b.lp.scalars[(t * b.N + i) * b.C + c]
         }
       }
     }
@@ -187,7 +187,7 @@ private struct Batch {
           for n in 0..<3 where t < b.il[n] {
             for c in 0..<4 {
               let i = (t * 3 + n) * 4 + c
-              grad.scalars[i] -= exp(x.scalars[i]) * gb[n]
+              grad[flat: i] -= exp(x.scalars[i]) * gb[n]
             }
           }
         }

@@ -13,7 +13,7 @@ enum ClassTests {
     for i in 0..<n {
       var s = 0.0
       for j in 0..<c { s += exp(x.scalars[i * c + j]) }
-      for j in 0..<c { out.scalars[i * c + j] = x.scalars[i * c + j] - log(s) }
+      for j in 0..<c { out[flat: i * c + j] = x.scalars[i * c + j] - log(s) }
     }
     return out
   }
@@ -66,7 +66,7 @@ enum ClassTests {
     var rng = SeededRandom(seed: seed)
     let x = Tensor<Double>.random([7, 4], in: -3...3, using: &rng)
     var t = Tensor<Int64>.randomIndices([7], in: 0..<4, using: &rng)
-    t.scalars[2] = 2
+    t[flat: 2] = 2
     let w = ClassTests.weights(4, using: &rng)
     let lp = ClassTests.logSoftmax(x)
     for r in Reduction.allCases {
@@ -84,7 +84,7 @@ enum ClassTests {
     let x = Tensor<Double>.random([6, 5], in: -3...3, using: &rng)
     var t = Tensor<Int64>.randomIndices([6], in: 0..<5, using: &rng)
     let ignored = [1, 4]
-    for i in ignored { t.scalars[i] = -7 }
+    for i in ignored { t[flat: i] = -7 }
     let w = ClassTests.weights(5, using: &rng)
     let loss = { (r: Reduction) in
       CE(weight: w, ignoreIndex: -7, reduction: r, labelSmoothing: smoothing)
@@ -131,7 +131,7 @@ enum ClassTests {
     let (n, c) = (5, 4)
     let x = Tensor<Double>.random([n, c], in: -3...3, using: &rng)
     var t = Tensor<Int64>.randomIndices([n], in: 0..<Int64(c), using: &rng)
-    t.scalars[3] = 9
+    t[flat: 3] = 9
     let w = ClassTests.weights(c, using: &rng)
     let eps = 0.35
     let smoothed = try CE(weight: w, ignoreIndex: 9, reduction: reduction, labelSmoothing: eps)(
@@ -184,7 +184,7 @@ enum ClassTests {
     // (N, C, d1) = (2, 4, 3): the class dim is not last.
     let x = Tensor<Double>.random([2, 4, 3], in: -3...3, using: &rng)
     var t = Tensor<Int64>.randomIndices([2, 3], in: 0..<4, using: &rng)
-    t.scalars[4] = 1
+    t[flat: 4] = 1
     let w = ClassTests.weights(4, using: &rng)
     let g = reduction == .none ? Tensor<Double>.random([2, 3], using: &rng) : nil
     let loss = CE(weight: w, ignoreIndex: 1, reduction: reduction, labelSmoothing: 0.2)

@@ -15,8 +15,7 @@ import Testing
     let x1 = Tensor<Double>.random([4, 5], using: &rng)
     let x2 = Tensor<Double>.random([4, 5], using: &rng)
     let y = Tensor<Double>.random([4, 5], using: &rng)
-    var negY = y
-    negY.scalars = y.scalars.map { -$0 }
+    let negY = try Tensor(shape: y.shape, scalars: y.scalars.map { -$0 })
     let g = Tensor<Double>.random([4, 5], using: &rng)
     let loss = MarginRankingLoss(margin: margin, reduction: .none)
     let a = try loss.valueWithGradient(x1, x2, y, gradOutput: g)

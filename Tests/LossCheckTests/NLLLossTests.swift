@@ -30,7 +30,7 @@ import Testing
     var rng = SeededRandom(seed: 17)
     let x = Tensor<Double>.random([2, 3, 2, 2], in: -3...0, using: &rng)
     var t = Tensor<Int64>.randomIndices([2, 2, 2], in: 0..<3, using: &rng)
-    t.scalars[5] = 7
+    t[flat: 5] = 7
     let w = Tensor<Double>.random([3], in: 0.25...2, using: &rng)
     let g = reduction == .none ? Tensor<Double>.random([2, 2, 2], using: &rng) : nil
     let loss = NLLLoss(weight: w, ignoreIndex: 7, reduction: reduction)

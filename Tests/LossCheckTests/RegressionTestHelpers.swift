@@ -15,7 +15,7 @@ enum RegressionFixtures {
     let t = Tensor<Double>.random(shape, in: -3...3, using: &rng)
     for i in 0..<x.count {
       while kinks.contains(where: { abs(abs(x.scalars[i] - t.scalars[i]) - $0) < margin }) {
-        x.scalars[i] += 3 * margin
+        x[flat: i] += 3 * margin
       }
     }
     return (x, t)

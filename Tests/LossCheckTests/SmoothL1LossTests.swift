@@ -35,8 +35,8 @@ import Testing
     var rng = SeededRandom(seed: 43)
     var x = Tensor<Float>.random([12], using: &rng)
     let t = Tensor<Float>.random([12], using: &rng)
-    x.scalars[0] = t.scalars[0]  // a tie
-    x.scalars[1] = .nan  // a NaN difference: gradient 0, as L1
+    x[flat: 0] = t.scalars[0]  // a tie
+    x[flat: 1] = .nan  // a NaN difference: gradient 0, as L1
     let g = Tensor<Float>.random([12], using: &rng)
     let s = try SmoothL1Loss(reduction: .none, beta: 0).valueWithGradient(x, t, gradOutput: g)
     let l = try L1Loss(reduction: .none).valueWithGradient(x, t, gradOutput: g)

@@ -13,7 +13,10 @@ x == 1 (NaN where g w == 0 there).
 import numpy as np
 
 from . import core
-from .binary import declare_common, fits, option_to, point_name, shape_name
+from . import libm
+from .broadcast import broadcast_shapes
+from .reduction import reduce_backward, reduce_forward
+from .logistic import declare_common, fits, option_to, point_name, shape_name
 
 LOG_FLOOR = -100.0
 
@@ -30,7 +33,7 @@ def evaluate(c):
     w_opt = c.options.get("weight")
     if w_opt is not None:
         # PyTorch first expands weight to broadcast(target, weight) ...
-        core.broadcast_shapes(t.shape, w_opt.shape, what="target and weight")
+        broadcast_shapes(t.shape, w_opt.shape, what="target and weight")
     # ... then checks every element, input before target, in order.
     for xi, ti in zip(x.ravel().tolist(), t.ravel().tolist()):
         if not 0.0 <= xi <= 1.0:
@@ -41,20 +44,20 @@ def evaluate(c):
                                  f"target: every element must lie in [0, 1], found {ti!r}")
     # ... and only then multiplies the weight in place (no enlarging).
     w = option_to(c, "weight", x.shape)
-    log_x = np.maximum(core.log(x), LOG_FLOOR)
-    log_1mx = np.maximum(core.log1p(-x), LOG_FLOOR)
+    log_x = np.maximum(libm.log(x), LOG_FLOOR)
+    log_1mx = np.maximum(libm.log1p(-x), LOG_FLOOR)
     values = -(t * log_x + (1.0 - t) * log_1mx)
     if w is not None:
         values = values * w
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, x.shape)
+        ge = reduce_backward(g, c.reduction, x.shape)
         if w is not None:
             ge = ge * w
         denom = np.maximum(x * (1.0 - x), core.EPS_1E12)
         return {"input": ge * (x - t) / denom,
-                "target": ge * (core.log1p(-x) - core.log(x))}
+                "target": ge * (libm.log1p(-x) - libm.log(x))}
 
     return out, vjp
 
@@ -153,7 +156,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng)

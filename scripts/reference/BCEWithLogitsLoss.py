@@ -20,7 +20,9 @@ d/dt = g w (log sigmoid(-x) - pw log sigmoid(x)) with pos_weight, else
 import numpy as np
 
 from . import core
-from .binary import declare_common, option_to, point_name, shape_name
+from . import libm
+from .reduction import reduce_backward, reduce_forward
+from .logistic import declare_common, option_to, point_name, shape_name
 
 
 def evaluate(c):
@@ -33,7 +35,7 @@ def evaluate(c):
         )
     pw = option_to(c, "pos_weight", x.shape)
     w = option_to(c, "weight", x.shape)
-    ls = core.log_sigmoid(x)
+    ls = libm.log_sigmoid(x)
     if pw is not None:
         log_weight = (pw - 1.0) * t + 1.0
         values = (1.0 - t) * x - log_weight * ls
@@ -41,17 +43,17 @@ def evaluate(c):
         values = (1.0 - t) * x - ls
     if w is not None:
         values = values * w
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, x.shape)
+        ge = reduce_backward(g, c.reduction, x.shape)
         if w is not None:
             ge = ge * w
-        s = core.sigmoid(x)
+        s = libm.sigmoid(x)
         if pw is not None:
             pt = pw * t
             dx = (pt + 1.0 - t) * s - pt
-            dt = core.log_sigmoid(-x) - pw * ls
+            dt = libm.log_sigmoid(-x) - pw * ls
         else:
             dx = s - t
             dt = -x
@@ -153,7 +155,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng)

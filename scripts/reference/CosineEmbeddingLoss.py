@@ -15,7 +15,10 @@ D·x1²). The target broadcasts against cos. The target gets no gradient
 import numpy as np
 
 from . import core
-from .pointwise import point_name, shape_name
+from . import libm
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
+from .difference import point_name, shape_name
 
 
 def evaluate(c):
@@ -33,37 +36,37 @@ def evaluate(c):
             f"input1, input2: a {t.ndim}-d target expects {want}-d inputs, got shapes "
             f"{list(x1.shape)} and {list(x2.shape)}")
     axis = want - 1
-    shape = core.broadcast_shapes(x1.shape, x2.shape, what="input1 and input2")
+    shape = broadcast_shapes(x1.shape, x2.shape, what="input1 and input2")
     b1 = np.broadcast_to(x1, shape)
     b2 = np.broadcast_to(x2, shape)
-    prod = core.fsum_axis(b1 * b2, axis)
+    prod = libm.fsum_axis(b1 * b2, axis)
     eps = core.EPS_1E12
-    m1 = core.fsum_axis(x1 * x1, axis) + eps
-    m2 = core.fsum_axis(x2 * x2, axis) + eps
-    core.broadcast_shapes(prod.shape, m1.shape, m2.shape, what="input1 and input2")
+    m1 = libm.fsum_axis(x1 * x1, axis) + eps
+    m2 = libm.fsum_axis(x2 * x2, axis) + eps
+    broadcast_shapes(prod.shape, m1.shape, m2.shape, what="input1 and input2")
     mm = m1 * m2
     denom = np.sqrt(mm)
     cos = prod / denom
-    out_shape = core.broadcast_shapes(cos.shape, t.shape, what="the cosine and target")
+    out_shape = broadcast_shapes(cos.shape, t.shape, what="the cosine and target")
     cb = np.broadcast_to(cos, out_shape)
     tb = np.broadcast_to(t, out_shape)
     hinge = cb - margin
     values = np.where(tb == 1, 1.0 - cb, 0.0) + np.where(tb == -1, np.maximum(hinge, 0.0), 0.0)
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, out_shape)
+        ge = reduce_backward(g, c.reduction, out_shape)
         gcos_b = np.where(tb == 1, -ge, 0.0) + np.where((tb == -1) & (hinge > 0), ge, 0.0)
-        gcos = core.sum_to_shape(gcos_b, cos.shape)
+        gcos = sum_to_shape(gcos_b, cos.shape)
         # cos = prod / denom, denom = sqrt(m1 * m2): the chain, step by step.
-        gprod = core.sum_to_shape(gcos / denom, prod.shape)
+        gprod = sum_to_shape(gcos / denom, prod.shape)
         gdenom = -gcos * prod / (denom * denom)
         gmm = gdenom / (2.0 * denom)
-        gm1 = core.sum_to_shape(gmm * m2, m1.shape)
-        gm2 = core.sum_to_shape(gmm * m1, m2.shape)
+        gm1 = sum_to_shape(gmm * m2, m1.shape)
+        gm2 = sum_to_shape(gmm * m1, m2.shape)
         gp = np.expand_dims(gprod, axis)
-        g1 = core.sum_to_shape(gp * b2, x1.shape) + 2.0 * x1 * np.expand_dims(gm1, axis)
-        g2 = core.sum_to_shape(gp * b1, x2.shape) + 2.0 * x2 * np.expand_dims(gm2, axis)
+        g1 = sum_to_shape(gp * b2, x1.shape) + 2.0 * x1 * np.expand_dims(gm1, axis)
+        g2 = sum_to_shape(gp * b1, x2.shape) + 2.0 * x2 * np.expand_dims(gm2, axis)
         return {"input1": g1, "input2": g2, "target": np.zeros(t.shape)}
 
     return out, vjp
@@ -162,14 +165,8 @@ def cases(b):
         x1, x2 = pair((4, 3))
         t = pm1(rng, 4)
         trip = {"input1": x1, "input2": x2, "target": t}
-        for label, extra in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                             ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                             ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, dict(base, **extra), trip, WRT)
-        b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), trip, WRT)
+        b.reduction_cases(dtype, base, trip, WRT, bad=("foo", "batchmean"))
         # Errors.
-        b.error("error/reduction=foo", dtype, dict(base, reduction="foo"), trip, "invalid_option", WRT)
-        b.error("error/reduction=batchmean", dtype, dict(base, reduction="batchmean"), trip, "invalid_option", WRT)
         for label, s1, s2, st in (("inputs=2x3x4/target=2", (2, 3, 4), (2, 3, 4), (2,)),
                                   ("inputs=2x3x4/target=2x3", (2, 3, 4), (2, 3, 4), (2, 3)),
                                   ("inputs=4/target=1", (4,), (4,), (1,)),

@@ -17,7 +17,7 @@ The probability target's gradient is -g_i w_c (1 - e) logp_ic / D.
 import numpy as np
 
 from . import core
-from . import classification as cls
+from . import class_indexing as cls
 
 
 def evaluate(c):
@@ -53,7 +53,7 @@ def _probabilities(c, x, tt, eps, ii):
         raise core.LossError("shape_mismatch", "input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))")
     if tt.dtype != c.dtype:
         raise core.LossError("dtype_mismatch", f"target: dtype {tt.dtype} where the case computes in {c.dtype}")
-    layout = cls.Rows(x.shape, (x.shape[0],) + tuple(x.shape[2:]) if x.ndim > 1 else ())
+    layout = cls.ClassLayout(x.shape, (x.shape[0],) + tuple(x.shape[2:]) if x.ndim > 1 else ())
     C = layout.C
     w = cls.check_weight(c.options["weight"], C, c.dtype)
     wc = np.ones(C) if w is None else w
@@ -147,7 +147,7 @@ def _targets_for(rng, ts, C, ii):
 
 
 def cases(b):
-    from .pointwise import point_name, shape_name
+    from .difference import point_name, shape_name
 
     idx_shapes = (((5,), ()), ((4, 5), (4,)), ((2, 3, 4), (2, 4)))
     prob_shapes = ((4, 5), (2, 3, 2, 2))
@@ -271,14 +271,8 @@ def cases(b):
               {"input": xl, "target": cls.random_index_targets(rng, (200,), 5)}, ("input",))
         # Deprecated arguments, the elementwise_mean alias.
         pair = {"input": x, "target": t4}
-        for label, o in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                         ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                         ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, o, pair, ("input",))
-        b.add("elementwise_mean", dtype, {"reduction": "elementwise_mean"}, pair, ("input",))
+        b.reduction_cases(dtype, {}, pair, ("input",))
         # Errors.
-        b.error("error/reduction=batchmean", dtype, {"reduction": "batchmean"}, pair, "invalid_option", ("input",))
-        b.error("error/reduction=foo", dtype, {"reduction": "foo"}, pair, "invalid_option", ("input",))
         b.error("error/target=5/C=5", dtype, {}, {"input": x, "target": np.array([0, 5, 1, 1])},
                 "index_out_of_range", ("input",))
         b.error("error/target=-1", dtype, {"label_smoothing": 0.1}, {"input": x, "target": np.array([0, -1, 1, 1])},

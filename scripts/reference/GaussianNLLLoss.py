@@ -19,6 +19,9 @@ import math
 import numpy as np
 
 from . import core
+from . import libm
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
 
 HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
@@ -60,23 +63,23 @@ def evaluate(c):
                                  f"var: has a negative entry ({bad!r}); expected var >= 0")
         v_read_shape = var_shape(x.shape, v_raw.shape)
     vr = v_raw.reshape(v_read_shape)
-    shape = core.broadcast_shapes(x.shape, t.shape, vr.shape, what="input, target and var")
+    shape = broadcast_shapes(x.shape, t.shape, vr.shape, what="input, target and var")
     d = np.broadcast_to(x, shape) - np.broadcast_to(t, shape)
     # max(var, eps) that keeps NaN (np.maximum propagates NaN, like clamp_).
     v = np.maximum(np.broadcast_to(vr, shape), eps)
     sq = d * d
-    values = 0.5 * (core.log(v) + sq / v)
+    values = 0.5 * (libm.log(v) + sq / v)
     if c.options["full"]:
         values = values + HALF_LOG_2PI
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, shape)
+        ge = reduce_backward(g, c.reduction, shape)
         gx = ge * d / v
-        grads = {"input": core.sum_to_shape(gx, x.shape), "target": core.sum_to_shape(-gx, t.shape)}
+        grads = {"input": sum_to_shape(gx, x.shape), "target": sum_to_shape(-gx, t.shape)}
         if not isinstance(var, float):
             gv = 0.5 * ge / v - 0.5 * ge * sq / (v * v)
-            grads["var"] = core.sum_to_shape(gv, v_read_shape).reshape(v_raw.shape)
+            grads["var"] = sum_to_shape(gv, v_read_shape).reshape(v_raw.shape)
         return grads
 
     return out, vjp

@@ -10,7 +10,9 @@ where margin - x is NaN.
 import numpy as np
 
 from . import core
-from .hinge import declare_reduction_cases, hinge_mask, point_name, shape_name
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
+from .hinge import hinge_mask, point_name, shape_name
 
 
 def _target(c):
@@ -30,19 +32,19 @@ def evaluate(c):
                              "grad_wrt: HingeEmbeddingLoss gives no gradient for 'target' (it is a label)")
     x = c.inputs["input"].value
     t = _target(c)
-    shape = core.broadcast_shapes(x.shape, t.shape, what="input and target")
+    shape = broadcast_shapes(x.shape, t.shape, what="input and target")
     X = np.broadcast_to(x, shape)
     T = np.broadcast_to(t, shape)
     margin = float(c.options["margin"])
     slack = margin - X
     hinge_term = np.where(T != 1, np.maximum(slack, 0.0), 0.0)
     linear_term = np.where(T != -1, X, 0.0)
-    out = core.reduce_forward(hinge_term + linear_term, c.reduction)
+    out = reduce_forward(hinge_term + linear_term, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, shape)
+        ge = reduce_backward(g, c.reduction, shape)
         slope = (T != -1).astype(np.float64) - ((T != 1) & hinge_mask(slack)).astype(np.float64)
-        return {"input": core.sum_to_shape(ge * slope, x.shape)}
+        return {"input": sum_to_shape(ge * slope, x.shape)}
 
     return out, vjp
 
@@ -92,7 +94,7 @@ def cases(b):
                             ("none", (), (2, 2))):
             rng = b.rng(f"{b.loss}/{dtype}/broadcast/{xs}/{ts}")
             b.add(f"{red}/broadcast={shape_name(xs)}-{shape_name(ts)}", dtype, dict(base, reduction=red),
-                  {"input": b.uniform(rng, xs, -1, 3, dtype) + 0.0, "target": _targets(rng, ts, (-1.0, 1.0, 0.0))},
+                  {"input": b.uniform(rng, xs, -1, 3, dtype), "target": _targets(rng, ts, (-1.0, 1.0, 0.0))},
                   ("input",))
         rng = b.rng(f"{b.loss}/{dtype}/large")
         b.add("mean/shape=1200", dtype, dict(base, reduction="mean"),
@@ -107,7 +109,7 @@ def cases(b):
                   {"input": np.zeros((0,)), "target": np.zeros((0,))}, ("input",))
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = {"input": b.uniform(rng, (2, 3), -1, 3, dtype), "target": _targets(rng, (2, 3))}
-        declare_reduction_cases(b, dtype, base, pair, ("input",))
+        b.reduction_cases(dtype, base, pair, ("input",))
         b.error("error/shape=3-4", dtype, base, {"input": np.zeros(3), "target": np.ones(4)}, "shape_mismatch",
                 ("input",))
         b.error("error/shape=2x3-3x2", dtype, base, {"input": np.zeros((2, 3)), "target": np.ones((3, 2))},
@@ -116,7 +118,7 @@ def cases(b):
 
 def random_case(rng, dtype):
     from .cases import Builder
-    from .pointwise import random_shapes
+    from .difference import random_shapes
 
     xs, ts = random_shapes(rng)
     n = int(np.prod(ts)) if ts else 1

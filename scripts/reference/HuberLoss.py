@@ -10,7 +10,8 @@ d/dt = -d/dx. delta <= 0 (and NaN) is invalid_option, as in PyTorch
 import numpy as np
 
 from . import core
-from .pointwise import declare_regression_cases, elementwise, random_regression_case
+from . import golden
+from .difference import declare_regression_cases, elementwise, random_regression_case
 
 
 def check_delta(delta):
@@ -61,4 +62,4 @@ def random_case(rng, dtype):
     def extra(r):
         return {"delta": r.choice([1.0, round(r.uniform(0.05, 3.0), 4)])}
 
-    return random_regression_case(rng, dtype, core.spec()["loss_specs"]["HuberLoss"], extra=extra)
+    return random_regression_case(rng, dtype, golden.spec()["loss_specs"]["HuberLoss"], extra=extra)

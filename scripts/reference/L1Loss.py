@@ -5,8 +5,8 @@ d/dx = sign(x - t) (0 at x == t and where x - t is NaN); d/dt = -d/dx.
 
 import numpy as np
 
-from . import core
-from .pointwise import declare_regression_cases, elementwise, random_regression_case, tie_edges
+from . import golden
+from .difference import declare_regression_cases, elementwise, random_regression_case, tie_edges
 
 
 def evaluate(c):
@@ -25,6 +25,4 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from . import core
-
-    return random_regression_case(rng, dtype, core.spec()["loss_specs"]["L1Loss"])
+    return random_regression_case(rng, dtype, golden.spec()["loss_specs"]["L1Loss"])

@@ -3,8 +3,8 @@
 d/dx = 2(x - t); d/dt = -d/dx. NaN and inf propagate (inf - inf is NaN).
 """
 
-from . import core
-from .pointwise import declare_regression_cases, elementwise, random_regression_case, tie_edges
+from . import golden
+from .difference import declare_regression_cases, elementwise, random_regression_case, tie_edges
 
 
 def evaluate(c):
@@ -24,4 +24,4 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    return random_regression_case(rng, dtype, core.spec()["loss_specs"]["MSELoss"])
+    return random_regression_case(rng, dtype, golden.spec()["loss_specs"]["MSELoss"])

@@ -12,7 +12,9 @@ in PyTorch's autograd. Each is summed back to its input's shape.
 import numpy as np
 
 from . import core
-from .hinge import declare_reduction_cases, hinge_mask, point_name, shape_name
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
+from .hinge import hinge_mask, point_name, shape_name
 
 NAMES = ("input1", "input2", "target")
 
@@ -24,21 +26,21 @@ def evaluate(c):
             "shape_mismatch",
             "input1, input2, target: all must have the same number of dimensions, got shapes "
             f"{list(x1.shape)}, {list(x2.shape)} and {list(y.shape)}")
-    shape = core.broadcast_shapes(x1.shape, x2.shape, y.shape, what="input1, input2 and target")
+    shape = broadcast_shapes(x1.shape, x2.shape, y.shape, what="input1, input2 and target")
     a, b, t = (np.broadcast_to(v, shape) for v in (x1, x2, y))
     margin = float(c.options["margin"])
     d = a - b
     z = -t * d + margin
     values = np.maximum(z, 0.0)  # NaN stays NaN
-    out = core.reduce_forward(values, c.reduction)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, shape)
+        ge = reduce_backward(g, c.reduction, shape)
         gz = np.where(hinge_mask(z), ge, 0.0)
         return {
-            "input1": core.sum_to_shape(-t * gz, x1.shape),
-            "input2": core.sum_to_shape(t * gz, x2.shape),
-            "target": core.sum_to_shape(-d * gz, y.shape),
+            "input1": sum_to_shape(-t * gz, x1.shape),
+            "input2": sum_to_shape(t * gz, x2.shape),
+            "target": sum_to_shape(-d * gz, y.shape),
         }
 
     return out, vjp
@@ -106,7 +108,7 @@ def cases(b):
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         pair = _inputs(b.uniform(rng, (2, 3), -2, 2, dtype), b.uniform(rng, (2, 3), -2, 2, dtype),
                        _signs(rng, (2, 3)))
-        declare_reduction_cases(b, dtype, base, pair, GRAD)
+        b.reduction_cases(dtype, base, pair, GRAD)
         # Errors.
         b.error("error/rank=1-2-1", dtype, base, _inputs(np.zeros(3), np.zeros((1, 3)), np.ones(3)),
                 "shape_mismatch", GRAD)

@@ -10,7 +10,7 @@ input gradient is -g_i * w[t_i] / D at (i, t_i) and 0 elsewhere.
 import numpy as np
 
 from . import core
-from . import classification as cls
+from . import class_indexing as cls
 
 
 def evaluate(c):
@@ -49,7 +49,7 @@ SHAPES = (((5,), ()), ((4, 5), (4,)), ((2, 3, 4), (2, 4)))
 
 
 def cases(b):
-    from .pointwise import point_name, shape_name
+    from .difference import point_name, shape_name
 
     for dtype in b.dtypes:
         for point in b.grid():
@@ -128,14 +128,8 @@ def cases(b):
         # Deprecated arguments, the elementwise_mean alias.
         t4 = np.array([0, 4, 2, 1])
         pair = {"input": x, "target": t4}
-        for label, o in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                         ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                         ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, o, pair, ("input",))
-        b.add("elementwise_mean", dtype, {"reduction": "elementwise_mean"}, pair, ("input",))
+        b.reduction_cases(dtype, {}, pair, ("input",))
         # Errors.
-        b.error("error/reduction=batchmean", dtype, {"reduction": "batchmean"}, pair, "invalid_option", ("input",))
-        b.error("error/reduction=foo", dtype, {"reduction": "foo"}, pair, "invalid_option", ("input",))
         b.error("error/target=5/C=5", dtype, {}, {"input": x, "target": np.array([0, 5, 1, 1])},
                 "index_out_of_range", ("input",))
         b.error("error/target=-1", dtype, {}, {"input": x, "target": np.array([0, -1, 1, 1])},

@@ -11,7 +11,8 @@ tie. Where d is NaN the gradient is NaN for beta > 0 and 0 for beta == 0
 import numpy as np
 
 from . import core
-from .pointwise import declare_regression_cases, elementwise, random_regression_case
+from . import golden
+from .difference import declare_regression_cases, elementwise, random_regression_case
 
 
 def evaluate(c):
@@ -65,4 +66,4 @@ def random_case(rng, dtype):
     def extra(r):
         return {"beta": r.choice([0.0, 1.0, round(r.uniform(0.05, 3.0), 4)])}
 
-    return random_regression_case(rng, dtype, core.spec()["loss_specs"]["SmoothL1Loss"], extra=extra)
+    return random_regression_case(rng, dtype, golden.spec()["loss_specs"]["SmoothL1Loss"], extra=extra)

@@ -15,7 +15,9 @@ asking for one is an error (invalid_option).
 import numpy as np
 
 from . import core
-from .binary import declare_common, fits, point_name, shape_name, signs, target_values
+from . import libm
+from .reduction import reduce_backward, reduce_forward
+from .logistic import declare_common, fits, point_name, shape_name, signs, target_values
 
 
 def evaluate(c):
@@ -34,12 +36,12 @@ def evaluate(c):
             "(the target broadcasts to the input, not the other way)",
         )
     t = np.broadcast_to(t, x.shape)
-    z = c.round(core.exp(-t * x))  # overflows to inf as PyTorch's exp does in the case dtype
-    values = core.log1p(z)
-    out = core.reduce_forward(values, c.reduction)
+    z = c.round(libm.exp(-t * x))  # overflows to inf as PyTorch's exp does in the case dtype
+    values = libm.log1p(z)
+    out = reduce_forward(values, c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, x.shape)
+        ge = reduce_backward(g, c.reduction, x.shape)
         return {"input": ge * (-t * z / (1.0 + z))}
 
     return out, vjp
@@ -95,7 +97,7 @@ def cases(b):
 
 
 def random_case(rng, dtype):
-    from .binary import random_fitting_shape, random_reduction, random_shape
+    from .logistic import random_fitting_shape, random_reduction, random_shape
     from .cases import Builder
 
     shape = random_shape(rng)

@@ -11,8 +11,8 @@ same number of dims, then broadcast.
 import numpy as np
 
 from . import core
-from .pointwise import point_name, shape_name
-from .triplet import pairwise_distance, triplet
+from .difference import point_name, shape_name
+from .triplet_distance import pairwise_distance, triplet
 
 INPUTS = ("anchor", "positive", "negative")
 
@@ -147,11 +147,7 @@ def cases(b):
             b.add(f"{red}/nonfinite", dtype, dict(base, reduction=red), nonfinite, wrt, smooth=False)
         # Deprecated arguments and the elementwise_mean alias.
         x = triple(b, rng, (2, 3), dtype)
-        for label, extra in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
-                             ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                             ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-            b.add(f"deprecated/{label}", dtype, dict(base, margin=3.0, **extra), x, wrt)
-        b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean", margin=3.0), x, wrt)
+        b.reduction_cases(dtype, base, x, wrt, bad=(), fixed={"margin": 3.0})
 
     declare_triplet_cases(b, grid_shapes, edges)
 

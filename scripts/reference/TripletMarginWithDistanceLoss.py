@@ -16,8 +16,8 @@ import numpy as np
 
 from . import core
 from .TripletMarginLoss import INPUTS, check_margin, declare_triplet_cases, random_triple_shapes, triple
-from .pointwise import shape_name
-from .triplet import cosine_distance, l_infinity, pairwise_distance, triplet
+from .difference import shape_name
+from .triplet_distance import cosine_distance, l_infinity, pairwise_distance, triplet
 
 DISTANCES = ("pairwise_distance", "cosine_distance", "l_infinity")
 

@@ -2,23 +2,41 @@
 
 A case is declared by its inputs and options; the builder evaluates it with
 the loss's NumPy reference, draws a random `grad_output` where the output is
-unreduced, and records the expected result. Ids read `Loss/dtype/what`.
+unreduced, and records the expected result and the case's tags
+(docs/TAGS.md). Ids read `Loss/dtype/what`. A declaration that would not
+encode what it means to test (a NumPy scalar, or a number where the spec
+declares a tensor) is refused with the case id.
 """
 
 from __future__ import annotations
 
 import itertools
+import random
 
 import numpy as np
 
 from . import core, evaluate_case
+from . import golden
+from . import tags as case_tags
+
+
+def seeded(case_id: str) -> random.Random:
+    """The random stream of a case: `random.Random(case_id)`, whose
+    `random()` sequence Python guarantees to be reproducible."""
+    return random.Random(case_id)
+
+
+class DeclarationError(ValueError):
+    """A case declaration that would not encode what it means to test."""
 
 
 class Declared:
     """One golden case plus what the reference's own tests want to know."""
 
-    def __init__(self, case, smooth):
+    def __init__(self, case, smooth, wrong_form=False):
         self.case = case
+        # True when the case hands an input in a wrong form on purpose.
+        self.wrong_form = wrong_form
         # True when no input sits at a kink, clamp or other non-smooth point,
         # so central finite differences are a valid check of the gradient.
         self.smooth = smooth
@@ -29,7 +47,7 @@ class Builder:
 
     def __init__(self, loss):
         self.loss = loss
-        self.spec = core.spec()["loss_specs"][loss]
+        self.spec = golden.spec()["loss_specs"][loss]
         self.declared: list[Declared] = []
         self._ids = set()
 
@@ -53,7 +71,7 @@ class Builder:
 
     @staticmethod
     def rng(key):
-        return core.seeded(key)
+        return seeded(key)
 
     @staticmethod
     def uniform(rng, shape, lo, hi, dtype):
@@ -86,11 +104,19 @@ class Builder:
         smooth=True,
         tolerance=None,
         input_dtypes=None,
+        wrong_form=False,
+        tags=(),
     ):
         """Declare one case.
 
         inputs: {name: ndarray | float}; float arrays take the case dtype and
         integer arrays int64, unless `input_dtypes` names another dtype.
+        An input the spec declares as a tensor must be an ndarray (0-d
+        included); a Python number is allowed only where the spec says
+        `number_allowed` or the case tests a wrong input form on purpose
+        (`wrong_form=True`). NumPy scalars (np.float64, ...) are refused:
+        they are what arithmetic on a 0-d array returns, and they would be
+        written as bare JSON numbers.
         options: plain JSON values, or ndarrays for tensor options (in the
         case dtype). grad_output: "auto" (random when the output is not 0-d
         or the reduction is none, else absent), None (absent) or an array.
@@ -99,6 +125,8 @@ class Builder:
         if cid in self._ids:
             raise ValueError(f"duplicate case id {cid}")
         self._ids.add(cid)
+        self._check_forms(cid, inputs, options, wrong_form)
+        case_tags.check_declared(cid, tags)
         input_dtypes = input_dtypes or {}
         enc_inputs = {}
         for k, v in inputs.items():
@@ -143,12 +171,78 @@ class Builder:
         case["expected"] = expected
         if tolerance is not None:
             case["tolerance"] = tolerance
-        self.declared.append(Declared(case, smooth and "error" not in result))
+        all_tags = case_tags.ordered(set(tags) | case_tags.derive(case, self.spec, smooth))
+        if all_tags:
+            case["tags"] = all_tags
+        self.declared.append(Declared(case, smooth and "error" not in result, wrong_form))
         return case
 
-    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None):
+    def reduction_cases(self, dtype, base, inputs, grad_wrt, bad=("batchmean", "foo"), fixed=None,
+                        error_grad_wrt=None, input_dtypes=None):
+        """The reduction-argument cases of a loss, on `inputs`, driven by its spec.
+
+        * The deprecated size_average/reduce, where the loss has them: four
+          combinations that override `reduction` (the third sets
+          reduction=batchmean where the loss has that reduction, else
+          reduce=true); where it has not, `error/size_average`.
+        * 'elementwise_mean': PyTorch's alias of mean, or refused where the
+          spec sets `elementwise_mean_alias: false`.
+        * Each reduction in `bad`, refused with invalid_option.
+
+        `fixed`: options every case sets after `base` (and after
+        `reduction`); `error_grad_wrt`: grad_wrt of the refused cases
+        (default `grad_wrt`).
+        """
+        fixed = fixed or {}
+        error_grad_wrt = grad_wrt if error_grad_wrt is None else error_grad_wrt
+        spec_opts = {o["name"]: o for o in self.spec["options"]}
+        io = {"input_dtypes": input_dtypes}
+        if "size_average" in spec_opts:
+            if "batchmean" in spec_opts["reduction"]["values"]:
+                third = ("size_average=true/reduction=batchmean", {"size_average": True, "reduction": "batchmean"})
+            else:
+                third = ("size_average=true/reduce=true", {"size_average": True, "reduce": True})
+            for label, form in (("size_average=false", {"size_average": False}), ("reduce=false", {"reduce": False}),
+                                third, ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
+                self.add(f"deprecated/{label}", dtype, dict(base, **fixed, **form), inputs, grad_wrt, **io)
+        else:
+            self.error("error/size_average", dtype, dict(base, size_average=False), inputs, "invalid_option",
+                       error_grad_wrt, **io)
+        em = dict(base, reduction="elementwise_mean", **fixed)
+        if self.spec.get("elementwise_mean_alias", True):
+            self.add("elementwise_mean", dtype, em, inputs, grad_wrt, **io)
+        else:
+            self.error("error/elementwise_mean", dtype, em, inputs, "invalid_option", error_grad_wrt, **io)
+        for r in bad:
+            self.error(f"error/reduction={r}", dtype, dict(base, reduction=r), inputs, "invalid_option",
+                       error_grad_wrt, **io)
+
+    def _check_forms(self, cid, inputs, options, wrong_form):
+        """Refuse inputs that would not be written as tensor objects."""
+        spec_inputs = {i["name"]: i for i in self.spec["inputs"]}
+        for k, v in list(inputs.items()) + list(options.items()):
+            if isinstance(v, np.generic):
+                raise DeclarationError(
+                    f"{cid}: {k} is a NumPy scalar ({type(v).__name__}), "
+                    "which would be written as a bare number; pass a 0-d "
+                    "np.ndarray (np.asarray(v))")
+        for k, v in inputs.items():
+            if isinstance(v, np.ndarray):
+                continue
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            if number and spec_inputs.get(k, {}).get("number_allowed"):
+                continue
+            if not wrong_form:
+                raise DeclarationError(
+                    f"{cid}: input {k} is a {type(v).__name__}, not an "
+                    "ndarray; the spec declares it a tensor (declare the "
+                    "case with wrong_form=True if that is the point)")
+
+    def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None, wrong_form=False,
+              tags=()):
         """Declare a case PyTorch refuses, asserting the reference agrees."""
-        case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False, input_dtypes=input_dtypes)
+        case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False,
+                        input_dtypes=input_dtypes, wrong_form=wrong_form, tags=tags)
         got = case["expected"].get("error", {}).get("kind")
         if got != kind:
             raise AssertionError(f"{case['id']}: expected error {kind}, reference gave {got or 'a value'}")

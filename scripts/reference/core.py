@@ -1,16 +1,6 @@
-"""Shared machinery of the NumPy reference: tensors, JSON, math, reductions.
-
-Everything here is deliberately version-proof so that `make_golden.py`
-writes the same bytes under Debian's numpy 1.24 and under numpy 2.x:
-
-* Transcendental functions (exp, log, log1p, expm1, pow) are evaluated one
-  element at a time through Python's `math` module (glibc's libm), never
-  through numpy's SIMD kernels, whose last bit differs between numpy builds
-  and CPUs (AVX-512 SVML).
-* Every sum is `math.fsum`: the exactly rounded sum, independent of numpy's
-  pairwise summation order.
-* Random inputs come from `random.Random(case_id)`, whose `random()` stream
-  Python guarantees to be reproducible.
+"""Tensors of the NumPy reference: the error type, dtype rounding and the
+tensor JSON of CASE_SCHEMA.md (written byte for byte the same under numpy
+1.24 and 2.x: numbers are formatted here, never by numpy).
 
 Values are held as float64 arrays. A float32 case holds float64 arrays whose
 elements are exactly float32 values; the expected results are computed in
@@ -21,14 +11,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import random
 import struct
 
 import numpy as np
-
-# Non-finite values are data here (NaN and inf cases), not accidents.
-np.seterr(all="ignore")
 
 INF = float("inf")
 NAN = float("nan")
@@ -44,9 +29,6 @@ ERROR_KINDS = (
 # PyTorch's float32 literal 1e-12, used in float64 computations too.
 EPS_1E12 = struct.unpack("f", struct.pack("f", 1e-12))[0]
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GOLDEN_DIR = os.path.join(ROOT, "golden")
-
 
 class LossError(Exception):
     """PyTorch refuses the call: one of the error kinds of CASE_SCHEMA.md."""
@@ -58,156 +40,6 @@ class LossError(Exception):
         self.message = message
 
 
-# ---------------------------------------------------------------------------
-# Elementwise math through libm, one element at a time.
-
-
-def _exp(x):
-    try:
-        return math.exp(x)
-    except OverflowError:
-        return INF
-
-
-def _log(x):
-    if x > 0:
-        return math.log(x)
-    if x == 0:
-        return -INF
-    return NAN  # negative or NaN
-
-
-def _log1p(x):
-    if x > -1:
-        return math.log1p(x)
-    if x == -1:
-        return -INF
-    return NAN
-
-
-def _expm1(x):
-    try:
-        return math.expm1(x)
-    except OverflowError:
-        return INF
-
-
-def _pow(x, y):
-    try:
-        return math.pow(x, y)
-    except OverflowError:
-        return INF
-    except ValueError:
-        # math.pow raises for 0 ** negative (an infinity) and for a negative
-        # base with a fractional exponent (NaN).
-        if x == 0:
-            return INF
-        return NAN
-
-
-_vexp = np.frompyfunc(_exp, 1, 1)
-_vlog = np.frompyfunc(_log, 1, 1)
-_vlog1p = np.frompyfunc(_log1p, 1, 1)
-_vexpm1 = np.frompyfunc(_expm1, 1, 1)
-_vpow = np.frompyfunc(_pow, 2, 1)
-
-
-def _f64(a):
-    return np.asarray(a, dtype=object).astype(np.float64)
-
-
-def exp(a):
-    return _f64(_vexp(np.asarray(a, dtype=np.float64)))
-
-
-def log(a):
-    return _f64(_vlog(np.asarray(a, dtype=np.float64)))
-
-
-def log1p(a):
-    return _f64(_vlog1p(np.asarray(a, dtype=np.float64)))
-
-
-def expm1(a):
-    return _f64(_vexpm1(np.asarray(a, dtype=np.float64)))
-
-
-def power(a, b):
-    return _f64(_vpow(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)))
-
-
-def sigmoid(a):
-    """1 / (1 + exp(-a)), evaluated without overflow on either side."""
-    a = np.asarray(a, dtype=np.float64)
-    e = exp(-np.abs(a))
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def log_sigmoid(a):
-    """log(sigmoid(a)) = -(log1p(exp(-|a|)) + max(-a, 0))."""
-    a = np.asarray(a, dtype=np.float64)
-    return -(log1p(exp(-np.abs(a))) + np.maximum(-a, 0.0))
-
-
-def _fsum(vals) -> float:
-    """math.fsum, with IEEE answers where it raises: inf + -inf is NaN
-    (math.fsum raises ValueError, even with a NaN present), and finite
-    partial sums beyond the float range are summed exactly as fractions
-    (then rounded, or +-inf)."""
-    try:
-        return math.fsum(vals)
-    except ValueError:
-        return NAN
-    except OverflowError:
-        from fractions import Fraction
-
-        s = sum(Fraction(v) for v in vals)
-        try:
-            return float(s)
-        except OverflowError:
-            return INF if s > 0 else -INF
-
-
-def fsum(a) -> float:
-    """Exactly rounded sum of every element."""
-    return _fsum(np.asarray(a, dtype=np.float64).ravel().tolist())
-
-
-def fsum_axis(a, axis):
-    """Exactly rounded sums along one axis."""
-    a = np.moveaxis(np.asarray(a, dtype=np.float64), axis, -1)
-    out = np.empty(a.shape[:-1], dtype=np.float64)
-    flat = a.reshape(-1, a.shape[-1]) if a.size else a.reshape(out.size, a.shape[-1])
-    out_flat = out.reshape(-1)
-    for i in range(out_flat.size):
-        out_flat[i] = _fsum(flat[i].tolist())
-    return out
-
-
-def sum_to_shape(a, shape):
-    """Reverse of broadcasting: exact sums of `a` down to `shape`."""
-    a = np.asarray(a, dtype=np.float64)
-    shape = tuple(shape)
-    lead = a.ndim - len(shape)
-    for _ in range(lead):
-        a = fsum_axis(a, 0)
-    for axis, n in enumerate(shape):
-        if n == 1 and a.shape[axis] != 1:
-            a = np.expand_dims(fsum_axis(a, axis), axis)
-    return a.reshape(shape)
-
-
-def broadcast_shapes(*shapes, what="inputs"):
-    try:
-        return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
-    except ValueError:
-        raise LossError(
-            "shape_mismatch",
-            f"{what}: shapes {' and '.join(str(list(s)) for s in shapes)} "
-            "cannot be broadcast together",
-        )
-
-
 def round_to(dtype, a):
     """Round float64 values to the case dtype (float32 cases hold float32 values)."""
     a = np.asarray(a, dtype=np.float64)
@@ -215,67 +47,6 @@ def round_to(dtype, a):
         with np.errstate(over="ignore"):
             return a.astype(np.float32).astype(np.float64)
     return a
-
-
-# ---------------------------------------------------------------------------
-# Reductions.
-
-REDUCTIONS = ("none", "mean", "sum")
-
-
-def resolve_reduction(options, loss_spec):
-    """The effective reduction, with PyTorch's deprecated-argument rules.
-
-    `size_average`/`reduce`, when either is given (not null), override
-    `reduction`: reduce=False gives none; else size_average=False gives sum;
-    else mean. `'elementwise_mean'` is an alias of mean unless the loss spec
-    sets `elementwise_mean_alias: false`.
-    """
-    spec_opts = {o["name"]: o for o in loss_spec["options"]}
-    if "reduction" not in spec_opts:
-        return None
-    sa = options.get("size_average")
-    rd = options.get("reduce")
-    if sa is not None or rd is not None:
-        if rd is False:
-            return "none"
-        if sa is False:
-            return "sum"
-        return "mean"
-    reduction = options.get("reduction", spec_opts["reduction"]["default"])
-    allowed = tuple(spec_opts["reduction"]["values"])
-    if reduction == "elementwise_mean" and loss_spec.get("elementwise_mean_alias", True):
-        return "mean"
-    if reduction not in allowed:
-        raise LossError(
-            "invalid_option",
-            f"reduction: {reduction!r} is not a valid value "
-            f"(expected one of {', '.join(allowed)})",
-        )
-    return reduction
-
-
-def reduce_forward(values, reduction):
-    """Apply `none`/`sum`/`mean` (mean over zero elements is NaN)."""
-    values = np.asarray(values, dtype=np.float64)
-    if reduction == "none":
-        return values
-    s = fsum(values)
-    if reduction == "sum":
-        return np.array(s)
-    return np.array(s / values.size if values.size else NAN)
-
-
-def reduce_backward(grad_output, reduction, shape):
-    """The cotangent of each unreduced element."""
-    g = np.asarray(grad_output, dtype=np.float64)
-    n = int(np.prod(shape)) if len(shape) else 1
-    if reduction == "none":
-        return np.broadcast_to(g, shape).astype(np.float64)
-    scale = float(g.reshape(-1)[0]) if g.size else 1.0
-    if reduction == "mean":
-        scale = scale / n if n else NAN
-    return np.full(shape, scale, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------
@@ -434,41 +205,3 @@ def _dump(obj, out):
             out.append(json.dumps("nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")))
     else:
         raise TypeError(f"cannot encode {type(obj)}")
-
-
-# ---------------------------------------------------------------------------
-# The spec.
-
-
-def load_spec():
-    with open(os.path.join(GOLDEN_DIR, "spec.json")) as f:
-        spec = json.load(f)
-    spec["loss_specs"] = {}
-    spec_dir = os.path.join(GOLDEN_DIR, "spec")
-    for name in sorted(os.listdir(spec_dir)):
-        if name.endswith(".json"):
-            with open(os.path.join(spec_dir, name)) as f:
-                ls = json.load(f)
-            spec["loss_specs"][ls["loss"]] = ls
-    return spec
-
-
-_SPEC = None
-
-
-def spec():
-    global _SPEC
-    if _SPEC is None:
-        _SPEC = load_spec()
-    return _SPEC
-
-
-def option_default(loss_spec, name):
-    for o in loss_spec["options"]:
-        if o["name"] == name:
-            return o.get("default")
-    raise KeyError(name)
-
-
-def seeded(case_id: str) -> random.Random:
-    return random.Random(case_id)

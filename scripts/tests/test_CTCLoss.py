@@ -12,6 +12,7 @@ import numpy as np
 
 from helpers import declared
 from reference import core, evaluate_case, module
+from reference import libm  # noqa: E402
 
 CTC = module("CTCLoss")
 
@@ -174,7 +175,7 @@ class PropertyTests(unittest.TestCase):
                 grad = values(r, "grads")
                 gb = {"none": g, "sum": np.array([0.8, 0.8]), "mean": 0.8 / 2 / np.array([2.0, 2.0])}[red]
                 mask = (np.arange(T)[:, None] < np.array(il)[None, :])[:, :, None]
-                partial = grad - core.exp(lp) * gb[None, :, None] * mask
+                partial = grad - libm.exp(lp) * gb[None, :, None] * mask
                 h = 1e-6
                 for idx in itertools.product(range(T), range(N), range(C)):
                     def f(s):

@@ -8,6 +8,7 @@ import numpy as np
 from loops import loop_elementwise, reduce_loop as _unused  # noqa: F401
 from helpers import as_float64, declared
 from reference import core, decode_call, evaluate_case
+from reference import libm  # noqa: E402
 
 
 def kl_elem(log_target):
@@ -65,7 +66,7 @@ class KLDivLossTests(unittest.TestCase):
             if not np.all(t > 0) or not np.all(np.isfinite(t)):
                 continue
             lc = dict(c, grad_wrt=["input"], options=dict(c["options"], log_target=True))
-            lc["inputs"] = dict(c["inputs"], target=core.encode_tensor(core.log(t), "float64"))
+            lc["inputs"] = dict(c["inputs"], target=core.encode_tensor(libm.log(t), "float64"))
             pc = dict(c, grad_wrt=["input"])
             a, b = evaluate_case(pc), evaluate_case(lc)
             for k in ("output",):

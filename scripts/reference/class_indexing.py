@@ -4,14 +4,17 @@ of the class dimension, target and weight validation, and the case helpers.
 The class dimension is 1 for a batched input (N, C, d1, ...) and 0 for an
 unbatched input (C). The reference moves it last and works on rows: a
 (M, C) matrix with M = N * d1 * ... (1 unbatched), one target per row.
+The Swift counterpart is Sources/LossCheck/Losses/ClassIndexing.swift
+(`ClassLayout` there and here).
 """
 
 import numpy as np
 
 from . import core
+from . import libm
 
 
-class Rows:
+class ClassLayout:
     """The input as (M, C) rows and how to put a row-shaped result back."""
 
     def __init__(self, x_shape, out_shape):
@@ -36,13 +39,13 @@ class Rows:
 
 
 def fsum(a):
-    """core.fsum, also when +inf and -inf meet (NaN, as a plain sum gives)."""
+    """libm.fsum, also when +inf and -inf meet (NaN, as a plain sum gives)."""
     a = np.asarray(a, dtype=np.float64).ravel()
     if not np.all(np.isfinite(a)):
         if np.any(np.isnan(a)) or (np.any(a == np.inf) and np.any(a == -np.inf)):
             return np.nan
         return np.inf if np.any(a == np.inf) else -np.inf
-    return core.fsum(a)
+    return libm.fsum(a)
 
 
 def shape_str(s):
@@ -51,13 +54,13 @@ def shape_str(s):
 
 def index_rows(x_shape, t_shape, loss, allow_len1_unbatched=True):
     """Validate shapes for class-index targets (PyTorch's nll_loss_nd order)
-    and return the Rows layout. `t_shape` of () or (1,) goes with (C)."""
+    and return the ClassLayout. `t_shape` of () or (1,) goes with (C)."""
     nd = len(x_shape)
     if nd < 1:
         raise core.LossError("shape_mismatch", f"input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))")
     if nd == 1:
         if t_shape == () or (allow_len1_unbatched and t_shape == (1,)):
-            return Rows(x_shape, ())
+            return ClassLayout(x_shape, ())
         raise core.LossError(
             "shape_mismatch",
             f"target: shape {shape_str(t_shape)} for an unbatched input {shape_str(x_shape)} "
@@ -73,7 +76,7 @@ def index_rows(x_shape, t_shape, loss, allow_len1_unbatched=True):
             "shape_mismatch",
             f"target: shape {shape_str(t_shape)} where the input {shape_str(x_shape)} "
             f"needs {shape_str(want)}")
-    return Rows(x_shape, want)
+    return ClassLayout(x_shape, want)
 
 
 def check_weight(weight, C, dtype):
@@ -113,7 +116,7 @@ def log_softmax_rows(r):
     # A row of -inf only: keep the shift finite so the row gives NaN like PyTorch.
     m = np.where(np.isneginf(m), 0.0, m)
     z = r - m
-    lse = core.log(np.array([fsum(core.exp(row)) for row in z])).reshape(-1, 1)
+    lse = libm.log(np.array([fsum(libm.exp(row)) for row in z])).reshape(-1, 1)
     return z - lse
 
 
@@ -123,7 +126,7 @@ def softmax_backward(glogp, logp):
     if logp.size == 0:
         return np.zeros_like(logp)
     s = np.array([fsum(row) for row in glogp]).reshape(-1, 1)
-    return glogp - core.exp(logp) * s
+    return glogp - libm.exp(logp) * s
 
 
 def nll_rows(lp, t, kept, w, reduction):
@@ -175,7 +178,7 @@ def probabilities(b, rng, shape, dtype, class_dim=1):
     """Random probability vectors along class_dim (exactly normalised is not
     required: PyTorch does not validate them)."""
     raw = b.uniform(rng, shape, 0.05, 1.0, dtype)
-    s = np.expand_dims(core.fsum_axis(raw, class_dim), class_dim) if raw.ndim else raw
+    s = np.expand_dims(libm.fsum_axis(raw, class_dim), class_dim) if raw.ndim else raw
     return core.round_to(dtype, raw / s)
 
 

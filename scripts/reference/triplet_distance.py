@@ -1,5 +1,6 @@
 """Shared by TripletMarginLoss and TripletMarginWithDistanceLoss: the
-distances (value and VJP) and the triplet hinge.
+distances (value and VJP) and the triplet hinge. The Swift counterpart is
+Sources/LossCheck/Losses/TripletDistance.swift.
 
 A distance here is `dist(x1, x2) -> (values, vjp)` where `vjp(g)` maps the
 cotangent of the values to (gradient of x1, gradient of x2), each summed
@@ -15,6 +16,9 @@ import math
 import numpy as np
 
 from . import core
+from . import libm
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
 
 
 def _sign(z):
@@ -22,7 +26,7 @@ def _sign(z):
 
 
 def _pow_lastdim_sum(a, p):
-    return core.fsum_axis(core.power(a, p), -1)
+    return libm.fsum_axis(libm.power(a, p), -1)
 
 
 def pnorm_lastdim(z, p, what="p"):
@@ -38,15 +42,15 @@ def pnorm_lastdim(z, p, what="p"):
             "shape_mismatch",
             f"{what}: the {p} norm of an empty last dimension is undefined (no identity)")
     if p == 0:
-        n = core.fsum_axis((z != 0).astype(np.float64), -1)
+        n = libm.fsum_axis((z != 0).astype(np.float64), -1)
     elif math.isinf(p):
         n = np.max(a, axis=-1) if p > 0 else np.min(a, axis=-1)
     elif p == 1:
-        n = core.fsum_axis(a, -1)
+        n = libm.fsum_axis(a, -1)
     elif p == 2:
-        n = np.sqrt(core.fsum_axis(z * z, -1))
+        n = np.sqrt(libm.fsum_axis(z * z, -1))
     else:
-        n = core.power(_pow_lastdim_sum(a, p), 1.0 / p)
+        n = libm.power(_pow_lastdim_sum(a, p), 1.0 / p)
 
     def vjp(g):
         g = np.asarray(g, dtype=np.float64)[..., None]
@@ -59,21 +63,21 @@ def pnorm_lastdim(z, p, what="p"):
             return g * np.where(nk == 0, 0.0, z / np.where(nk == 0, 1.0, nk))
         if math.isinf(p):
             mask = (a == nk) | np.isnan(a)
-            count = core.fsum_axis(mask.astype(np.float64), -1)[..., None]
+            count = libm.fsum_axis(mask.astype(np.float64), -1)[..., None]
             return _sign(z) * (g / count) * mask
         if p < 1:
-            scaled = _sign(z) * np.where(z == 0, 0.0, core.power(a, p - 1))
-            return scaled * g * core.power(nk, 1 - p)
-        scale = np.where(nk == 0, 0.0, g / core.power(nk, p - 1))
+            scaled = _sign(z) * np.where(z == 0, 0.0, libm.power(a, p - 1))
+            return scaled * g * libm.power(nk, 1 - p)
+        scale = np.where(nk == 0, 0.0, g / libm.power(nk, p - 1))
         if p < 2:
-            return _sign(z) * core.power(a, p - 1) * scale
-        return z * core.power(a, p - 2) * scale
+            return _sign(z) * libm.power(a, p - 1) * scale
+        return z * libm.power(a, p - 2) * scale
 
     return n, vjp
 
 
 def _pair(x1, x2, what):
-    shape = core.broadcast_shapes(x1.shape, x2.shape, what=what)
+    shape = broadcast_shapes(x1.shape, x2.shape, what=what)
     b1 = np.broadcast_to(x1, shape)
     b2 = np.broadcast_to(x2, shape)
     return shape, b1, b2
@@ -91,7 +95,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, what="inputs"):
 
     def vjp(g):
         gz = nvjp(np.asarray(g, dtype=np.float64).reshape(n.shape)).reshape(shape)
-        return core.sum_to_shape(gz, x1.shape), core.sum_to_shape(-gz, x2.shape)
+        return sum_to_shape(gz, x1.shape), sum_to_shape(-gz, x2.shape)
 
     return (n.reshape(()) if scalar else n), vjp
 
@@ -114,9 +118,9 @@ def l_infinity(x1, x2, what="inputs"):
     def vjp(g):
         g = np.asarray(g, dtype=np.float64).reshape(m.shape)[..., None]
         mask = a == m[..., None]
-        count = core.fsum_axis(mask.astype(np.float64), -1)[..., None]
+        count = libm.fsum_axis(mask.astype(np.float64), -1)[..., None]
         gz = (_sign(z) * np.where(mask, g / count, 0.0)).reshape(shape)
-        return core.sum_to_shape(gz, x1.shape), core.sum_to_shape(-gz, x2.shape)
+        return sum_to_shape(gz, x1.shape), sum_to_shape(-gz, x2.shape)
 
     return (m.reshape(()) if scalar else m), vjp
 
@@ -140,13 +144,13 @@ def cosine_distance(x1, x2, dtype, what="inputs"):
             f"which needs inputs of at least 2 dims, got {x1.ndim}-d and {x2.ndim}-d")
     shape, b1, b2 = _pair(x1, x2, what)
     eps = float(core.round_to(dtype, COSINE_EPS))
-    n1 = np.sqrt(core.fsum_axis(b1 * b1, 1))[:, None]
-    n2 = np.sqrt(core.fsum_axis(b2 * b2, 1))[:, None]
+    n1 = np.sqrt(libm.fsum_axis(b1 * b1, 1))[:, None]
+    n2 = np.sqrt(libm.fsum_axis(b2 * b2, 1))[:, None]
     c1 = np.maximum(n1, eps)
     c2 = np.maximum(n2, eps)
     u1 = b1 / c1
     u2 = b2 / c2
-    cos = core.fsum_axis(u1 * u2, 1)
+    cos = libm.fsum_axis(u1 * u2, 1)
     d = 1.0 - cos
 
     def vjp(g):
@@ -156,7 +160,7 @@ def cosine_distance(x1, x2, dtype, what="inputs"):
         # c1 (taken as the norm n1): -(Σ u1 u2) / c1 · d n1/d b1 = -cos / c1 · b1 / n1.
         g1 = gc * (u2 / c1 - np.where(n1 == 0, 0.0, ck / c1 * b1 / np.where(n1 == 0, 1.0, n1)))
         g2 = gc * (u1 / c2 - np.where(n2 == 0, 0.0, ck / c2 * b2 / np.where(n2 == 0, 1.0, n2)))
-        return core.sum_to_shape(g1, x1.shape), core.sum_to_shape(g2, x2.shape)
+        return sum_to_shape(g1, x1.shape), sum_to_shape(g2, x2.shape)
 
     return d, vjp
 
@@ -184,30 +188,30 @@ def triplet(c, dist, margin, swap):
         d_neg = np.minimum(d_an, d_pn)
     else:
         d_neg = d_an
-    core.broadcast_shapes(d_ap.shape, d_neg.shape, what="the positive and negative distances")
+    broadcast_shapes(d_ap.shape, d_neg.shape, what="the positive and negative distances")
     z = margin + d_ap - d_neg
-    out = core.reduce_forward(np.maximum(z, 0.0), c.reduction)
+    out = reduce_forward(np.maximum(z, 0.0), c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, z.shape)
+        ge = reduce_backward(g, c.reduction, z.shape)
         gz = np.where(z > 0, ge, 0.0)
-        g_ap = core.sum_to_shape(gz, d_ap.shape)
+        g_ap = sum_to_shape(gz, d_ap.shape)
         g_neg = -gz
         ga_ap, gp_ap = vjp_ap(g_ap)
         grads = {"anchor": ga_ap, "positive": gp_ap, "negative": np.zeros(n.shape)}
         if swap:
-            nb = core.broadcast_shapes(d_an.shape, d_pn.shape)
+            nb = broadcast_shapes(d_an.shape, d_pn.shape)
             an = np.broadcast_to(d_an, nb)
             pn = np.broadcast_to(d_pn, nb)
-            gneg = np.broadcast_to(core.sum_to_shape(g_neg, nb), nb)
+            gneg = np.broadcast_to(sum_to_shape(g_neg, nb), nb)
             half = np.where(an == pn, gneg / 2, gneg)
-            g_an = core.sum_to_shape(np.where(an > pn, 0.0, half), d_an.shape)
-            g_pn = core.sum_to_shape(np.where(an < pn, 0.0, half), d_pn.shape)
+            g_an = sum_to_shape(np.where(an > pn, 0.0, half), d_an.shape)
+            g_pn = sum_to_shape(np.where(an < pn, 0.0, half), d_pn.shape)
             gp2, gn2 = vjp_pn(g_pn)
             grads["positive"] = grads["positive"] + gp2
             grads["negative"] = grads["negative"] + gn2
         else:
-            g_an = core.sum_to_shape(g_neg, d_an.shape)
+            g_an = sum_to_shape(g_neg, d_an.shape)
         ga2, gn1 = vjp_an(g_an)
         grads["anchor"] = grads["anchor"] + ga2
         grads["negative"] = grads["negative"] + gn1

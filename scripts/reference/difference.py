@@ -1,16 +1,18 @@
 """Shared by the losses that are a function of d = input - target
 (L1, MSE, Huber, SmoothL1): the forward/VJP plumbing and the case grid.
+The Swift counterpart is Sources/LossCheck/Losses/DifferenceLoss.swift.
 """
 
 import numpy as np
 
-from . import core
+from .broadcast import broadcast_shapes, sum_to_shape
+from .reduction import reduce_backward, reduce_forward
 
 
 def broadcast_pair(c, a="input", b="target"):
     x = c.inputs[a].value
     t = c.inputs[b].value
-    shape = core.broadcast_shapes(x.shape, t.shape, what=f"{a} and {b}")
+    shape = broadcast_shapes(x.shape, t.shape, what=f"{a} and {b}")
     return x, t, shape
 
 
@@ -23,13 +25,13 @@ def elementwise(c, loss, dloss):
     x, t, shape = broadcast_pair(c)
     d = np.broadcast_to(x, shape) - np.broadcast_to(t, shape)
     with np.errstate(invalid="ignore", over="ignore"):
-        out = core.reduce_forward(loss(d), c.reduction)
+        out = reduce_forward(loss(d), c.reduction)
 
     def vjp(g):
-        ge = core.reduce_backward(g, c.reduction, shape)
+        ge = reduce_backward(g, c.reduction, shape)
         with np.errstate(invalid="ignore", over="ignore"):
             gd = ge * dloss(d)
-        return {"input": core.sum_to_shape(gd, x.shape), "target": core.sum_to_shape(-gd, t.shape)}
+        return {"input": sum_to_shape(gd, x.shape), "target": sum_to_shape(-gd, t.shape)}
 
     return out, vjp
 
@@ -96,28 +98,11 @@ def declare_regression_cases(b, edges=None, lo=-2.0, hi=2.0, grad_wrt=("input", 
             b.add(f"{red}/empty", dtype, dict(base, reduction=red),
                   {"input": np.zeros((0,)), "target": np.zeros((0,))}, grad_wrt)
         # Deprecated arguments override reduction (where the loss has them).
-        names = {o["name"] for o in b.spec["options"]}
         rng = b.rng(f"{b.loss}/{dtype}/deprecated")
         x = b.uniform(rng, (2, 3), lo, hi, dtype)
         t = b.uniform(rng, (2, 3), t_lo, t_hi, dtype)
         pair = {"input": x, "target": t}
-        if "size_average" in names:
-            for label, extra in (("size_average=false", {"size_average": False}),
-                                 ("reduce=false", {"reduce": False}),
-                                 ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                                 ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-                o = dict(base, **extra)
-                b.add(f"deprecated/{label}", dtype, o, pair, grad_wrt)
-        else:
-            b.error("error/size_average", dtype, dict(base, size_average=False), pair, "invalid_option", grad_wrt)
-        if b.spec.get("elementwise_mean_alias", True):
-            b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), pair, grad_wrt)
-        else:
-            b.error("error/elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), pair,
-                    "invalid_option", grad_wrt)
-        b.error("error/reduction=batchmean", dtype, dict(base, reduction="batchmean"), pair, "invalid_option",
-                grad_wrt)
-        b.error("error/reduction=foo", dtype, dict(base, reduction="foo"), pair, "invalid_option", grad_wrt)
+        b.reduction_cases(dtype, base, pair, grad_wrt)
         b.error("error/shape=3-4", dtype, base, {"input": np.zeros(3), "target": np.zeros(4)}, "shape_mismatch",
                 grad_wrt)
         b.error("error/target_dtype=int64", dtype, base,

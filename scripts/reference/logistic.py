@@ -1,12 +1,13 @@
 """Shared by the binary/logistic losses (BCE, BCEWithLogits, SoftMargin,
 MultiLabelSoftMargin): tensor options that broadcast to the input, targets
 that may be int64, and the parts of the case grid they have in common.
+The Swift counterpart is Sources/LossCheck/Losses/Logistic.swift.
 """
 
 import numpy as np
 
 from . import core
-from .pointwise import point_name, shape_name  # noqa: F401  (re-exported for the loss modules)
+from .difference import point_name, shape_name  # noqa: F401  (re-exported for the loss modules)
 
 
 def fits(small, big):
@@ -62,24 +63,12 @@ def bits(rng, shape):
     return np.array([float(rng.randrange(2)) for _ in range(n)]).reshape(shape)
 
 
-def declare_common(b, dtype, base, pair, grad_wrt, empty, elementwise_mean=True):
+def declare_common(b, dtype, base, pair, grad_wrt, empty):
     """Empty inputs, the deprecated size_average/reduce, elementwise_mean and
     bad reductions: the same for every loss of the family."""
     for red in ("none", "mean", "sum"):
         b.add(f"{red}/empty", dtype, dict(base, reduction=red), empty, grad_wrt)
-    for label, extra in (("size_average=false", {"size_average": False}),
-                         ("reduce=false", {"reduce": False}),
-                         ("size_average=true/reduce=true", {"size_average": True, "reduce": True}),
-                         ("reduction=none/size_average=true", {"reduction": "none", "size_average": True})):
-        b.add(f"deprecated/{label}", dtype, dict(base, **extra), pair, grad_wrt)
-    if elementwise_mean:
-        b.add("elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), pair, grad_wrt)
-    else:
-        b.error("error/elementwise_mean", dtype, dict(base, reduction="elementwise_mean"), pair,
-                "invalid_option", grad_wrt)
-    b.error("error/reduction=batchmean", dtype, dict(base, reduction="batchmean"), pair, "invalid_option",
-            grad_wrt)
-    b.error("error/reduction=foo", dtype, dict(base, reduction="foo"), pair, "invalid_option", grad_wrt)
+    b.reduction_cases(dtype, base, pair, grad_wrt)
 
 
 def random_shape(rng, min_rank=0, max_rank=3):

@@ -6,7 +6,8 @@
 #
 # Needs network access to PyPI the first time (two venvs, about 400 MB;
 # never used in CI). Writes OUTDIR/{jax,mlx}.{txt,json} (default
-# /tmp/scoreboard) and prints the library versions. The judging is
+# /tmp/scoreboard), and OUTDIR/{jax,mlx}.losscheck.{txt,json} when
+# losscheck is built, and prints the library versions. The judging is
 # scripts/backends/scoreboard_driver.py (the Swift judge's rule, with
 # `unsupported` answers counted as skipped).
 set -eu
@@ -30,3 +31,15 @@ for lib in jax mlx; do
     --backend "/root/${lib}venv/bin/python scripts/backends/${lib}_backend.py" \
     --json "$out/$lib.json" | tee "$out/$lib.txt"
 done
+
+# The same runs judged by LossCheck itself (skips need the harness's
+# `unsupported` support): swift build -c release --product losscheck
+if [ -x .build/release/losscheck ]; then
+  for lib in jax mlx; do
+    adapter="/root/${lib}venv/bin/python scripts/backends/${lib}_backend.py"
+    .build/release/losscheck run --quiet --timeout 300 --jobs 2 \
+      --backend "exec:$adapter" \
+      --json "$out/$lib.losscheck.json" > "$out/$lib.losscheck.txt" || true
+    tail -1 "$out/$lib.losscheck.txt"
+  done
+fi

@@ -128,6 +128,12 @@ extension LossCheckCommand {
     @Option(help: "Also write the report as JUnit XML to this file.")
     var junit: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Also write the conformance scoreboard, one self-contained HTML page.",
+        discussion: "docs/SCOREBOARD_PAGE.md says how to read it."))
+    var html: String?
+
     @Option(help: ArgumentHelp("The backend to check.", discussion: Backends.help))
     var backend = "reference"
 
@@ -198,11 +204,15 @@ extension LossCheckCommand {
       // before the run rather than after it.
       let jsonFile: ReportFile?
       let junitFile: ReportFile?
+      let htmlFile: ReportFile?
       do {
         jsonFile = try json.map { p throws(ReportFileError) in
           try ReportFile(path: p)
         }
         junitFile = try junit.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
+        htmlFile = try html.map { p throws(ReportFileError) in
           try ReportFile(path: p)
         }
       } catch {
@@ -261,13 +271,16 @@ extension LossCheckCommand {
       // The table first, should a report go to /dev/stdout too.
       fflush(nil)
       do {
-        try jsonFile?.write(ReportJSON.encode(report))
+        let encoded = ReportJSON.encode(report)
+        try jsonFile?.write(encoded)
         try junitFile?.write(ReportFormat.junit(report))
+        if let htmlFile {
+          try htmlFile.write(
+            HTMLReport.render([try JSONParser.parse(Array(encoded.utf8))]))
+        }
       } catch {
         throw setupFailure("\(error)")
       }
-      // `--html F` goes here (the lead wires it): HTMLReport.render of the
-      // parsed ReportJSON.encode(report), written through a ReportFile.
       if let status = Interruption.exitStatus { throw ExitCode(status) }
       if !report.ok(strict: strict) { throw ExitCode(1) }
     }
@@ -275,19 +288,23 @@ extension LossCheckCommand {
 
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Join JSON reports of shards (--shard K/N) into one report.",
+      abstract:
+        "Join shard reports (--shard K/N) into one; compare backends in HTML.",
       discussion: """
         Reads the JSON reports (docs/REPORT_SCHEMA.md) of runs on the same \
-        goldens and backend, puts the cases of shards 1/N ... N/N back in \
+        goldens, puts the cases of each backend's shards 1/N ... N/N back in \
         the full run's order, prints the table and writes the joined report \
-        as JSON and/or JUnit XML.
+        as JSON and/or JUnit XML. Reports of several backends make one \
+        --html scoreboard with a column per backend (--json and --junit \
+        then refuse: they hold one backend).
 
         Exit status: 0 when nothing failed, 1 when something did (or a case \
         was skipped, when the runs were --strict), 2 when the reports \
         cannot be read or do not belong together.
 
-        Example:
+        Examples:
           losscheck merge s1.json s2.json s3.json --json all.json
+          losscheck merge mine.json numpy.json --html scoreboard.html
         """)
 
     @Argument(help: "The JSON reports to join.")
@@ -299,6 +316,12 @@ extension LossCheckCommand {
     @Option(help: "Write the joined report as JUnit XML to this file.")
     var junit: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "Write the scoreboard page: one column per backend.",
+        discussion: "docs/SCOREBOARD_PAGE.md says how to read it."))
+    var html: String?
+
     @Flag(help: "List every uncovered grid point and every skipped case.")
     var verbose = false
 
@@ -309,9 +332,11 @@ extension LossCheckCommand {
         return ExitCode(2)
       }
       guard !reports.isEmpty else { throw failure("no reports given") }
-      let merged: RunReport
+      var groups: [(backend: String, parts: [RunReport], sources: [String])] =
+        []
       let jsonFile: ReportFile?
       let junitFile: ReportFile?
+      let htmlFile: ReportFile?
       do {
         jsonFile = try json.map { p throws(ReportFileError) in
           try ReportFile(path: p)
@@ -319,31 +344,64 @@ extension LossCheckCommand {
         junitFile = try junit.map { p throws(ReportFileError) in
           try ReportFile(path: p)
         }
-        var parts: [RunReport] = []
+        htmlFile = try html.map { p throws(ReportFileError) in
+          try ReportFile(path: p)
+        }
         for path in reports {
           guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportDecodeError(
               source: path, field: "report", message: "cannot read the file")
           }
-          parts.append(try ReportJSON.decode([UInt8](data), source: path))
+          let part = try ReportJSON.decode([UInt8](data), source: path)
+          if let k = groups.firstIndex(where: { $0.backend == part.backend }) {
+            groups[k].parts.append(part)
+            groups[k].sources.append(path)
+          } else {
+            groups.append((part.backend, [part], [path]))
+          }
         }
-        merged = try ReportMerge.merge(parts, sources: reports)
       } catch {
         throw failure("\(error)")
       }
-      print(ReportFormat.table(merged, verbose: verbose), terminator: "")
+      if groups.count > 1 && (json != nil || junit != nil) {
+        throw failure(
+          "the reports come from \(groups.count) backends; --json and --junit "
+            + "join shards of one backend (--html shows backends side by side)")
+      }
+      var merged: [RunReport] = []
+      do {
+        for g in groups {
+          merged.append(try ReportMerge.merge(g.parts, sources: g.sources))
+        }
+      } catch {
+        throw failure("\(error)")
+      }
+      for m in merged {
+        if merged.count > 1 { print("== \(m.backend)") }
+        print(ReportFormat.table(m, verbose: verbose), terminator: "")
+      }
       fflush(nil)
       do {
-        try jsonFile?.write(ReportJSON.encode(merged))
-        try junitFile?.write(ReportFormat.junit(merged))
+        if let only = merged.first, merged.count == 1 {
+          try jsonFile?.write(ReportJSON.encode(only))
+          try junitFile?.write(ReportFormat.junit(only))
+        }
+        if let htmlFile {
+          var pages: [JSONValue] = []
+          for m in merged {
+            pages.append(try JSONParser.parse(Array(ReportJSON.encode(m).utf8)))
+          }
+          try htmlFile.write(HTMLReport.render(pages))
+        }
       } catch {
         throw failure("\(error)")
       }
-      // `--html F` goes here (the lead wires it): HTMLReport.render of the
-      // parts' parsed JSON, written through a ReportFile opened up front.
-      var strict = false
-      if case .bool(let b)? = merged.selection["strict"] { strict = b }
-      if !merged.ok(strict: strict) { throw ExitCode(1) }
+      let failed = merged.contains { m in
+        var strict = false
+        if case .bool(let b)? = m.selection["strict"] { strict = b }
+        return !m.ok(strict: strict)
+      }
+      if failed { throw ExitCode(1) }
     }
   }
 

@@ -11,17 +11,22 @@ import PackageDescription
   // polynomials use explicit FMAs (last-bit differences, same ULP bounds;
   // docs/VECTOR_MATH.md).
   //
-  // It needs `unsafeFlags`, which SwiftPM refuses in a package used as a
-  // dependency, so it applies only when LossCheck is the root package (a
-  // dependency is checked out under a `checkouts/` folder), and
-  // LOSSCHECK_PORTABLE=1 turns it off for a baseline x86-64 build.
-  let isDependency = Context.packageDirectory.contains("/checkouts/")
+  // It is opt-in (LOSSCHECK_NATIVE=1 in the environment of `swift build`):
+  // the manifest cannot tell whether LossCheck is the root package or a
+  // dependency (a checkout, a local path, an edit), and a dependency must
+  // get baseline code generation, since SwiftPM refuses `unsafeFlags` there
+  // and the binary may run on another CPU.
+  let native = ProcessInfo.processInfo.environment["LOSSCHECK_NATIVE"] == "1"
   let cpuSettings: [SwiftSetting] =
-    isDependency || ProcessInfo.processInfo.environment["LOSSCHECK_PORTABLE"] != nil
-    ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("LOSSCHECK_FMA")]
+    native
+    ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("LOSSCHECK_FMA")]
+    : []
 #else
   let cpuSettings: [SwiftSetting] = []
 #endif
+
+/// The targets that embed CPython exist only with the `Python` trait.
+let python = TargetDependencyCondition.when(traits: ["Python"])
 
 let package = Package(
   name: "LossCheck",
@@ -31,6 +36,17 @@ let package = Package(
     // Cases, goldens, backends and the conformance harness.
     .library(name: "LossCheckHarness", targets: ["LossCheckHarness"]),
     .executable(name: "losscheck", targets: ["losscheck"]),
+  ],
+  traits: [
+    .trait(
+      name: "Python",
+      description: """
+        The Python backends of losscheck (--backend numpy, python:MODULE): \
+        CPython embedded, built against libpython3-dev (pkg-config \
+        python3-embed). Without it the library, the harness and the CLI \
+        need no Python at all.
+        """),
+    .default(enabledTraits: ["Python"]),
   ],
   dependencies: [
     .package(
@@ -51,12 +67,15 @@ let package = Package(
       name: "CPython", pkgConfig: "python3-embed",
       providers: [.apt(["libpython3-dev"])]),
     .target(
-      name: "LossCheckPython", dependencies: ["LossCheckHarness", "CPython"]),
+      name: "LossCheckPython",
+      dependencies: [
+        "LossCheckHarness", .target(name: "CPython", condition: python),
+      ]),
     .executableTarget(
       name: "losscheck",
       dependencies: [
         "LossCheckHarness",
-        "LossCheckPython",
+        .target(name: "LossCheckPython", condition: python),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: cpuSettings
@@ -67,7 +86,8 @@ let package = Package(
       name: "vectormath-accuracy", dependencies: ["LossCheck"],
       swiftSettings: cpuSettings),
     // The fuzz target (docs/FUZZING.md); a plain build replays inputs.
-    .executableTarget(name: "losscheck-fuzz", dependencies: ["LossCheckHarness"]),
+    .executableTarget(
+      name: "losscheck-fuzz", dependencies: ["LossCheckHarness"]),
     .target(
       name: "LossCheckTestSupport",
       dependencies: ["LossCheck", "LossCheckHarness"],
@@ -76,8 +96,8 @@ let package = Package(
     .testTarget(
       name: "LossCheckTests",
       dependencies: [
-        "LossCheck", "LossCheckHarness", "LossCheckPython",
-        "LossCheckTestSupport",
+        "LossCheck", "LossCheckHarness", "LossCheckTestSupport",
+        .target(name: "LossCheckPython", condition: python),
       ],
       swiftSettings: cpuSettings
     ),

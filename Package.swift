@@ -60,8 +60,11 @@ let package = Package(
       swiftSettings: cpuSettings
     ),
     .target(
-      name: "LossCheckHarness", dependencies: ["LossCheck"],
+      name: "LossCheckHarness", dependencies: ["LossCheck", "LossCheckGoldens"],
       swiftSettings: cpuSettings),
+    // The golden corpus as a resource bundle, so that a dependent package
+    // can run it; `golden` here links to the top-level golden/ folder.
+    .target(name: "LossCheckGoldens", resources: [.copy("golden")]),
     // CPython, embedded: Debian's libpython3-dev (pkg-config python3-embed).
     .systemLibrary(
       name: "CPython", pkgConfig: "python3-embed",

@@ -15,7 +15,7 @@ extension LossCheckCommand {
         runs; the table shows the median and the fastest.
 
         Build in release mode for figures worth comparing:
-          swift run -c release losscheck bench --json
+          LOSSCHECK_NATIVE=1 swift run -c release losscheck bench --json
 
         scripts/bench_compare.py runs this and scripts/bench_torch.py \
         (PyTorch CPU, same rows) side by side and prints the ratio per row.

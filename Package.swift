@@ -1,9 +1,8 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 #if arch(x86_64)
-  import Foundation
-
   // Code generation for AVX2 + FMA ("haswell", every x86-64 server CPU of
   // the last decade), so that SIMD code (the VectorMath kernels, the
   // vectorised loss loops) uses 256-bit registers and blends (the baseline
@@ -24,6 +23,18 @@ import PackageDescription
 #else
   let cpuSettings: [SwiftSetting] = []
 #endif
+
+/// What the LossCheckGoldens target, rooted at the package, must leave
+/// alone: everything but golden/ and its own source folder (the rest
+/// belongs to other targets or is not a target's at all).
+let goldenTargetExcludes: [String] = {
+  let fm = FileManager.default
+  let root = Context.packageDirectory
+  let top = (try? fm.contentsOfDirectory(atPath: root)) ?? []
+  let sources = (try? fm.contentsOfDirectory(atPath: "\(root)/Sources")) ?? []
+  return top.filter { !$0.hasPrefix(".") && $0 != "golden" && $0 != "Sources" }
+    + sources.filter { $0 != "LossCheckGoldens" }.map { "Sources/\($0)" }
+}()
 
 /// The targets that embed CPython exist only with the `Python` trait.
 let python = TargetDependencyCondition.when(traits: ["Python"])
@@ -60,11 +71,17 @@ let package = Package(
       swiftSettings: cpuSettings
     ),
     .target(
-      name: "LossCheckHarness", dependencies: ["LossCheck", "LossCheckGoldens"],
+      name: "LossCheckHarness",
+      dependencies: ["LossCheck", "LossCheckGoldens"],
       swiftSettings: cpuSettings),
     // The golden corpus as a resource bundle, so that a dependent package
-    // can run it; `golden` here links to the top-level golden/ folder.
-    .target(name: "LossCheckGoldens", resources: [.copy("golden")]),
+    // can run it. The target is rooted at the package so that the bundle is
+    // a copy of the top-level golden/ folder itself (SwiftPM copies a
+    // symbolic link as a link, which would dangle in the bundle).
+    .target(
+      name: "LossCheckGoldens", path: ".", exclude: goldenTargetExcludes,
+      sources: ["Sources/LossCheckGoldens/GoldenBundle.swift"],
+      resources: [.copy("golden")]),
     // CPython, embedded: Debian's libpython3-dev (pkg-config python3-embed).
     .systemLibrary(
       name: "CPython", pkgConfig: "python3-embed",

@@ -13,9 +13,9 @@ public enum GoldenBundle {
   static let bundleName = "LossCheck_LossCheckGoldens.resources"
 
   /// The golden directory inside the resource bundle (it holds
-  /// spec.json), or nil when no bundle is found: beside the main bundle,
-  /// beside the running executable, then in the source tree this target
-  /// was built from.
+  /// spec.json), or nil when none is found: beside the main bundle,
+  /// beside the running executable, then the golden/ folder of the
+  /// package source this target was built from (the bundle's origin).
   public static var directory: String? {
     let fm = FileManager.default
     var places = [Bundle.main.bundlePath]
@@ -26,8 +26,11 @@ public enum GoldenBundle {
       let dir = "\(place)/\(bundleName)/golden"
       if fm.fileExists(atPath: "\(dir)/spec.json") { return dir }
     }
-    // Sources/LossCheckGoldens/golden, a link to the package's golden/.
-    let source = "\((#filePath as NSString).deletingLastPathComponent)/golden"
-    return fm.fileExists(atPath: "\(source)/spec.json") ? source : nil
+    // This file is Sources/LossCheckGoldens/GoldenBundle.swift of the
+    // package; golden/ is two folders up.
+    let here = (#filePath as NSString).deletingLastPathComponent
+    let source = "\(here)/../../golden"
+    guard fm.fileExists(atPath: "\(source)/spec.json") else { return nil }
+    return (source as NSString).standardizingPath
   }
 }

@@ -53,6 +53,7 @@ import Testing
       if !v.passed { failed.append("\(c.id): \(v.problems)") }
     }
     #expect(failed.isEmpty, "\(failed.count) failed: \(failed.prefix(3))")
-    print("consumer: \(corpus.cases.count) golden cases, \(failed.count) failed")
+    print(
+      "consumer: \(corpus.cases.count) golden cases, \(failed.count) failed")
   }
 }

@@ -74,6 +74,10 @@ start=$(date +%s)
   tail -40 "$tmp/build.log" >&2
   fail "the consumer package does not build (log above)"
 }
+# The log must show the compiler's command lines, or the checks below
+# would pass on a log that says nothing.
+grep -q -- '-module-name LossCheck ' "$tmp/build.log" ||
+  fail "the build log shows no compile command of the LossCheck module"
 if grep -n -- '-target-cpu' "$tmp/build.log" | head -3 >&2; then
   fail "the consumer's build uses -target-cpu (native code generation)"
 fi

@@ -5,8 +5,13 @@ only: needs torch).
 
     /path/to/venv/python scripts/bench_compare.py --threads 1 --dtype float32
 
-For each row it runs `losscheck bench --loss ROW --json` (release build)
-and `scripts/bench_torch.py --loss ROW --json` one after the other, so both
+First it builds the release losscheck with native code generation
+(`LOSSCHECK_NATIVE=1 swift build -c release --product losscheck
+--scratch-path .build-native`, the build every published figure was
+measured with; a folder of its own, because SwiftPM does not rebuild
+objects when only that variable changes; --no-build skips the build, and
+naming another binary with --losscheck skips it too). For each row it runs
+`losscheck bench --loss ROW --json` and `scripts/bench_torch.py --loss ROW --json` one after the other, so both
 see the same machine at the same moment, --rounds times, alternating. Each
 run reports the median of --reps repetitions after a warm-up; a side's
 figure is the median over its rounds, and the ratio is Swift / PyTorch of
@@ -64,9 +69,21 @@ def main():
                     help="glibc malloc settings for both sides (see above)")
     ap.add_argument("--rounds", type=int, default=3, help="alternating Swift/PyTorch runs per row")
     ap.add_argument("--loss", action="append")
-    ap.add_argument("--losscheck", default=os.path.join(ROOT, ".build", "release", "losscheck"),
-                    help="the release losscheck binary (swift build -c release)")
+    ap.add_argument("--losscheck", default=None,
+                    help="a release losscheck binary to time as it is (default: build "
+                         ".build-native/release/losscheck with LOSSCHECK_NATIVE=1)")
+    ap.add_argument("--no-build", action="store_true",
+                    help="time .build-native/release/losscheck without building it first")
     args = ap.parse_args()
+    if args.losscheck is None:
+        args.losscheck = os.path.join(ROOT, ".build-native", "release", "losscheck")
+        if not args.no_build:
+            # The native flags are opt-in (Package.swift): without them the
+            # Swift side would be timed in its baseline build.
+            subprocess.run(["swift", "build", "-c", "release", "--product", "losscheck",
+                            "--scratch-path", os.path.join(ROOT, ".build-native")],
+                           cwd=ROOT, env=dict(os.environ, LOSSCHECK_NATIVE="1"), check=True,
+                           stdout=sys.stderr)
     common = ["--threads", str(args.threads), "--dtype", args.dtype, "--reps", str(args.reps), "--json"]
     ratios = []
     env = dict(os.environ)

@@ -1,4 +1,5 @@
 import Foundation
+import LossCheckGoldens
 
 /// A golden file that could not be read whole: the file, and where known
 /// the line and case. Each one counts as a failure in a run; every
@@ -49,24 +50,31 @@ public struct GoldenCorpus: Sendable {
 
   /// The golden directory: `explicit` if given, else the first
   /// `golden/spec.json` found walking up from the current directory, else
-  /// the one of this source tree.
-  public static func locate(_ explicit: String? = nil, filePath: String = #filePath)
-    -> String
-  {
+  /// the corpus bundled with the package (``bundled()``). When none is
+  /// found it is `golden` in the current directory, so that loading it
+  /// fails with a message naming that path.
+  public static func locate(_ explicit: String? = nil) -> String {
     if let explicit { return explicit }
     let fm = FileManager.default
-    var dir = fm.currentDirectoryPath
+    let cwd = fm.currentDirectoryPath
+    var dir = cwd
     while true {
-      if fm.fileExists(atPath: "\(dir)/golden/spec.json") { return "\(dir)/golden" }
+      if fm.fileExists(atPath: "\(dir)/golden/spec.json") {
+        return "\(dir)/golden"
+      }
       let parent = (dir as NSString).deletingLastPathComponent
       if parent == dir || parent.isEmpty { break }
       dir = parent
     }
-    // Sources/LossCheckHarness/Golden.swift → the package root.
-    let root = ((filePath as NSString).deletingLastPathComponent as NSString)
-      .deletingLastPathComponent
-    return ((root as NSString).deletingLastPathComponent as NSString)
-      .appendingPathComponent("golden")
+    return bundled() ?? "\(cwd)/golden"
+  }
+
+  /// The golden corpus shipped in the package's resource bundle (the
+  /// `LossCheckGoldens` target, a copy of golden/), for a package that
+  /// depends on LossCheck; nil when the bundle cannot be found (e.g. a
+  /// binary copied away from its build folder).
+  public static func bundled() -> String? {
+    GoldenBundle.directory
   }
 
   /// Loads the spec and the golden files of `losses` (all when nil).

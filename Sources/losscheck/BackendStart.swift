@@ -1,14 +1,13 @@
 import ArgumentParser
 import Foundation
 import LossCheckHarness
-import LossCheckPython
 
 /// Makes the `--backend` of a subcommand, turning a backend that cannot
 /// start into one message on standard error and exit status 2.
 enum BackendStart {
   /// `Backends.make`, wrapped (unless it is an exec backend, which checks
   /// by itself) so that it answers `interrupted` once a signal came; a
-  /// ``BackendStartError`` is reported as "losscheck: cannot start
+  /// ``BackendStartError`` or ``PythonTraitMissing`` is reported as "losscheck: cannot start
   /// backend …" and `ExitCode(2)` thrown instead.
   static func make(
     _ name: String, spec: Spec, goldenDirectory: String, timeout: Double,
@@ -20,6 +19,9 @@ enum BackendStart {
         startupTimeout: startupTimeout)
       return backend is ExecBackend ? backend : InterruptibleBackend(backend)
     } catch let e as BackendStartError {
+      FileHandle.standardError.write(Data("losscheck: \(e)\n".utf8))
+      throw ExitCode(2)
+    } catch let e as PythonTraitMissing {
       FileHandle.standardError.write(Data("losscheck: \(e)\n".utf8))
       throw ExitCode(2)
     }

@@ -14,8 +14,9 @@ extension LossCheckCommand {
         `losscheck run` uses. After --warmup untimed runs, --reps timed \
         runs; the table shows the median and the fastest.
 
-        Build in release mode for figures worth comparing:
-          swift run -c release losscheck bench --json
+        Build in release mode, natively, for figures worth comparing:
+          LOSSCHECK_NATIVE=1 swift build -c release --scratch-path .build-native
+          .build-native/release/losscheck bench --json
 
         scripts/bench_compare.py runs this and scripts/bench_torch.py \
         (PyTorch CPU, same rows) side by side and prints the ratio per row.

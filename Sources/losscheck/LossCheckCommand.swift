@@ -2,10 +2,20 @@ import ArgumentParser
 import Foundation
 import LossCheck
 import LossCheckHarness
-import LossCheckPython
 
 @main
 struct LossCheckCommand: ParsableCommand {
+  /// The subcommands; the hidden Python worker only with the Python trait.
+  static var subcommands: [any ParsableCommand.Type] {
+    var all: [any ParsableCommand.Type] = [
+      Run.self, Eval.self, List.self, Fuzz.self, Bench.self, Merge.self,
+    ]
+    #if Python
+      all.append(PythonWorker.self)
+    #endif
+    return all
+  }
+
   static let configuration = CommandConfiguration(
     commandName: "losscheck",
     abstract: "A conformance suite and reference oracle for PyTorch's losses.",
@@ -23,10 +33,7 @@ struct LossCheckCommand: ParsableCommand {
       directory to golden/spec.json; --golden names another.
       """,
     version: LossCheckVersion.string,
-    subcommands: [
-      Run.self, Eval.self, List.self, Fuzz.self, Bench.self, Merge.self,
-      PythonWorker.self,
-    ],
+    subcommands: subcommands,
     defaultSubcommand: Run.self
   )
 }

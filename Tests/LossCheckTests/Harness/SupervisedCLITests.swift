@@ -110,6 +110,26 @@ import Testing
     #expect(r.stdout.isEmpty)
   }
 
+  /// Built without the Python trait, the Python backends are one clear
+  /// refusal, exit 2, that says how to rebuild.
+  @Test(
+    .disabled(if: builtWithPython, "this build has the Python trait"),
+    arguments: ["numpy", "python:json"])
+  func withoutThePythonTraitAPythonBackendIsRefused(_ backend: String) throws {
+    let r = try losscheck([
+      "run", "--golden", Self.golden, "--loss", "MSELoss", "--backend",
+      backend,
+    ])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr.contains(
+        "this losscheck was built without the Python trait: --backend "
+          + "\(backend)"),
+      "\(r.stderr)")
+    #expect(r.stderr.contains("swift build --traits Python"))
+    #expect(r.stdout.isEmpty)
+  }
+
   /// Finding 5: SIGTERM during a run kills the backend's group, writes
   /// the report (cases marked interrupted) and exits 143.
   @Test func sigtermStopsTheBackendWritesTheReportAndExits143() throws {
@@ -179,7 +199,9 @@ import Testing
   /// Finding 6: os._exit, a segfault or an endless loop in a python:
   /// module costs only its own case; the worker is restarted and the run
   /// goes on (before: the run died or hung).
-  @Test(arguments: 0..<3)
+  @Test(
+    .enabled(if: builtWithPython, "needs the Python trait"),
+    arguments: 0..<3)
   func aMisbehavingModuleCostsOnlyItsCase(_ which: Int) throws {
     let (name, body, kind, says) = Self.misbehaviours[which]
     let all = Fixtures.cases(of: "L1Loss").filter { $0.dtype == .float64 }
@@ -211,7 +233,8 @@ import Testing
   }
 
   /// Finding 6: the module's print() never reaches the report.
-  @Test func aModulesPrintNeverReachesTheReport() throws {
+  @Test(.enabled(if: builtWithPython, "needs the Python trait"))
+  func aModulesPrintNeverReachesTheReport() throws {
     let dir = try scratch()
     try """
     import numpy_backend
@@ -233,9 +256,8 @@ import Testing
   /// The worker itself: the module's dict goes out as JSON as it is (a
   /// key the harness does not know passes through), one line per case,
   /// and the module's print() goes to standard error, not the protocol.
-  @Test func theWorkerPassesTheDictThroughAndKeepsPrintOffTheProtocol()
-    throws
-  {
+  @Test(.enabled(if: builtWithPython, "needs the Python trait"))
+  func theWorkerPassesTheDictThroughAndKeepsPrintOffTheProtocol() throws {
     let dir = try scratch()
     try """
     def evaluate(case):
@@ -274,7 +296,8 @@ import Testing
   /// Finding 14: another Python installation first on PATH (its own
   /// bin/python3 and stdlib, no numpy) must not change which interpreter
   /// is embedded: --backend numpy still finds Debian's numpy.
-  @Test func numpyWorksWhateverPython3IsFirstOnPath() throws {
+  @Test(.enabled(if: builtWithPython, "needs the Python trait"))
+  func numpyWorksWhateverPython3IsFirstOnPath() throws {
     let root = try scratch()
     let fm = FileManager.default
     try fm.createDirectory(

@@ -1,9 +1,12 @@
 import Foundation
 import LossCheck
 import LossCheckHarness
-import LossCheckPython
 import LossCheckTestSupport
 import Testing
+
+#if Python
+  import LossCheckPython
+#endif
 
 /// The reference, except that it answers `unsupported` for one loss.
 struct PartialBackend: LossBackend {
@@ -83,27 +86,30 @@ struct PartialBackend: LossBackend {
       skippedLoss: "MSELoss")
   }
 
-  @Test func aPythonModuleCanSayUnsupported() throws {
-    let dir = try TempDir()
-    _ = try dir.write(
-      "partial_module.py",
-      """
-      def evaluate(case):
-          return {"id": case["id"], "unsupported": "no " + case["loss"]}
-      """)
-    let backend = try PythonBackend.module(
-      "partial_module", searchPath: [dir.path])
-    let c = try #require(Fixtures.cases(of: "MSELoss").first)
-    let r = backend.evaluate(c)
-    guard case .unsupported(let reason) = r.outcome else {
-      Issue.record("expected unsupported, got \(r.outcome)")
-      return
+  #if Python
+    @Test func aPythonModuleCanSayUnsupported() throws {
+      let dir = try TempDir()
+      _ = try dir.write(
+        "partial_module.py",
+        """
+        def evaluate(case):
+            return {"id": case["id"], "unsupported": "no " + case["loss"]}
+        """)
+      let backend = try PythonBackend.module(
+        "partial_module", searchPath: [dir.path])
+      let c = try #require(Fixtures.cases(of: "MSELoss").first)
+      let r = backend.evaluate(c)
+      guard case .unsupported(let reason) = r.outcome else {
+        Issue.record("expected unsupported, got \(r.outcome)")
+        return
+      }
+      #expect(reason == "no MSELoss")
+      let spec = try #require(Fixtures.spec)
+      #expect(
+        Judge.verdict(c, r, tolerance: spec.tolerance(for: c)).status
+          == .skipped)
     }
-    #expect(reason == "no MSELoss")
-    let spec = try #require(Fixtures.spec)
-    #expect(
-      Judge.verdict(c, r, tolerance: spec.tolerance(for: c)).status == .skipped)
-  }
+  #endif
 
   @Test func theResultLineRoundTripsAndAWrongTypeIsRefused() throws {
     let r = try CaseResult(

@@ -59,6 +59,23 @@ public struct CosineEmbeddingLoss: Sendable {
       return try fusedRows(
         input1, input2, target, rows: rows, cols: cols, gradOutput: gradOutput, wrt: wrt)
     }
+    return try broadcasting(
+      input1, input2, target, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// The general path: input1 and input2 broadcast against each other and
+  /// the target against the cosines, each sum over its own operands (see
+  /// the type's documentation), unfused.
+  func broadcasting<T: LossScalar>(
+    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let want = target.rank + 1
+    // View both inputs as matrices (rows, columns); an unbatched pair is one row.
+    let s1 = want == 2 ? input1.shape : [1] + input1.shape
+    let s2 = want == 2 ? input2.shape : [1] + input2.shape
+    let b = try Broadcast.shape([s1, s2], names: ["input1", "input2"])
+    let (rows, cols) = (b[0], b[1])
     let (c1, c2) = (s1[1], s2[1])
     let x1 = input1.scalars
     let x2 = input2.scalars

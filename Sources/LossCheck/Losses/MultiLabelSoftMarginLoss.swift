@@ -51,6 +51,18 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
     if shape == input.shape && target.shape == input.shape {
       return try rowwise(input, target, gradOutput: gradOutput, wrt: wrt)
     }
+    return try broadcasting(
+      input, target, shape: shape, classes: classes, gradOutput: gradOutput,
+      wrt: wrt)
+  }
+
+  /// The general path: input, target and weight broadcast to `shape`
+  /// (whose last input dimension is the `classes` axis), one sample at a
+  /// time, unfused.
+  func broadcasting(
+    _ input: Tensor<T>, _ target: Tensor<T>, shape: [Int], classes: Int,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
     let axis = input.rank - 1  // in `shape`, counted from the front
     let outer = shape[..<axis].reduce(1, *)
     let span = shape[axis]

@@ -67,6 +67,18 @@ public struct TripletMarginLoss: Sendable {
     {
       return try fusedEuclidean(anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
     }
+    return try general(
+      anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// The general path: each pair broadcast on its own and its p-norms
+  /// taken row by row (``Pair``), then the distances broadcast to the
+  /// output, unfused. The ranks must already be checked.
+  func general<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let shapes = [anchor.shape, positive.shape, negative.shape]
     let ap = try Pair(anchor, positive, "anchor", "positive", self)
     let an = try Pair(anchor, negative, "anchor", "negative", self)
     let pn = swap ? try Pair(positive, negative, "positive", "negative", self) : an

@@ -35,7 +35,8 @@ import Testing
         sourceLocation: sourceLocation)
       return
     }
-    #expect(fused.shape == general.shape, "\(what)", sourceLocation: sourceLocation)
+    #expect(
+      fused.shape == general.shape, "\(what)", sourceLocation: sourceLocation)
     guard fused.shape == general.shape else { return }
     let scale = general.scalars.reduce(T(1)) { m, x in
       x.isFinite ? max(m, x.magnitude) : m
@@ -43,7 +44,9 @@ import Testing
     let tolerance = T(8 * width + 32) * T.ulpOfOne / 2 * scale
     for (i, (a, b)) in zip(fused.scalars, general.scalars).enumerated() {
       if a.isNaN || b.isNaN {
-        #expect(a.isNaN && b.isNaN, "\(what)[\(i)]: \(a) vs \(b)", sourceLocation: sourceLocation)
+        #expect(
+          a.isNaN && b.isNaN, "\(what)[\(i)]: \(a) vs \(b)",
+          sourceLocation: sourceLocation)
       } else if !(a == b || (a - b).magnitude <= tolerance) {
         Issue.record(
           "\(what)[\(i)]: \(a) vs \(b) (tolerance \(tolerance))",
@@ -97,10 +100,13 @@ import Testing
     let x1 = Tensor<T>.random(shape, in: -1...1, using: &rng)
     let x2 = Tensor<T>.random(shape, in: -1...1, using: &rng)
     // Mostly ±1, sometimes another value (loss 0).
-    let labels: [T] = (0..<rows).map { _ in [1, -1, 1, -1, 0][Int(rng.next() % 5)] }
+    let labels: [T] = (0..<rows).map { _ in
+      [1, -1, 1, -1, 0][Int(rng.next() % 5)]
+    }
     let target = try Tensor(shape: batched ? [rows] : [], scalars: labels)
     let outShape = target.shape
-    let (reduction, g): (Reduction, Tensor<T>?) = reductionAndCotangent(outShape, using: &rng)
+    let (reduction, g): (Reduction, Tensor<T>?) = reductionAndCotangent(
+      outShape, using: &rng)
     let loss = CosineEmbeddingLoss(
       margin: Double.random(in: -0.5...0.5, using: &rng), reduction: reduction)
     let wrt: GradientRequest = ["input1", "input2", "target"]
@@ -111,7 +117,8 @@ import Testing
       fused, general, width: cols, names: ["input1", "input2", "target"],
       "CosineEmbedding \(T.self) \(shape) \(reduction)")
     // The public entry takes the fused path here.
-    let entry = try loss.valueWithGradient(x1, x2, target, gradOutput: g, wrt: wrt)
+    let entry = try loss.valueWithGradient(
+      x1, x2, target, gradOutput: g, wrt: wrt)
     #expect(entry.value == fused.value)
   }
 
@@ -137,9 +144,11 @@ import Testing
 
   func tripletMargin<T: LossScalar>(_: T.Type, seed: UInt64) throws {
     var rng = SeededRandom(seed: seed)
-    let (shape, a, p, n) = triplet(T.self, rank: Int(rng.next() % 3) + 1, using: &rng)
+    let (shape, a, p, n) = triplet(
+      T.self, rank: Int(rng.next() % 3) + 1, using: &rng)
     let outShape = Array(shape.dropLast())
-    let (reduction, g): (Reduction, Tensor<T>?) = reductionAndCotangent(outShape, using: &rng)
+    let (reduction, g): (Reduction, Tensor<T>?) = reductionAndCotangent(
+      outShape, using: &rng)
     let loss = TripletMarginLoss(
       margin: Double.random(in: 0.1...2, using: &rng), p: 2,
       eps: [0, 1e-6, 1e-3][Int(rng.next() % 3)], swap: rng.next() % 2 == 0,
@@ -183,7 +192,8 @@ import Testing
     }
     // The default distance (p = 2) takes TripletMarginLoss's fused kernel.
     do {
-      let (shape, a, p, n) = triplet(T.self, rank: Int(rng.next() % 3) + 1, using: &rng)
+      let (shape, a, p, n) = triplet(
+        T.self, rank: Int(rng.next() % 3) + 1, using: &rng)
       let (reduction, g): (Reduction, Tensor<T>?) =
         reductionAndCotangent(Array(shape.dropLast()), using: &rng)
       let loss = TripletMarginWithDistanceLoss(
@@ -211,7 +221,8 @@ import Testing
     let x = Tensor<T>.random(shape, in: -4...4, using: &rng)
     let t = Tensor<T>.random(shape, in: 0...1, using: &rng)
     let weight: Tensor<T>? =
-      rng.next() % 2 == 0 ? Tensor<T>.random([classes], in: 0...2, using: &rng) : nil
+      rng.next() % 2 == 0
+      ? Tensor<T>.random([classes], in: 0...2, using: &rng) : nil
     let (reduction, g): (Reduction, Tensor<T>?) =
       reductionAndCotangent(Array(shape.dropLast()), using: &rng)
     let loss = MultiLabelSoftMarginLoss(weight: weight, reduction: reduction)
@@ -249,7 +260,8 @@ import Testing
     ) {
       #expect(narrow.value == wide.value, "\(what) value")
       for name in shared {
-        #expect(narrow.gradients[name] == wide.gradients[name], "\(what) d\(name)")
+        #expect(
+          narrow.gradients[name] == wide.gradients[name], "\(what) d\(name)")
       }
     }
     let ranking = MarginRankingLoss(
@@ -263,11 +275,13 @@ import Testing
     let gaussian = GaussianNLLLoss(
       reduction: reduction, full: rng.next() % 2 == 0, eps: 1e-6)
     expectSame(
-      try gaussian.valueWithGradient(a, b, positive, gradOutput: g, wrt: ["input"]),
+      try gaussian.valueWithGradient(
+        a, b, positive, gradOutput: g, wrt: ["input"]),
       try gaussian.valueWithGradient(
         a, b, positive, gradOutput: g, wrt: ["input", "target", "var"]),
       shared: ["input"], "GaussianNLL")
-    let poisson = PoissonNLLLoss(reduction: reduction, logInput: true, full: false)
+    let poisson = PoissonNLLLoss(
+      reduction: reduction, logInput: true, full: false)
     expectSame(
       try poisson.valueWithGradient(a, positive, gradOutput: g, wrt: ["input"]),
       try poisson.valueWithGradient(
@@ -275,7 +289,8 @@ import Testing
       shared: ["input"], "PoissonNLL")
     expectSame(
       try poisson.valueWithGradient(a, positive, wrt: .none),
-      try poisson.valueWithGradient(a, positive, gradOutput: g, wrt: ["target"]),
+      try poisson.valueWithGradient(
+        a, positive, gradOutput: g, wrt: ["target"]),
       shared: [], "PoissonNLL value only")
   }
 }

@@ -194,7 +194,11 @@ extension CTCScalar {
         r = vlog(sum)
       }
       if let e { r += load(e + s) }
-      if c == w { vstore(r, to: out + s) } else { vstore(r, to: out + s, count: c) }
+      if c == w {
+        vstore(r, to: out + s)
+      } else {
+        vstore(r, to: out + s, count: c)
+      }
       s += w
     }
   }

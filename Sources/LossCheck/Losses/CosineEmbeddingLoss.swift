@@ -71,7 +71,7 @@ public struct CosineEmbeddingLoss: Sendable {
     gradOutput: Tensor<T>?, wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
     let want = target.rank + 1
-    // View both inputs as matrices (rows, columns); an unbatched pair is one row.
+    // Both inputs as matrices (rows, columns); an unbatched pair is one row.
     let s1 = want == 2 ? input1.shape : [1] + input1.shape
     let s2 = want == 2 ? input2.shape : [1] + input2.shape
     let b = try Broadcast.shape([s1, s2], names: ["input1", "input2"])

@@ -151,8 +151,9 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
               }
               // e, log1p(e) then the terms, the weights, and sinks for
               // gradients not asked for (no optionals: the loop vectorizes).
-              withUnsafeTemporaryAllocation(of: T.self, capacity: max(1, 5 * classes)) {
-                scratch in
+              withUnsafeTemporaryAllocation(
+                of: T.self, capacity: max(1, 5 * classes)
+              ) { scratch in
                 guard let scratch = scratch.baseAddress else { return }
                 let (e, l, wb) = (scratch, scratch + classes, scratch + 2 * classes)
                 for q in 0..<count {
@@ -172,8 +173,8 @@ public struct MultiLabelSoftMarginLoss<T: LossScalar>: Sendable {
                     // w·(t·softplus(−x) + (1 − t)·softplus(x)), over l.
                     l[k] = wb[k] * (tk * (positivePart(-xk) + lk) + (1 - tk) * (positivePart(xk) + lk))
                   }
-                  perSample[q] =
-                    Summation.pairwise(UnsafeBufferPointer(start: l, count: classes)) / c
+                  let terms = UnsafeBufferPointer(start: l, count: classes)
+                  perSample[q] = Summation.pairwise(terms) / c
                 }
               }
             }

@@ -105,7 +105,9 @@ public struct MultiMarginLoss<Scalar: LossScalar>: Sendable {
                   drow?[j] = active ? (squared ? 2 * z * gi : gi) : 0
                 }
                 values[k] = Summation.lanes(terms, c) / scale
-                if let drow { drow[y] = -Summation.lanes(UnsafePointer(drow), c) }
+                if let drow {
+                  drow[y] = -Summation.lanes(UnsafePointer(drow), c)
+                }
               }
             }
           }

@@ -93,7 +93,8 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
       let dneg = swap ? minimumPropagatingNaN(an[i], pn[i]) : an[i]
       z[i] = m + ap[i] - dneg
     }
-    let wantGrad = ["anchor", "positive", "negative"].contains(where: wrt.contains)
+    let wantGrad = ["anchor", "positive", "negative"].contains(
+      where: wrt.contains)
     if wantGrad {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
     }

@@ -25,8 +25,12 @@ extension Reduction {
   /// few hundred rows still splits across threads.
   @inlinable
   static func blockSize(width: Int) -> Int {
-    max(1, min(1024, (1 << 14) / max(1, width)))
+    max(1, min(maximumBlockSize, (1 << 14) / max(1, width)))
   }
+
+  /// The largest block, a constant: the block buffers are allocated at
+  /// this size so that they go on the stack with no run-time check.
+  @inlinable static var maximumBlockSize: Int { 1024 }
 
   /// Runs `kernel(start, count, values, cotangents)` over the items
   /// `0..<n` in blocks and returns the reduced output.
@@ -78,7 +82,9 @@ extension Reduction {
         _ range: Range<Int>, values: (Int) -> UnsafeMutablePointer<T>,
         finish: (Int, UnsafeMutablePointer<T>, Int) -> Void
       ) {
-        withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) {
+        withUnsafeTemporaryAllocation(
+          of: T.self, capacity: Reduction.maximumBlockSize
+        ) {
           fill in
           guard let fill = fill.baseAddress else { return }
           if let uniform {
@@ -112,7 +118,9 @@ extension Reduction {
         if let sums = sums.baseAddress {
           Parallelism.forEachChunk(blocks, minimumChunk: minimumBlocks) {
             _, range in
-            withUnsafeTemporaryAllocation(of: T.self, capacity: blockSize) {
+            withUnsafeTemporaryAllocation(
+              of: T.self, capacity: Reduction.maximumBlockSize
+            ) {
               scratch in
               guard let scratch = scratch.baseAddress else { return }
               run(range, values: { _ in scratch }) { b, v, count in

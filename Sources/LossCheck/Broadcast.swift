@@ -85,7 +85,7 @@ public enum Broadcast {
     }
     let sums = grouped.withUnsafeBufferPointer { g in
       (0..<n).map { j in
-        accurateSum(UnsafeBufferPointer(rebasing: g[offsets[j]..<offsets[j + 1]]))
+        Summation.pairwise(UnsafeBufferPointer(rebasing: g[offsets[j]..<offsets[j + 1]]))
       }
     }
     return Tensor(unchecked: source, sums)

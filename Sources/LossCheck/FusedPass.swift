@@ -3,9 +3,11 @@ import RealModule
 /// Helpers for the fused forward + backward kernels of the row losses
 /// (class, hinge, triplet, cosine, multi-label): output and gradient arrays
 /// written straight into their storage, and a per-row driver split across
-/// `Parallelism.threads` in chunks of whole rows. (Losses that are a
-/// function of each element alone use ``Elementwise`` instead, which also
-/// owns the blocked pairwise sum.)
+/// `Parallelism.threads` in chunks of whole rows, for a loss that reduces
+/// with its own denominator (CrossEntropy). Losses whose output is reduced
+/// by ``Reduction`` alone run their rows or elements through
+/// `Reduction.evaluate` (BlockedReduction.swift), which owns the cotangents
+/// and the blocked pairwise sum.
 @usableFromInline
 enum FusedPass {
   /// Fewest elements worth a thread of their own.

@@ -70,47 +70,9 @@ public enum Reduction: String, Sendable, CaseIterable {
 }
 
 extension Reduction {
-  /// Reduces `values` (the elements of a tensor of `shape`), with `mean`
-  /// dividing by the element count.
-  @inlinable
-  func apply<T: LossScalar>(_ values: [T], shape: [Int]) -> Tensor<T> {
-    switch self {
-    case .none: return Tensor(unchecked: shape, values)
-    case .sum: return Tensor(accurateSum(values))
-    case .mean, .batchmean:  // batchmean: refused on entry
-      return Tensor(values.isEmpty ? .nan : accurateSum(values) / T(values.count))
-    }
-  }
-
   /// The shape of the output for unreduced `shape`.
   @inlinable
   func outputShape(_ shape: [Int]) -> [Int] { self == .none ? shape : [] }
-}
-
-/// The cotangent of each unreduced element, from the output's cotangent.
-@usableFromInline
-struct ElementCotangent<T: LossScalar> {
-  @usableFromInline let perElement: [T]?
-  @usableFromInline let uniform: T
-
-  /// `gradOutput` must already be checked against the output shape.
-  @inlinable
-  init(_ gradOutput: Tensor<T>?, reduction: Reduction, count: Int) {
-    switch reduction {
-    case .none:
-      perElement = gradOutput?.scalars
-      uniform = 1
-    case .sum:
-      perElement = nil
-      uniform = gradOutput?.scalars[0] ?? 1
-    case .mean, .batchmean:  // batchmean: refused on entry
-      perElement = nil
-      uniform = (gradOutput?.scalars[0] ?? 1) / T(count)
-    }
-  }
-
-  @inlinable
-  subscript(i: Int) -> T { perElement?[i] ?? uniform }
 }
 
 /// Checks that a cotangent has the output's shape.
@@ -122,37 +84,4 @@ func checkGradOutput<T>(_ g: Tensor<T>?, outputShape: [Int]) throws(LossError)
       .shapeMismatch,
       "gradOutput: shape \(g.shape) does not match the output's \(outputShape)")
   }
-}
-
-/// Pairwise (cascade) summation: error O(log n · ε), like PyTorch's sums.
-@inlinable
-func accurateSum<T: LossScalar>(_ values: [T]) -> T {
-  values.withUnsafeBufferPointer { accurateSum($0) }
-}
-
-@inlinable
-func accurateSum<T: LossScalar>(_ p: UnsafeBufferPointer<T>) -> T {
-  let n = p.count
-  if n <= 32 {
-    var a: T = 0
-    var b: T = 0
-    var c: T = 0
-    var d: T = 0
-    var i = 0
-    while i + 4 <= n {
-      a += p[i]
-      b += p[i + 1]
-      c += p[i + 2]
-      d += p[i + 3]
-      i += 4
-    }
-    while i < n {
-      a += p[i]
-      i += 1
-    }
-    return (a + b) + (c + d)
-  }
-  let half = (n / 2 + 3) & ~3
-  return accurateSum(UnsafeBufferPointer(rebasing: p[..<half]))
-    + accurateSum(UnsafeBufferPointer(rebasing: p[half...]))
 }

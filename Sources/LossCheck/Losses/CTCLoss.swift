@@ -163,10 +163,10 @@ public struct CTCLoss: Sendable {
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: outputShape, values)
-    case .sum: output = Tensor(accurateSum(values))
+    case .sum: output = Tensor(Summation.pairwise(values))
     case .mean, .batchmean:
       let scaled = (0..<N).map { values[$0] / T(max(layout.targetLengths[$0], 1)) }
-      output = Tensor(accurateSum(scaled) / T(N))
+      output = Tensor(Summation.pairwise(scaled) / T(N))
     }
     var result = LossValue(value: output)
     if wantGrad {

@@ -144,27 +144,6 @@ func logSoftmaxShift<T: LossScalar>(
   return (m, T.log(s))
 }
 
-/// Lane-split sum of `p[0..<n]`: four running sums over interleaved
-/// elements, added pairwise at the end (no loop-carried dependency on one
-/// accumulator, so the loop pipelines and the compiler may vectorize it).
-@inlinable @inline(__always)
-func laneSum<T: LossScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
-  var (a, b, c, d): (T, T, T, T) = (0, 0, 0, 0)
-  var i = 0
-  while i + 4 <= n {
-    a += p[i]
-    b += p[i + 1]
-    c += p[i + 2]
-    d += p[i + 3]
-    i += 4
-  }
-  while i < n {
-    a += p[i]
-    i += 1
-  }
-  return (a + b) + (c + d)
-}
-
 /// The cross entropy of one position's logits against a class index, with
 /// label smoothing and class weights, forward and backward in one pass
 /// over the row (CrossEntropyLoss with index targets).
@@ -253,7 +232,7 @@ struct SoftmaxCrossEntropyRule<T: LossScalar> {
     }
     let logOfTarget = target.map { e[$0] }  // x_t − m, before exp
     BlockMath.exp(e, e, C)
-    let s = laneSum(e, C)
+    let s = Summation.lanes(e, C)
     let logSum = T.log(s)
     var value: T = 0
     if let t = target, let shifted = logOfTarget {

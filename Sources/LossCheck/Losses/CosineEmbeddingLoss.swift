@@ -65,6 +65,23 @@ public struct CosineEmbeddingLoss: Sendable {
       return try fusedRows(
         input1, input2, target, rows: rows, cols: cols, gradOutput: gradOutput, wrt: wrt)
     }
+    return try broadcasting(
+      input1, input2, target, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// The general path: input1 and input2 broadcast against each other and
+  /// the target against the cosines, each sum over its own operands (see
+  /// the type's documentation), unfused.
+  func broadcasting<T: LossScalar>(
+    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let want = target.rank + 1
+    // Both inputs as matrices (rows, columns); an unbatched pair is one row.
+    let s1 = want == 2 ? input1.shape : [1] + input1.shape
+    let s2 = want == 2 ? input2.shape : [1] + input2.shape
+    let b = try Broadcast.shape([s1, s2], names: ["input1", "input2"])
+    let (rows, cols) = (b[0], b[1])
     let (c1, c2) = (s1[1], s2[1])
     let x1 = input1.scalars
     let x2 = input2.scalars
@@ -103,14 +120,18 @@ public struct CosineEmbeddingLoss: Sendable {
         values[o] = h.isNaN ? h : max(h, 0)
       }
     }
-    let output = reduction.apply(values, shape: outShape)
+    let wantGrad = wrt.contains(.input1) || wrt.contains(.input2)
+    if wantGrad {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
+    let (output, g) = reduction.reduce(
+      values, shape: outShape, gradOutput: gradOutput, cotangents: wantGrad)
     var result = LossValue(value: output)
     if wrt.contains(.target) {
       result.gradients[.target] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
     }
-    guard wrt.contains(.input1) || wrt.contains(.input2) else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
+    guard wantGrad else { return result }
     // The cotangent of each cosine.
     var gcos = [T](repeating: 0, count: rows)
     for o in 0..<n {
@@ -157,23 +178,26 @@ public struct CosineEmbeddingLoss: Sendable {
     let wantGrad = wrt.contains(.input1) || wrt.contains(.input2)
     let outShape = target.shape
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let eps = T.pytorchEpsilon1e12
     let m = T(margin)
     let count = rows * cols
-    var values = [T](repeating: 0, count: rows)
+    var output = Tensor<T>(0)
     var g1: [T] = []
     var g2: [T] = []
-    /// Row i: its loss into `v[i]`, and with `d1`/`d2` its gradient rows.
+    /// Every row: its loss, and with `d1`/`d2` its gradient rows.
     func run(
-      _ x1: UnsafeBufferPointer<T>, _ x2: UnsafeBufferPointer<T>, _ t: UnsafeBufferPointer<T>,
-      _ v: UnsafeMutableBufferPointer<T>, _ d1: UnsafeMutablePointer<T>?,
+      _ x1: UnsafeBufferPointer<T>, _ x2: UnsafeBufferPointer<T>,
+      _ t: UnsafeBufferPointer<T>, _ d1: UnsafeMutablePointer<T>?,
       _ d2: UnsafeMutablePointer<T>?
     ) {
       // Not empty (the caller's condition), so both have storage.
       guard let p1 = x1.baseAddress, let p2 = x2.baseAddress else { return }
-      Parallelism.forEachChunk(rows, minimumChunk: minimumRowChunk(length: cols)) { _, range in
-        for i in range {
+      output = reduction.evaluate(
+        count: rows, shape: outShape, gradOutput: wantGrad ? gradOutput : nil,
+        width: cols, minimumChunk: 1 << 14
+      ) { start, rowCount, v, g in
+        for k in 0..<rowCount {
+          let i = start + k
           let a = p1 + i * cols
           let b = p2 + i * cols
           let (dot, s1, s2) = rowDotAndSquares(a, b, cols)
@@ -183,14 +207,14 @@ public struct CosineEmbeddingLoss: Sendable {
           let cos = dot / denom
           var gcos: T = 0
           if t[i] == 1 {
-            v[i] = 1 - cos
-            gcos = -g[i]
+            v[k] = 1 - cos
+            gcos = -g[k]
           } else if t[i] == -1 {
             let h = cos - m
-            v[i] = h.isNaN ? h : max(h, 0)
-            if h > 0 { gcos = g[i] }
+            v[k] = h.isNaN ? h : max(h, 0)
+            if h > 0 { gcos = g[k] }
           } else {
-            v[i] = 0
+            v[k] = 0
           }
           guard let d1, let d2 else { continue }
           // Every row, also one with a zero cotangent (0/denom; NaN for a NaN row):
@@ -210,16 +234,14 @@ public struct CosineEmbeddingLoss: Sendable {
     input1.scalars.withUnsafeBufferPointer { x1 in
       input2.scalars.withUnsafeBufferPointer { x2 in
         target.scalars.withUnsafeBufferPointer { t in
-          values.withUnsafeMutableBufferPointer { v in
-            guard wantGrad else { return run(x1, x2, t, v, nil, nil) }
-            g1 = FusedPass.array(count: count) { d1 in
-              g2 = FusedPass.array(count: count) { d2 in run(x1, x2, t, v, d1, d2) }
-            }
+          guard wantGrad else { return run(x1, x2, t, nil, nil) }
+          g1 = FusedPass.array(count: count) { d1 in
+            g2 = FusedPass.array(count: count) { d2 in run(x1, x2, t, d1, d2) }
           }
         }
       }
     }
-    var result = LossValue(value: reduction.apply(values, shape: outShape))
+    var result = LossValue(value: output)
     if wrt.contains(.target) {
       result.gradients[.target] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
     }

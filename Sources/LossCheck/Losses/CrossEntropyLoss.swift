@@ -144,7 +144,7 @@ public struct CrossEntropyLoss: Sendable {
     let kept = FusedPass.array(count: positions) { (k: UnsafeMutablePointer<T>) in
       for p in 0..<positions { k[p] = classOf[p].map { w[$0] } ?? 0 }
     }
-    let denominator = accurateSum(kept)
+    let denominator = Summation.pairwise(kept)
     let wantX = wrt.contains(.input)
     let outputShape = reduction == .none ? layout.outputShape : []
     if wantX { try checkGradOutput(gradOutput, outputShape: outputShape) }
@@ -186,8 +186,8 @@ public struct CrossEntropyLoss: Sendable {
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
-    case .sum: output = Tensor(accurateSum(values))
-    case .mean, .batchmean: output = Tensor(accurateSum(values) / denominator)
+    case .sum: output = Tensor(Summation.pairwise(values))
+    case .mean, .batchmean: output = Tensor(Summation.pairwise(values) / denominator)
     }
     var result = LossValue(value: output)
     if wantX { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
@@ -230,8 +230,8 @@ public struct CrossEntropyLoss: Sendable {
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
-    case .sum: output = Tensor(accurateSum(values))
-    case .mean, .batchmean: output = Tensor(accurateSum(values) / T(positions))
+    case .sum: output = Tensor(Summation.pairwise(values))
+    case .mean, .batchmean: output = Tensor(Summation.pairwise(values) / T(positions))
     }
     var result = LossValue(value: output)
     guard wrt.contains(.input) || wrt.contains(.target) else { return result }

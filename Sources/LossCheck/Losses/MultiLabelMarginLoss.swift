@@ -72,33 +72,47 @@ public struct MultiLabelMarginLoss: Sendable {
     let outShape = layout.batched ? [rows] : []
     let wantX = wrt.contains(.input)
     if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let scale = T(c)
-    var values = [T](repeating: 0, count: rows)
     var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
+    var output = Tensor<T>(0)
     input.scalars.withUnsafeBufferPointer { x in
       target.scalars.withUnsafeBufferPointer { targets in
-        values.withUnsafeMutableBufferPointer { values in
-          dx.withUnsafeMutableBufferPointer { dx in
-            guard let x = x.baseAddress, let targets = targets.baseAddress,
-              let values = values.baseAddress
-            else { return }
-            // Per chunk: the active terms of one listed class (c), the
+        dx.withUnsafeMutableBufferPointer { dx in
+          let dxBase = dx.nonEmptyBase
+          output = reduction.evaluate(
+            count: rows, shape: outShape,
+            gradOutput: wantX ? gradOutput : nil, width: c
+          ) { start, count, values, g in
+            guard let x = x.baseAddress, let targets = targets.baseAddress
+            else {
+              // No classes: no pairs, every row's loss is 0.
+              values.initialize(repeating: 0, count: count)
+              return
+            }
+            // Per block: the active terms of one listed class (c), the
             // per-listed-class sums (c), and two Int32 rows, the
             // non-target bitmap and the net active-pair count per class.
-            FusedPass.forEachRowChunk(rows: rows, width: c, scratchCount: 2 * c, of: T.self) {
-              chunk, scratch in
-              withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * c) { ints in
-                guard let nonTarget = ints.baseAddress else { return }
+            withUnsafeTemporaryAllocation(of: T.self, capacity: max(1, 2 * c)) {
+              scratch in
+              withUnsafeTemporaryAllocation(
+                of: Int32.self, capacity: max(1, 2 * c)
+              ) {
+                ints in
+                guard let scratch = scratch.baseAddress,
+                  let nonTarget = ints.baseAddress
+                else { return }
                 let net = nonTarget + c
-                for i in chunk {
-                  values[i] = MultiLabelMarginKernel.row(
-                    x + i * c, targets + i * c, classes: c,
-                    terms: scratch, sums: scratch + c, nonTarget: nonTarget, net: net)
+                for k in 0..<count {
+                  let i = start + k
+                  values[k] =
+                    MultiLabelMarginKernel.row(
+                      x + i * c, targets + i * c, classes: c,
+                      terms: scratch, sums: scratch + c,
+                      nonTarget: nonTarget, net: net)
                     / scale
-                  guard let dxRow = dx.nonEmptyBase.map({ $0 + i * c }) else { continue }
-                  let gi = g[i] / scale
-                  for k in 0..<c { dxRow[k] = T(net[k]) * gi }
+                  guard let dxRow = dxBase.map({ $0 + i * c }) else { continue }
+                  let gi = g[k] / scale
+                  for j in 0..<c { dxRow[j] = T(net[j]) * gi }
                 }
               }
             }
@@ -106,7 +120,6 @@ public struct MultiLabelMarginLoss: Sendable {
         }
       }
     }
-    let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
     guard wantX else { return result }
     result.gradients[.input] = try Tensor(shape: input.shape, scalars: dx)
@@ -149,8 +162,8 @@ enum MultiLabelMarginKernel {
         count &+= active
       }
       net[j] &-= count
-      sums[n] = laneSum(terms, c)
+      sums[n] = Summation.lanes(terms, c)
     }
-    return accurateSum(UnsafeBufferPointer(start: sums, count: listed))
+    return Summation.pairwise(UnsafeBufferPointer(start: sums, count: listed))
   }
 }

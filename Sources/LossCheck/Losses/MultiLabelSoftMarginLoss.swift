@@ -66,6 +66,19 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
     if shape == input.shape && target.shape == input.shape {
       return try rowwise(input, target, gradOutput: gradOutput, wrt: wrt)
     }
+    return try broadcasting(
+      input, target, shape: shape, classes: classes, gradOutput: gradOutput,
+      wrt: wrt)
+  }
+
+  /// The general path: input, target and weight broadcast to `shape`
+  /// (whose last input dimension is the `classes` axis), one sample at a
+  /// time, unfused.
+  func broadcasting<T: LossScalar>(
+    _ input: Tensor<T>, _ target: Tensor<T>, shape: [Int], classes: Int,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let weight = self.weight?.converted(to: T.self)
     let axis = input.rank - 1  // in `shape`, counted from the front
     let outer = shape[..<axis].reduce(1, *)
     let span = shape[axis]
@@ -86,16 +99,20 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
           let v = t[e] * Logistic.softplus(-x[e]) + (1 - t[e]) * Logistic.softplus(x[e])
           terms[k] = (w?[e] ?? 1) * v
         }
-        perSample[o * inner + i] = accurateSum(terms) / c  // C = 0: 0/0 = NaN
+        perSample[o * inner + i] = Summation.pairwise(terms) / c  // C = 0: 0/0 = NaN
       }
     }
-    let output = reduction.apply(perSample, shape: outShape)
-    var result = LossValue(value: output)
     let wantX = wrt.contains(.input)
     let wantT = wrt.contains(.target)
+    if wantX || wantT {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
+    let (output, g) = reduction.reduce(
+      perSample, shape: outShape, gradOutput: gradOutput,
+      cotangents: wantX || wantT)
+    var result = LossValue(value: output)
     guard wantX || wantT else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: perSample.count)
     var dx = [T](repeating: 0, count: wantX ? x.count : 0)
     var dt = [T](repeating: 0, count: wantT ? x.count : 0)
     for o in 0..<outer {
@@ -132,37 +149,39 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
     if wantX || wantT {
       try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape))
     }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let c = T(classes)
-    var perSample = [T](repeating: 0, count: rows)
     var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
     var dt: [T] = wantT ? FusedPass.uninitialized(count: input.count) : []
+    var output = Tensor<T>(0)
     input.scalars.withUnsafeBufferPointer { x in
       target.scalars.withUnsafeBufferPointer { t in
-        perSample.withUnsafeMutableBufferPointer { perSample in
-          dx.withUnsafeMutableBufferPointer { dx in
-            dt.withUnsafeMutableBufferPointer { dt in
-              guard let x = x.baseAddress, let t = t.baseAddress,
-                let perSample = perSample.baseAddress
-              else {
+        dx.withUnsafeMutableBufferPointer { dx in
+          dt.withUnsafeMutableBufferPointer { dt in
+            let (dxBase, dtBase) = (dx.nonEmptyBase, dt.nonEmptyBase)
+            output = reduction.evaluate(
+              count: rows, shape: outShape,
+              gradOutput: wantX || wantT ? gradOutput : nil, width: classes
+            ) { start, count, perSample, g in
+              guard let x = x.baseAddress, let t = t.baseAddress else {
                 // No elements: C = 0 gives 0/0 = NaN per sample.
-                for r in 0..<perSample.count { perSample[r] = 0 / c }
-                return
+                return perSample.initialize(repeating: 0 / c, count: count)
               }
-              FusedPass.forEachRowChunk(
-                rows: rows, width: classes, scratchCount: 5 * classes, of: T.self
-              ) { chunk, scratch in
-                // e, log1p(e) then the terms, the weights, and sinks for
-                // gradients not asked for (no optionals: the loop vectorizes).
+              // e, log1p(e) then the terms, the weights, and sinks for
+              // gradients not asked for (no optionals: the loop vectorizes).
+              withUnsafeTemporaryAllocation(
+                of: T.self, capacity: max(1, 5 * classes)
+              ) { scratch in
+                guard let scratch = scratch.baseAddress else { return }
                 let (e, l, wb) = (scratch, scratch + classes, scratch + 2 * classes)
-                for r in chunk {
+                for q in 0..<count {
+                  let r = start + q
                   let lo = r * classes
                   let (x, t) = (x + lo, t + lo)
                   w.gather(lo..<(lo + classes), into: wb)
                   logisticBlock(x, classes, e: e, l: l)
-                  let gs = g[r] / c
-                  let dx = dx.nonEmptyBase.map { $0 + lo } ?? scratch + 3 * classes
-                  let dt = dt.nonEmptyBase.map { $0 + lo } ?? scratch + 4 * classes
+                  let gs = g[q] / c
+                  let dx = dxBase.map { $0 + lo } ?? scratch + 3 * classes
+                  let dt = dtBase.map { $0 + lo } ?? scratch + 4 * classes
                   for k in 0..<classes {
                     let (xk, tk, lk) = (x[k], t[k], l[k])
                     let scale = gs * wb[k]
@@ -171,7 +190,8 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
                     // w·(t·softplus(−x) + (1 − t)·softplus(x)), over l.
                     l[k] = wb[k] * (tk * (positivePart(-xk) + lk) + (1 - tk) * (positivePart(xk) + lk))
                   }
-                  perSample[r] = accurateSum(UnsafeBufferPointer(start: l, count: classes)) / c
+                  let terms = UnsafeBufferPointer(start: l, count: classes)
+                  perSample[q] = Summation.pairwise(terms) / c
                 }
               }
             }
@@ -179,7 +199,7 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
         }
       }
     }
-    var result = LossValue(value: reduction.apply(perSample, shape: outShape))
+    var result = LossValue(value: output)
     if wantX { result.gradients[.input] = Tensor(unchecked: shape, dx) }
     if wantT { result.gradients[.target] = Tensor(unchecked: shape, dt) }
     return result

@@ -92,42 +92,52 @@ public struct MultiMarginLoss: Sendable {
     let outShape = target.rank == 0 ? [] : [rows]
     let wantX = wrt.contains(.input)
     if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let m = T(margin)
     let scale = T(c)
     let squared = p == 2
-    var values = [T](repeating: 0, count: rows)
     var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
+    var output = Tensor<T>(0)
     // One pass per row: the hinge terms into scratch, the gradient row
     // written directly, then their sums.
     input.scalars.withUnsafeBufferPointer { x in
-      values.withUnsafeMutableBufferPointer { values in
+      target.scalars.withUnsafeBufferPointer { targets in
         dx.withUnsafeMutableBufferPointer { dx in
-          guard let x = x.baseAddress, let values = values.baseAddress else { return }
-          FusedPass.forEachRowChunk(rows: rows, width: c, scratchCount: c, of: T.self) {
-            chunk, terms in
-            for i in chunk {
-              let base = i * c
-              let y = Int(target.scalars[i])
-              let wy = weight?.scalars[y] ?? 1
-              let gi = wantX ? g[i] * wy / scale : 0
-              let row = x + base
-              let shift = m - row[y]
-              let drow = dx.nonEmptyBase.map { $0 + base }
-              for j in 0..<c {
-                let z = shift + row[j]
-                let active = hingeIsActive(z) && j != y
-                terms[j] = active ? (squared ? z * z : z) * wy : 0
-                drow?[j] = active ? (squared ? 2 * z * gi : gi) : 0
+          let dxBase = dx.nonEmptyBase
+          output = reduction.evaluate(
+            count: rows, shape: outShape,
+            gradOutput: wantX ? gradOutput : nil, width: c
+          ) { start, count, values, g in
+            // Rows of no classes were refused (every target out of range).
+            guard let x = x.baseAddress, let targets = targets.baseAddress
+            else { return values.initialize(repeating: 0, count: count) }
+            withUnsafeTemporaryAllocation(of: T.self, capacity: max(1, c)) {
+              terms in
+              guard let terms = terms.baseAddress else { return }
+              for k in 0..<count {
+                let i = start + k
+                let base = i * c
+                let y = Int(targets[i])
+                let wy = weight?.scalars[y] ?? 1
+                let gi = wantX ? g[k] * wy / scale : 0
+                let row = x + base
+                let shift = m - row[y]
+                let drow = dxBase.map { $0 + base }
+                for j in 0..<c {
+                  let z = shift + row[j]
+                  let active = hingeIsActive(z) && j != y
+                  terms[j] = active ? (squared ? z * z : z) * wy : 0
+                  drow?[j] = active ? (squared ? 2 * z * gi : gi) : 0
+                }
+                values[k] = Summation.lanes(terms, c) / scale
+                if let drow {
+                  drow[y] = -Summation.lanes(UnsafePointer(drow), c)
+                }
               }
-              values[i] = laneSum(terms, c) / scale
-              if let drow { drow[y] = -laneSum(UnsafePointer(drow), c) }
             }
           }
         }
       }
     }
-    let output = reduction.apply(values, shape: outShape)
     var result = LossValue(value: output)
     guard wantX else { return result }
     result.gradients[.input] = try Tensor(shape: input.shape, scalars: dx)

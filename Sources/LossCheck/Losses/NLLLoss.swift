@@ -70,7 +70,7 @@ public struct NLLLoss: Sendable {
       for p in 0..<positions where Int(targets[p]) != ignoreIndex {
         weightOf[p] = w[Int(targets[p])]
       }
-      denominator = accurateSum(weightOf)
+      denominator = Summation.pairwise(weightOf)
     } else {
       denominator = T(kept)
     }
@@ -139,7 +139,7 @@ public struct NLLLoss: Sendable {
                         let xk = x[Swift.max(k, 0)]
                         v[i] = k < 0 ? 0 : -scale[i] * xk
                       }
-                      sums?[b] = accurateSum(UnsafeBufferPointer(start: v, count: n))
+                      sums?[b] = Summation.pairwise(UnsafeBufferPointer(start: v, count: n))
                       guard let dxBase else { continue }
                       if contiguous { (dxBase + lo * C).update(repeating: 0, count: n * C) }
                       for i in 0..<n where element[i] >= 0 {
@@ -157,9 +157,8 @@ public struct NLLLoss: Sendable {
     let output: Tensor<T>
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
-    case .sum: output = Tensor(accurateSum(blockSums))
-    case .mean, .batchmean:
-      output = Tensor(accurateSum(blockSums) / denominator)
+    case .sum: output = Tensor(Summation.pairwise(blockSums))
+    case .mean, .batchmean: output = Tensor(Summation.pairwise(blockSums) / denominator)
     }
     var result = LossValue(value: output)
     guard wantX else { return result }

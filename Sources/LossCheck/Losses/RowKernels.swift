@@ -94,52 +94,62 @@ func rowShiftedDifferenceSquares<T: LossScalar>(
   return s
 }
 
-/// The minimum chunk (in rows) for ``Parallelism/forEachChunk`` so that a
-/// chunk covers about 2^14 elements of rows of `length`.
-@inline(__always)
-func minimumRowChunk(length: Int) -> Int {
-  max(1, (1 << 14) / max(length, 1))
-}
-
 /// Runs a fused triplet kernel (TripletMarginLoss, TripletMarginWithDistance)
-/// over the storage of its three same-shaped, non-empty inputs: `run` gets
-/// the inputs, the per-row values to write, and, when `wantGrad`, three fresh
-/// gradient buffers of `count` elements each, which it must fill entirely.
-/// Returns the gradients of anchor, positive and negative (empty arrays when
-/// not wanted).
+/// over the storage of its three same-shaped, non-empty inputs of `rows`
+/// rows, in the blocks of ``Reduction``'s `evaluate`: `run` gets the
+/// inputs, a block of rows, where to write their values and their
+/// cotangents, and, when `wantGrad`, three fresh gradient buffers of the
+/// inputs' size, whose rows of the block it must fill entirely.
+///
+/// `gradOutput` must already be checked against the output `shape` when
+/// `wantGrad`. Returns the reduced output and the gradients of anchor,
+/// positive and negative (empty arrays when not wanted).
 @inline(__always)
-func runTripletKernel<T>(
+func runTripletKernel<T: LossScalar>(
   _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
-  values: inout [T], gradientCount count: Int, wantGrad: Bool,
+  rows: Int, shape: [Int], reduction: Reduction, gradOutput: Tensor<T>?,
+  wantGrad: Bool,
   _ run: (
-    UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>,
-    UnsafeMutableBufferPointer<T>, UnsafeMutablePointer<T>?,
-    UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?
+    _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ n: UnsafePointer<T>,
+    _ values: UnsafeMutablePointer<T>, _ cotangents: UnsafePointer<T>,
+    _ rows: Range<Int>, _ ga: UnsafeMutablePointer<T>?,
+    _ gp: UnsafeMutablePointer<T>?, _ gn: UnsafeMutablePointer<T>?
   ) -> Void
-) -> [[T]] {
+) -> (output: Tensor<T>, gradients: [[T]]) {
+  let count = anchor.count
+  var output = Tensor<T>(0)
   var grads: [[T]] = [[], [], []]
   anchor.scalars.withUnsafeBufferPointer { a in
     positive.scalars.withUnsafeBufferPointer { p in
       negative.scalars.withUnsafeBufferPointer { n in
-        values.withUnsafeMutableBufferPointer { v in
-          // Not empty (the callers' condition), so all three have storage.
-          guard let a = a.baseAddress, let p = p.baseAddress, let n = n.baseAddress else {
-            return
+        // Not empty (the callers' condition), so all three have storage.
+        guard let a = a.baseAddress, let p = p.baseAddress,
+          let n = n.baseAddress
+        else { return }
+        func pass(
+          _ ga: UnsafeMutablePointer<T>?, _ gp: UnsafeMutablePointer<T>?,
+          _ gn: UnsafeMutablePointer<T>?
+        ) {
+          output = reduction.evaluate(
+            count: rows, shape: shape, gradOutput: wantGrad ? gradOutput : nil,
+            width: count / max(1, rows), minimumChunk: 1 << 14
+          ) { start, blockRows, v, g in
+            run(a, p, n, v, g, start..<(start + blockRows), ga, gp, gn)
           }
-          guard wantGrad else { return run(a, p, n, v, nil, nil, nil) }
-          var gp: [T] = []
-          var gn: [T] = []
-          let ga: [T] = FusedPass.array(count: count) { ga in
-            gp = FusedPass.array(count: count) { gp in
-              gn = FusedPass.array(count: count) { gn in run(a, p, n, v, ga, gp, gn) }
-            }
-          }
-          grads = [ga, gp, gn]
         }
+        guard wantGrad else { return pass(nil, nil, nil) }
+        var gp: [T] = []
+        var gn: [T] = []
+        let ga: [T] = FusedPass.array(count: count) { ga in
+          gp = FusedPass.array(count: count) { gp in
+            gn = FusedPass.array(count: count) { gn in pass(ga, gp, gn) }
+          }
+        }
+        grads = [ga, gp, gn]
       }
     }
   }
-  return grads
+  return (output, grads)
 }
 
 /// The hinge of one triplet row, max(0, margin + d(a, p) − d_neg) with

@@ -76,6 +76,18 @@ public struct TripletMarginLoss: Sendable {
     {
       return try fusedEuclidean(anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
     }
+    return try general(
+      anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+  }
+
+  /// The general path: each pair broadcast on its own and its p-norms
+  /// taken row by row (``Pair``), then the distances broadcast to the
+  /// output, unfused. The ranks must already be checked.
+  func general<T: LossScalar>(
+    _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
+    gradOutput: Tensor<T>?, wrt: GradientRequest
+  ) throws(LossError) -> LossValue<T> {
+    let shapes = [anchor.shape, positive.shape, negative.shape]
     let ap = try Pair(anchor, positive, "anchor", "positive", self)
     let an = try Pair(anchor, negative, "anchor", "negative", self)
     let pn = swap ? try Pair(positive, negative, "positive", "negative", self) : an
@@ -93,12 +105,16 @@ public struct TripletMarginLoss: Sendable {
       let dneg = swap ? minimumPropagatingNaN(dAN, pn.norms[ipn?[i] ?? i]) : dAN
       z[i] = m + ap.norms[iap?[i] ?? i] - dneg
     }
-    let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
-    var result = LossValue(value: output)
     let names: [LossInput] = [.anchor, .positive, .negative]
-    guard names.contains(where: wrt.contains) else { return result }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: count)
+    let wantGrad = names.contains(where: wrt.contains)
+    if wantGrad {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+    }
+    let (output, g) = reduction.reduce(
+      z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape,
+      gradOutput: gradOutput, cotangents: wantGrad)
+    var result = LossValue(value: output)
+    guard wantGrad else { return result }
     // The cotangent of each distance, gathered from the output elements.
     var cAP = [T](repeating: 0, count: ap.rows)
     var cAN = [T](repeating: 0, count: an.rows)
@@ -158,58 +174,56 @@ public struct TripletMarginLoss: Sendable {
     let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let e = T(eps)
     let m = T(margin)
     let swap = self.swap
-    var values = [T](repeating: 0, count: rows)
     func run(
       _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ n: UnsafePointer<T>,
-      _ v: UnsafeMutableBufferPointer<T>, _ ga: UnsafeMutablePointer<T>?,
+      _ v: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, rows: Range<Int>,
+      _ ga: UnsafeMutablePointer<T>?,
       _ gp: UnsafeMutablePointer<T>?, _ gn: UnsafeMutablePointer<T>?
     ) {
-      Parallelism.forEachChunk(rows, minimumChunk: minimumRowChunk(length: length)) { _, range in
-        for i in range {
-          let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
-          let dAP = rowShiftedDifferenceSquares(ar, pr, e, length).squareRoot()
-          let dAN = rowShiftedDifferenceSquares(ar, nr, e, length).squareRoot()
-          let dPN = swap ? rowShiftedDifferenceSquares(pr, nr, e, length).squareRoot() : dAN
-          let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
-          v[i] = hinge.value
-          guard let ga, let gp, let gn else { continue }
-          let (cAP, cAN, cPN) = hinge.cotangents(g[i])
-          // ∂‖z‖/∂z = z/‖z‖, 0 where the norm is 0: each gradient row is a
-          // combination of the difference rows (also for a zero cotangent,
-          // so that a NaN row stays NaN).
-          let kAP = dAP == 0 ? 0 : cAP / dAP
-          let kAN = dAN == 0 ? 0 : cAN / dAN
-          let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
-          if swap {
-            let kPN = dPN == 0 ? 0 : cPN / dPN
-            for j in 0..<length {
-              let uAP = kAP * (ar[j] - pr[j] + e)
-              let uAN = kAN * (ar[j] - nr[j] + e)
-              let uPN = kPN * (pr[j] - nr[j] + e)
-              gar[j] = uAP + uAN
-              gpr[j] = -uAP + uPN
-              gnr[j] = -uAN - uPN
-            }
-          } else {
-            for j in 0..<length {
-              let uAP = kAP * (ar[j] - pr[j] + e)
-              let uAN = kAN * (ar[j] - nr[j] + e)
-              gar[j] = uAP + uAN
-              gpr[j] = -uAP
-              gnr[j] = -uAN
-            }
+      for i in rows {
+        let k = i - rows.lowerBound
+        let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
+        let dAP = rowShiftedDifferenceSquares(ar, pr, e, length).squareRoot()
+        let dAN = rowShiftedDifferenceSquares(ar, nr, e, length).squareRoot()
+        let dPN = swap ? rowShiftedDifferenceSquares(pr, nr, e, length).squareRoot() : dAN
+        let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
+        v[k] = hinge.value
+        guard let ga, let gp, let gn else { continue }
+        let (cAP, cAN, cPN) = hinge.cotangents(g[k])
+        // ∂‖z‖/∂z = z/‖z‖, 0 where the norm is 0: each gradient row is a
+        // combination of the difference rows (also for a zero cotangent,
+        // so that a NaN row stays NaN).
+        let kAP = dAP == 0 ? 0 : cAP / dAP
+        let kAN = dAN == 0 ? 0 : cAN / dAN
+        let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
+        if swap {
+          let kPN = dPN == 0 ? 0 : cPN / dPN
+          for j in 0..<length {
+            let uAP = kAP * (ar[j] - pr[j] + e)
+            let uAN = kAN * (ar[j] - nr[j] + e)
+            let uPN = kPN * (pr[j] - nr[j] + e)
+            gar[j] = uAP + uAN
+            gpr[j] = -uAP + uPN
+            gnr[j] = -uAN - uPN
+          }
+        } else {
+          for j in 0..<length {
+            let uAP = kAP * (ar[j] - pr[j] + e)
+            let uAN = kAN * (ar[j] - nr[j] + e)
+            gar[j] = uAP + uAN
+            gpr[j] = -uAP
+            gnr[j] = -uAN
           }
         }
       }
     }
-    let grads = runTripletKernel(
-      anchor, positive, negative, values: &values, gradientCount: count,
-      wantGrad: wantGrad, run)
-    var result = LossValue(value: reduction.apply(values, shape: outShape))
+    let (output, grads) = runTripletKernel(
+      anchor, positive, negative, rows: rows, shape: outShape,
+      reduction: reduction, gradOutput: gradOutput, wantGrad: wantGrad, run)
+    var result = LossValue(value: output)
     for (k, name) in names.enumerated() where wrt.contains(name) {
       result.gradients[name] = Tensor(unchecked: shape, grads[k])
     }

@@ -101,14 +101,16 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
       let dneg = swap ? minimumPropagatingNaN(an[i], pn[i]) : an[i]
       z[i] = m + ap[i] - dneg
     }
-    let output = reduction.apply(z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape)
-    var result = LossValue(value: output)
-    let names: [LossInput] = [.anchor, .positive, .negative]
-    guard names.contains(where: wrt.contains) else {
-      return result
+    let wantGrad = ([.anchor, .positive, .negative] as [LossInput]).contains(
+      where: wrt.contains)
+    if wantGrad {
+      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
     }
-    try checkGradOutput(gradOutput, outputShape: output.shape)
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: n)
+    let (output, g) = reduction.reduce(
+      z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape,
+      gradOutput: gradOutput, cotangents: wantGrad)
+    var result = LossValue(value: output)
+    guard wantGrad else { return result }
     var gap = [T](repeating: 0, count: n)
     var gan = [T](repeating: 0, count: n)
     var gpn = [T](repeating: 0, count: n)
@@ -177,66 +179,63 @@ extension CosineDistance {
   ) throws(LossError) -> LossValue<T> {
     let rows = anchor.shape[0]
     let length = anchor.shape[1]
-    let count = anchor.count
     let outShape = [rows]
     let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
     if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
-    let g = ElementCotangent(gradOutput, reduction: reduction, count: rows)
     let e = T(eps)
     let m = T(margin)
-    var values = [T](repeating: 0, count: rows)
     func run(
       _ a: UnsafePointer<T>, _ p: UnsafePointer<T>, _ n: UnsafePointer<T>,
-      _ v: UnsafeMutableBufferPointer<T>, _ ga: UnsafeMutablePointer<T>?,
+      _ v: UnsafeMutablePointer<T>, _ g: UnsafePointer<T>, rows: Range<Int>,
+      _ ga: UnsafeMutablePointer<T>?,
       _ gp: UnsafeMutablePointer<T>?, _ gn: UnsafeMutablePointer<T>?
     ) {
-      Parallelism.forEachChunk(rows, minimumChunk: minimumRowChunk(length: length)) { _, range in
-        for i in range {
-          let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
-          let s = rowTripletProducts(ar, pr, nr, length)
-          // Norms, and norms clamped to at least eps.
-          let (na, np, nn) = (s.aa.squareRoot(), s.pp.squareRoot(), s.nn.squareRoot())
-          let (ca, cp, cn) = (max(na, e), max(np, e), max(nn, e))
-          let cosAP = s.ap / (ca * cp)
-          let cosAN = s.an / (ca * cn)
-          let cosPN = s.pn / (cp * cn)
-          let dAP = 1 - cosAP
-          let dAN = 1 - cosAN
-          let dPN = swap ? 1 - cosPN : dAN
-          let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
-          v[i] = hinge.value
-          guard let ga, let gp, let gn else { continue }
-          let (cAP, cAN, cPN) = hinge.cotangents(g[i])
-          // d(1 − cos(x, y)) with cotangent c: −c·(y/(cx·cy) − cos·x/(cx·nx))
-          // for x (the second term 0 when nx = 0), and symmetrically for y.
-          func coefficients(_ c: T, _ cos: T, _ cx: T, _ nx: T, _ cy: T, _ ny: T)
-            -> (cross: T, selfX: T, selfY: T)
-          {
-            let gneg = -c
-            return (
-              gneg / (cx * cy),
-              nx == 0 ? 0 : gneg * cos / (cx * nx),
-              ny == 0 ? 0 : gneg * cos / (cy * ny)
-            )
-          }
-          let kAP = coefficients(cAP, cosAP, ca, na, cp, np)
-          let kAN = coefficients(cAN, cosAN, ca, na, cn, nn)
-          let kPN = swap ? coefficients(cPN, cosPN, cp, np, cn, nn) : (cross: 0, selfX: 0, selfY: 0)
-          let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
-          for j in 0..<length {
-            let (x, y, w) = (ar[j], pr[j], nr[j])
-            gar[j] = (kAP.cross * y - kAP.selfX * x) + (kAN.cross * w - kAN.selfX * x)
-            gpr[j] = (kAP.cross * x - kAP.selfY * y) + (kPN.cross * w - kPN.selfX * y)
-            gnr[j] = (kAN.cross * x - kAN.selfY * w) + (kPN.cross * y - kPN.selfY * w)
-          }
+      for i in rows {
+        let k = i - rows.lowerBound
+        let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
+        let s = rowTripletProducts(ar, pr, nr, length)
+        // Norms, and norms clamped to at least eps.
+        let (na, np, nn) = (s.aa.squareRoot(), s.pp.squareRoot(), s.nn.squareRoot())
+        let (ca, cp, cn) = (max(na, e), max(np, e), max(nn, e))
+        let cosAP = s.ap / (ca * cp)
+        let cosAN = s.an / (ca * cn)
+        let cosPN = s.pn / (cp * cn)
+        let dAP = 1 - cosAP
+        let dAN = 1 - cosAN
+        let dPN = swap ? 1 - cosPN : dAN
+        let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
+        v[k] = hinge.value
+        guard let ga, let gp, let gn else { continue }
+        let (cAP, cAN, cPN) = hinge.cotangents(g[k])
+        // d(1 − cos(x, y)) with cotangent c: −c·(y/(cx·cy) − cos·x/(cx·nx))
+        // for x (the second term 0 when nx = 0), and symmetrically for y.
+        func coefficients(_ c: T, _ cos: T, _ cx: T, _ nx: T, _ cy: T, _ ny: T)
+          -> (cross: T, selfX: T, selfY: T)
+        {
+          let gneg = -c
+          return (
+            gneg / (cx * cy),
+            nx == 0 ? 0 : gneg * cos / (cx * nx),
+            ny == 0 ? 0 : gneg * cos / (cy * ny)
+          )
+        }
+        let kAP = coefficients(cAP, cosAP, ca, na, cp, np)
+        let kAN = coefficients(cAN, cosAN, ca, na, cn, nn)
+        let kPN = swap ? coefficients(cPN, cosPN, cp, np, cn, nn) : (cross: 0, selfX: 0, selfY: 0)
+        let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
+        for j in 0..<length {
+          let (x, y, w) = (ar[j], pr[j], nr[j])
+          gar[j] = (kAP.cross * y - kAP.selfX * x) + (kAN.cross * w - kAN.selfX * x)
+          gpr[j] = (kAP.cross * x - kAP.selfY * y) + (kPN.cross * w - kPN.selfX * y)
+          gnr[j] = (kAN.cross * x - kAN.selfY * w) + (kPN.cross * y - kPN.selfY * w)
         }
       }
     }
-    let grads = runTripletKernel(
-      anchor, positive, negative, values: &values, gradientCount: count,
-      wantGrad: wantGrad, run)
-    var result = LossValue(value: reduction.apply(values, shape: outShape))
+    let (output, grads) = runTripletKernel(
+      anchor, positive, negative, rows: rows, shape: outShape,
+      reduction: reduction, gradOutput: gradOutput, wantGrad: wantGrad, run)
+    var result = LossValue(value: output)
     for (k, name) in names.enumerated() where wrt.contains(name) {
       result.gradients[name] = Tensor(unchecked: anchor.shape, grads[k])
     }

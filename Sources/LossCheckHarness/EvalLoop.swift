@@ -127,7 +127,7 @@ struct StandardOutput: TextOutputStream {
       guard let base = buf.baseAddress else { return }
       var offset = 0
       while offset < buf.count {
-        let n = Glibc.write(1, base + offset, buf.count - offset)
+        let n = posixWrite(1, base + offset, buf.count - offset)
         if n < 0 && errno == EINTR { continue }
         if n <= 0 { return }
         offset += n

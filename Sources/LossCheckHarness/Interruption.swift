@@ -42,7 +42,7 @@ public enum Interruption {
     installed.withLock { sources in
       guard sources.isEmpty else { return }
       for sig in [SIGINT, SIGTERM] {
-        Glibc.signal(sig, SIG_IGN)
+        _ = signal(sig, SIG_IGN)
         let source = DispatchSource.makeSignalSource(
           signal: sig, queue: .global())
         source.setEventHandler { received(sig) }

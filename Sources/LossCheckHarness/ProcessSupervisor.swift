@@ -1,5 +1,7 @@
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// How a supervised program ended.
@@ -166,7 +168,7 @@ public final class SupervisedProcess {
     var offset = 0
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes {
-        Glibc.write(stdinFD, $0.baseAddress! + offset, $0.count - offset)
+        posixWrite(stdinFD, $0.baseAddress.map { $0 + offset }, $0.count - offset)
       }
       if n > 0 {
         offset += n

@@ -2,6 +2,8 @@ import Foundation
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// Why a report file cannot be written: the path and the system's reason,
@@ -85,7 +87,7 @@ public final class ReportFile: @unchecked Sendable {
     var offset = 0
     while offset < bytes.count {
       let n = bytes[offset...].withUnsafeBytes { p in
-        Glibc.write(fd, p.baseAddress, p.count)
+        posixWrite(fd, p.baseAddress, p.count)
       }
       if n < 0 {
         if errno == EINTR { continue }

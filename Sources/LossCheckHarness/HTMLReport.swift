@@ -89,6 +89,15 @@ public enum HTMLReport {
     }
   }
 
+  /// A number of seconds at four significant digits ("0.1706"); anything
+  /// that is not a finite number as `plain` writes it.
+  static func seconds(_ v: JSONValue?) -> String {
+    guard case .number(let t)? = v, let x = Double(t), x.isFinite else {
+      return plain(v)
+    }
+    return String(format: "%.4g", x)
+  }
+
   /// A JSON scalar or array as compact text (numbers keep their lexeme).
   static func plain(_ v: JSONValue?) -> String {
     switch v {

@@ -88,7 +88,7 @@ extension HTMLReport {
         w("<td class=\"n\">\(counts.skipped)</td>")
         w("<td class=\"n\(r.problems.isEmpty ? "" : " bad")\">")
         w("\(r.problems.count)</td>")
-        w("<td class=\"n\">\(escape(HTMLReport.plain(r.seconds)))</td>")
+        w("<td class=\"n\">\(escape(HTMLReport.seconds(r.seconds)))</td>")
         w("</tr>\n")
       }
       w("</tbody>\n</table>\n")
@@ -337,7 +337,7 @@ extension HTMLReport {
       w("</dd>\n<dt>worst/tol</dt><dd>")
       w(escape(HTMLReport.ratioText(j["worst_ratio"])))
       w("</dd>\n<dt>seconds</dt><dd>")
-      w(escape(HTMLReport.plain(j["seconds"])) + "</dd>\n</dl>\n")
+      w(escape(HTMLReport.seconds(j["seconds"])) + "</dd>\n</dl>\n")
       if case .array(let fields)? = j["fields"], !fields.isEmpty {
         writeFields(fields)
       }

@@ -28,6 +28,9 @@ class Builder:
     dtypes = ("float64", "float32")
 
     def __init__(self, loss):
+        # When set, declarations in other dtypes are skipped: the half pass
+        # runs a loss's case blocks again with dtypes = the half dtypes.
+        self.only_dtypes = None
         self.loss = loss
         self.spec = core.spec()["loss_specs"][loss]
         self.declared: list[Declared] = []
@@ -95,6 +98,8 @@ class Builder:
         case dtype). grad_output: "auto" (random when the output is not 0-d
         or the reduction is none, else absent), None (absent) or an array.
         """
+        if self.only_dtypes is not None and dtype not in self.only_dtypes:
+            return None
         cid = f"{self.loss}/{dtype}/{name}"
         if cid in self._ids:
             raise ValueError(f"duplicate case id {cid}")
@@ -143,12 +148,18 @@ class Builder:
         case["expected"] = expected
         if tolerance is not None:
             case["tolerance"] = tolerance
+        elif dtype in core.HALF_DTYPES and "error" not in result:
+            from .half import tolerance as half_tolerance
+
+            case["tolerance"] = half_tolerance(_plain(case))
         self.declared.append(Declared(case, smooth and "error" not in result))
         return case
 
     def error(self, name, dtype, options, inputs, kind, grad_wrt=(), input_dtypes=None):
         """Declare a case PyTorch refuses, asserting the reference agrees."""
         case = self.add(name, dtype, options, inputs, grad_wrt, grad_output=None, smooth=False, input_dtypes=input_dtypes)
+        if case is None:  # a dtype the current pass skips
+            return None
         got = case["expected"].get("error", {}).get("kind")
         if got != kind:
             raise AssertionError(f"{case['id']}: expected error {kind}, reference gave {got or 'a value'}")
@@ -166,5 +177,15 @@ def build(loss):
     b = Builder(loss)
     from . import module
 
-    module(loss).cases(b)
+    mod = module(loss)
+    mod.cases(b)
+    # The half pass: every case block again in float16 and bfloat16 (inputs
+    # rounded to the dtype), then the loss's half-specific edges.
+    b.dtypes = core.HALF_DTYPES
+    b.only_dtypes = core.HALF_DTYPES
+    mod.cases(b)
+    if hasattr(mod, "half_cases"):
+        mod.half_cases(b)
+    b.dtypes = Builder.dtypes
+    b.only_dtypes = None
     return b

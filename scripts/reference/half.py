@@ -1,0 +1,247 @@
+"""The tolerance model of half-precision cases (docs/HALF_PRECISION.md).
+
+A half case (float16 or bfloat16) carries
+
+    "tolerance": {"rtol": r, "atol": a, "why": "...",
+                  "atol_elements": {"output": T, "grads": {"<input>": T}}}
+
+and an element passes when |actual - expected| <= atol_i + r |expected|
+(NaN matches NaN, an infinity the same infinity). r = 2u covers the final
+rounding of the result (u the dtype's unit roundoff); atol_i = c u M_i + q
+bounds the error that intermediate roundings in the dtype leave in element
+i: q is the dtype's smallest subnormal (the granularity of any half
+answer), c a constant per loss and dtype (spec.json, "half_tolerance"), and
+M_i the magnitude of what produces element i:
+
+    M_i = |e_i| + S_i + P_i + K_i
+
+* e_i: the exact answer (float64, on the half inputs).
+* S_i (reduced outputs): the reduction's sum of |terms|, scaled as the
+  reduction scales the sum (1/n for mean, 1/sum(w) for a weighted mean):
+  accumulating terms of both signs may cancel, each term's own rounding
+  error does not.
+* P_i: the first-order change of element i when one input tensor (input,
+  target, tensor option or grad_output) is scaled by 1 +- u, summed over
+  the tensors (each a maximum over both signs). Rounding an intermediate
+  value to the dtype perturbs it by a relative u; for the elementwise chains
+  of these losses that is a perturbation of the same size of the inputs the
+  chain starts from, so P_i is the running error of the chain, including the
+  cancellation inside it (sigmoid(x) - t, x - t, log terms near zero). At a
+  kink or a clamp within u of an input it is the jump: an honest bound.
+* K_i (reduced outputs): sum_j |d out / d x_j| |x_j| over every input element,
+  from the reference's own vector-Jacobian product: the componentwise
+  condition of a reduced output, which P's uniform scaling would let cancel.
+
+Where the exact answer is finite but one u perturbation of an input makes it
+overflow (or NaN), M_i is infinite: the element is ill-posed in the dtype and
+any answer is accepted (the count of such elements is in the note). Where the
+exact answer is non-finite, atol_i is 0: only the same inf (or NaN) passes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import core
+
+
+def _paths(case):
+    """The floating tensors of the case dtype: where a perturbation goes."""
+    dt = case["dtype"]
+    out = []
+    for where in ("inputs", "options"):
+        for k, v in (case.get(where) or {}).items():
+            if isinstance(v, dict) and v.get("dtype") == dt:
+                out.append((where, k))
+    if isinstance(case.get("grad_output"), dict):
+        out.append(("grad_output", None))
+    return out
+
+
+def _twin(case, scale=None, options=None):
+    """The case in float64 on the exact half values; the tensor at path
+    `scale[0]` multiplied by `scale[1]`; `options` replacing options."""
+    dt = case["dtype"]
+
+    def conv(t, factor=1.0):
+        if not (isinstance(t, dict) and t.get("dtype") == dt):
+            return t
+        v = core.decode_tensor(t).value * factor
+        data = [x if math.isfinite(x) else ("nan" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
+                for x in v.reshape(-1).tolist()]
+        return {"dtype": "float64", "shape": list(v.shape), "data": data}
+
+    def f(where, k):
+        return scale[1] if scale is not None and scale[0] == (where, k) else 1.0
+
+    c = dict(case)
+    c["dtype"] = "float64"
+    c["inputs"] = {k: conv(v, f("inputs", k)) for k, v in case["inputs"].items()}
+    opts = {k: conv(v, f("options", k)) for k, v in (case.get("options") or {}).items()}
+    if options is not None:
+        opts = {k: v for k, v in opts.items() if k not in ("size_average", "reduce")}
+        opts.update(options)
+    c["options"] = opts
+    if isinstance(case.get("grad_output"), dict):
+        c["grad_output"] = conv(case["grad_output"], f("grad_output", None))
+    return c
+
+
+def _run(case, all_grads=False):
+    """(output, {name: grad}, vjp, call) of the float64 reference, or None
+    where the reference refuses the (perturbed) case."""
+    from . import decode_call, module
+
+    try:
+        call = decode_call(case)
+        out, vjp = module(call.loss).evaluate(call)
+        out = np.asarray(out, dtype=np.float64)
+        grads = {}
+        if case.get("grad_wrt"):
+            g = case.get("grad_output")
+            g = np.ones(out.shape) if g is None else core.decode_tensor(g).value
+            gr = vjp(g)
+            grads = {n: np.asarray(gr[n], dtype=np.float64) for n in case["grad_wrt"]}
+        return out, grads, vjp, call
+    except core.LossError:
+        return None
+
+
+def _delta(base, pert):
+    """|pert - base| where base is finite; inf where only pert is not."""
+    base = np.asarray(base, dtype=np.float64)
+    pert = np.broadcast_to(np.asarray(pert, dtype=np.float64), base.shape)
+    fin = np.isfinite(base)
+    d = np.zeros(base.shape)
+    both = fin & np.isfinite(pert)
+    d[both] = np.abs(pert[both] - base[both])
+    d[fin & ~np.isfinite(pert)] = math.inf
+    return d
+
+
+def magnitudes(case):
+    """{"output": M, "grads": {name: M}} (float64 arrays) and the exact
+    float64 answers {"output": e, "grads": {...}} of a half case."""
+    dt = case["dtype"]
+    u = core.UNIT_ROUNDOFF[dt]
+    base = _run(_twin(case))
+    if base is None:
+        raise AssertionError(f"{case['id']}: the float64 twin of a valid case is refused")
+    out, grads, vjp, call = base
+    m_out = np.abs(np.where(np.isfinite(out), out, 0.0))
+    m_grads = {n: np.abs(np.where(np.isfinite(g), g, 0.0)) for n, g in grads.items()}
+    # P: one u perturbation of each tensor in turn.
+    for path in _paths(case):
+        p_out = np.zeros(out.shape)
+        p_grads = {n: np.zeros(g.shape) for n, g in grads.items()}
+        for s in (1.0, -1.0):
+            r = _run(_twin(case, scale=(path, 1.0 + s * u)))
+            if r is None:  # e.g. a bound of the domain: that side only
+                continue
+            p_out = np.maximum(p_out, _delta(out, r[0]))
+            for n in grads:
+                p_grads[n] = np.maximum(p_grads[n], _delta(grads[n], r[1][n]))
+        m_out = m_out + p_out / u
+        for n in grads:
+            m_grads[n] = m_grads[n] + p_grads[n] / u
+    # S: the reduction's sum of |terms|.
+    if call.reduction not in (None, "none") and out.ndim == 0:
+        r = _run(dict(_twin(case, options={"reduction": "none"}), grad_wrt=[]))
+        if r is not None:
+            terms = r[0]
+            total = core.fsum(terms)
+            if math.isfinite(total) and total != 0 and math.isfinite(float(out)):
+                scale = abs(float(out) / total)
+            else:
+                scale = 1.0 / max(terms.size, 1) if call.reduction == "mean" else 1.0
+            m_out = m_out + scale * core.fsum(np.abs(terms))
+    # K: the componentwise condition of a 0-d output.
+    if call.reduction not in (None, "none") and out.ndim == 0 and math.isfinite(float(out)):
+        try:
+            gr = vjp(np.ones(()))
+        except Exception:  # a reference without every input's gradient
+            gr = {}
+        k = 0.0
+        for name, g in gr.items():
+            x = call.inputs.get(name)
+            if isinstance(x, core.Tensor) and x.is_float:
+                prod = np.abs(np.asarray(g, dtype=np.float64)) * np.abs(x.value)
+                k += core.fsum(np.where(np.isfinite(prod), prod, math.inf))
+        m_out = m_out + k
+    exact = {"output": out, "grads": grads}
+    return {"output": m_out, "grads": m_grads}, exact
+
+
+def constant(loss, dtype):
+    """c of the model for this loss and dtype (spec.json)."""
+    table = core.spec()["half_tolerance"][dtype]
+    return float(table.get(loss, table["default"]))
+
+
+def _bound_tensor(m, e, dtype, c):
+    """atol_i = c u M_i + q, rounded up to 2 digits; 0 where the expected
+    value is not finite; inf where M_i is."""
+    from decimal import ROUND_CEILING, Context
+
+    u = core.UNIT_ROUNDOFF[dtype]
+    q = core.half_quantum(dtype)
+    ctx = Context(prec=2, rounding=ROUND_CEILING)
+    data = []
+    for mi, ei in zip(np.asarray(m).reshape(-1).tolist(), np.asarray(e).reshape(-1).tolist()):
+        if not math.isfinite(ei):
+            data.append(0)
+        elif not math.isfinite(mi):
+            data.append("inf")
+        else:
+            data.append(core.Raw(repr(float(ctx.create_decimal(c * u * mi + q)))))
+    return {"dtype": "float64", "shape": [int(n) for n in np.shape(m)], "data": data}
+
+
+WHY = ("half precision: element bound c u M_i + q, M_i = |exact| + the reduction's sum of |terms| + "
+       "first-order change under a u perturbation of each input + (0-d) sum |d out/d x_j| |x_j|; "
+       "c = {c} for {loss} in {dtype} (docs/HALF_PRECISION.md)")
+
+
+def tolerance(case):
+    """The tolerance object of a half case (plain JSON values, Raw numbers)."""
+    dtype = case["dtype"]
+    loss = case["loss"]
+    c = constant(loss, dtype)
+    m, exact = magnitudes(case)
+    spec_tol = core.spec()["tolerances"][dtype]
+    return {
+        "rtol": spec_tol["rtol"],
+        "atol": spec_tol["atol"],
+        "why": WHY.format(c=c, loss=loss, dtype=dtype),
+        "atol_elements": {
+            "output": _bound_tensor(m["output"], exact["output"], dtype, c),
+            "grads": {n: _bound_tensor(m["grads"][n], exact["grads"][n], dtype, c) for n in m["grads"]},
+        },
+    }
+
+
+def judge_tensor(actual, expected, rtol, atol_elements):
+    """Indices (flat) of the elements outside the model, and the worst ratio
+    |a - e| / (atol_i + rtol |e|) among finite pairs."""
+    bad = []
+    worst = 0.0
+    for i, (a, e, t) in enumerate(zip(actual, expected, atol_elements)):
+        if math.isnan(e) or math.isnan(a):
+            if not (math.isnan(e) and math.isnan(a)):
+                bad.append(i)
+            continue
+        if math.isinf(e):
+            if a != e:
+                bad.append(i)
+            continue
+        bound = t + rtol * abs(e)
+        d = abs(a - e)
+        if not d <= bound:
+            bad.append(i)
+        if math.isfinite(d) and bound > 0 and math.isfinite(bound):
+            worst = max(worst, d / bound)
+        elif not math.isfinite(d) and not math.isinf(bound):
+            worst = math.inf
+    return bad, worst

@@ -41,70 +41,54 @@ exact answer is non-finite, atol_i is 0: only the same inf (or NaN) passes.
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 
 from . import core
 
 
-def _paths(case):
+def _paths(call, case):
     """The floating tensors of the case dtype: where a perturbation goes."""
-    dt = case["dtype"]
     out = []
-    for where in ("inputs", "options"):
-        for k, v in (case.get(where) or {}).items():
-            if isinstance(v, dict) and v.get("dtype") == dt:
+    for where, table in (("inputs", call.inputs), ("options", call.options)):
+        for k, v in table.items():
+            if isinstance(v, core.Tensor) and v.dtype == call.dtype:
                 out.append((where, k))
     if isinstance(case.get("grad_output"), dict):
         out.append(("grad_output", None))
     return out
 
 
-def _twin(case, scale=None, options=None):
-    """The case in float64 on the exact half values; the tensor at path
-    `scale[0]` multiplied by `scale[1]`; `options` replacing options."""
-    dt = case["dtype"]
-
-    def conv(t, factor=1.0):
-        if not (isinstance(t, dict) and t.get("dtype") == dt):
-            return t
-        v = core.decode_tensor(t).value * factor
-        data = [x if math.isfinite(x) else ("nan" if math.isnan(x) else ("inf" if x > 0 else "-inf"))
-                for x in v.reshape(-1).tolist()]
-        return {"dtype": "float64", "shape": list(v.shape), "data": data}
-
-    def f(where, k):
-        return scale[1] if scale is not None and scale[0] == (where, k) else 1.0
-
-    c = dict(case)
-    c["dtype"] = "float64"
-    c["inputs"] = {k: conv(v, f("inputs", k)) for k, v in case["inputs"].items()}
-    opts = {k: conv(v, f("options", k)) for k, v in (case.get("options") or {}).items()}
-    if options is not None:
-        opts = {k: v for k, v in opts.items() if k not in ("size_average", "reduce")}
-        opts.update(options)
-    c["options"] = opts
-    if isinstance(case.get("grad_output"), dict):
-        c["grad_output"] = conv(case["grad_output"], f("grad_output", None))
-    return c
+def _grad_output(case, shape):
+    g = case.get("grad_output")
+    return np.ones(shape) if g is None else core.decode_tensor(g).value
 
 
-def _run(case, all_grads=False):
-    """(output, {name: grad}, vjp, call) of the float64 reference, or None
-    where the reference refuses the (perturbed) case."""
-    from . import decode_call, module
+def _run(call, g, path=None, factor=None):
+    """(output, {name: grad}, vjp) of the reference on the decoded case (the
+    half dtype's semantics: constants and clamps in the dtype), with the
+    tensor at `path` multiplied elementwise by `factor` (not rounded: a
+    perturbation off the dtype's grid); None where the reference refuses."""
+    from . import Call, module
 
+    inputs, options = dict(call.inputs), dict(call.options)
+    if path is not None and path[0] != "grad_output":
+        table = inputs if path[0] == "inputs" else options
+        t = table[path[1]]
+        table[path[1]] = core.Tensor(t.value * factor.reshape(t.value.shape), t.dtype)
     try:
-        call = decode_call(case)
-        out, vjp = module(call.loss).evaluate(call)
+        c = Call(call.loss, call.dtype, options, inputs, call.grad_wrt, call.spec)
+        out, vjp = module(call.loss).evaluate(c)
         out = np.asarray(out, dtype=np.float64)
         grads = {}
-        if case.get("grad_wrt"):
-            g = case.get("grad_output")
-            g = np.ones(out.shape) if g is None else core.decode_tensor(g).value
-            gr = vjp(g)
-            grads = {n: np.asarray(gr[n], dtype=np.float64) for n in case["grad_wrt"]}
-        return out, grads, vjp, call
+        if call.grad_wrt:
+            gg = np.broadcast_to(g, out.shape) if g is not None else np.ones(out.shape)
+            if path is not None and path[0] == "grad_output":
+                gg = gg * factor.reshape(gg.shape)
+            gr = vjp(gg)
+            grads = {n: np.asarray(gr[n], dtype=np.float64) for n in call.grad_wrt}
+        return out, grads, vjp
     except core.LossError:
         return None
 
@@ -121,34 +105,56 @@ def _delta(base, pert):
     return d
 
 
-def magnitudes(case):
+def _patterns(case, path, n):
+    """Per-element signs of the perturbations of one tensor: all +1, and a
+    seeded random pattern (which a scale-invariant function, e.g. a cosine
+    or a softmax, does not ignore); each also negated."""
+    rng = random.Random(f"{case.get('id', '')}/{path}")
+    rand = np.array([rng.choice((-1.0, 1.0)) for _ in range(n)])
+    ones = np.ones(n)
+    return [ones, -ones, rand, -rand]
+
+
+def magnitudes(case, c):
     """{"output": M, "grads": {name: M}} (float64 arrays) and the exact
-    float64 answers {"output": e, "grads": {...}} of a half case."""
+    float64 answers {"output": e, "grads": {...}} of a half case; c scales
+    the perturbations (see the module's doc)."""
+    from . import decode_call
+
     dt = case["dtype"]
     u = core.UNIT_ROUNDOFF[dt]
-    base = _run(_twin(case))
+    h = c * u
+    call = decode_call(case)
+    g0 = case.get("grad_output")
+    g0 = None if g0 is None else core.decode_tensor(g0).value
+    base = _run(call, g0)
     if base is None:
-        raise AssertionError(f"{case['id']}: the float64 twin of a valid case is refused")
-    out, grads, vjp, call = base
+        raise AssertionError(f"{case['id']}: the reference refuses its own valid case")
+    out, grads, vjp = base
     m_out = np.abs(np.where(np.isfinite(out), out, 0.0))
     m_grads = {n: np.abs(np.where(np.isfinite(g), g, 0.0)) for n, g in grads.items()}
-    # P: one u perturbation of each tensor in turn.
-    for path in _paths(case):
+    # P: perturbations of relative size c u of each tensor in turn.
+    for path in _paths(call, case):
+        if path[0] == "grad_output":
+            size = np.size(g0)
+        else:
+            size = (call.inputs if path[0] == "inputs" else call.options)[path[1]].value.size
         p_out = np.zeros(out.shape)
         p_grads = {n: np.zeros(g.shape) for n, g in grads.items()}
-        for s in (1.0, -1.0):
-            r = _run(_twin(case, scale=(path, 1.0 + s * u)))
+        for sign in _patterns(case, path, size):
+            r = _run(call, g0, path, 1.0 + h * sign)
             if r is None:  # e.g. a bound of the domain: that side only
                 continue
             p_out = np.maximum(p_out, _delta(out, r[0]))
             for n in grads:
                 p_grads[n] = np.maximum(p_grads[n], _delta(grads[n], r[1][n]))
-        m_out = m_out + p_out / u
+        m_out = m_out + p_out / h
         for n in grads:
-            m_grads[n] = m_grads[n] + p_grads[n] / u
+            m_grads[n] = m_grads[n] + p_grads[n] / h
     # S: the reduction's sum of |terms|.
     if call.reduction not in (None, "none") and out.ndim == 0:
-        r = _run(dict(_twin(case, options={"reduction": "none"}), grad_wrt=[]))
+        opts = {k: v for k, v in (case.get("options") or {}).items() if k not in ("size_average", "reduce")}
+        r = _run(decode_call(dict(case, options=dict(opts, reduction="none"), grad_wrt=[])), None)
         if r is not None:
             terms = r[0]
             total = core.fsum(terms)
@@ -157,7 +163,7 @@ def magnitudes(case):
             else:
                 scale = 1.0 / max(terms.size, 1) if call.reduction == "mean" else 1.0
             m_out = m_out + scale * core.fsum(np.abs(terms))
-    # K: the componentwise condition of a 0-d output.
+    # K: the componentwise condition of a reduced output.
     if call.reduction not in (None, "none") and out.ndim == 0 and math.isfinite(float(out)):
         try:
             gr = vjp(np.ones(()))
@@ -209,7 +215,7 @@ def tolerance(case):
     dtype = case["dtype"]
     loss = case["loss"]
     c = constant(loss, dtype)
-    m, exact = magnitudes(case)
+    m, exact = magnitudes(case, c)
     spec_tol = core.spec()["tolerances"][dtype]
     return {
         "rtol": spec_tol["rtol"],

@@ -67,6 +67,22 @@ def evaluate(c):
         g2 = core.sum_to_shape(gp * b1, x2.shape) + 2.0 * x2 * np.expand_dims(gm2, axis)
         return {"input1": g1, "input2": g2, "target": np.zeros(t.shape)}
 
+    def half_terms(g):
+        """Magnitudes of the terms: 1 and cos, cos and margin in the values;
+        the direct part x2 / |x1||x2| and the norm's part cos x1 / |x1|^2 in
+        the gradient, which cancel exactly for parallel vectors
+        (docs/HALF_PRECISION.md)."""
+        vals = np.where(tb == 1, 1.0 + np.abs(cb), 0.0) + np.where(tb == -1, np.abs(cb) + abs(margin), 0.0)
+        ge = np.abs(core.reduce_backward(g, c.reduction, out_shape))
+        gc = core.sum_to_shape(np.where(tb != 0, ge, 0.0), cos.shape)
+        direct = np.expand_dims(gc / denom, axis)
+        norm1 = np.expand_dims(gc * np.abs(cos) / m1, axis)
+        norm2 = np.expand_dims(gc * np.abs(cos) / m2, axis)
+        a1 = core.sum_to_shape(direct * np.abs(b2), x1.shape) + core.sum_to_shape(norm1 * np.abs(b1), x1.shape)
+        a2 = core.sum_to_shape(direct * np.abs(b1), x2.shape) + core.sum_to_shape(norm2 * np.abs(b2), x2.shape)
+        return {"values": vals, "grads": {"input1": a1, "input2": a2, "target": np.zeros(t.shape)}}
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 

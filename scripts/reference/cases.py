@@ -72,6 +72,17 @@ class Builder:
 
     # -- declaring ---------------------------------------------------------
 
+    def ill_posed(self, name, dtype):
+        """Whether the loss module lists this case as ill-posed in a half
+        dtype (HALF_ILL_POSED: {name fragment: (dtypes, why)}): an
+        intermediate of the formula leaves the dtype's range, so a kernel
+        computing in the dtype answers NaN or inf where the exact answer is
+        finite, and no tolerance can judge it."""
+        from . import module
+
+        table = getattr(module(self.loss), "HALF_ILL_POSED", {})
+        return any(frag in name and dtype in dts for frag, (dts, _) in table.items())
+
     def tensor(self, value, dtype):
         value = np.asarray(value)
         if dtype == "int64":
@@ -99,6 +110,8 @@ class Builder:
         or the reduction is none, else absent), None (absent) or an array.
         """
         if self.only_dtypes is not None and dtype not in self.only_dtypes:
+            return None
+        if dtype in core.HALF_DTYPES and self.ill_posed(name, dtype):
             return None
         cid = f"{self.loss}/{dtype}/{name}"
         if cid in self._ids:

@@ -152,6 +152,7 @@ def magnitudes(case, c):
         for n in grads:
             m_grads[n] = m_grads[n] + p_grads[n] / h
     # S: the reduction's sum of |terms|.
+    reduction_scale = None
     if call.reduction not in (None, "none") and out.ndim == 0:
         opts = {k: v for k, v in (case.get("options") or {}).items() if k not in ("size_average", "reduce")}
         r = _run(decode_call(dict(case, options=dict(opts, reduction="none"), grad_wrt=[])), None)
@@ -162,7 +163,23 @@ def magnitudes(case, c):
                 scale = abs(float(out) / total)
             else:
                 scale = 1.0 / max(terms.size, 1) if call.reduction == "mean" else 1.0
+            reduction_scale = scale
             m_out = m_out + scale * core.fsum(np.abs(terms))
+    # T: the magnitudes of the terms the loss's formula adds, where the
+    # module states them (vjp.half_terms): cancellation inside the formula
+    # that no perturbation of the inputs shows.
+    terms_of = getattr(vjp, "half_terms", None)
+    if terms_of is not None:
+        t = terms_of(np.ones(out.shape) if g0 is None else np.broadcast_to(g0, out.shape))
+        vals = np.asarray(t["values"], dtype=np.float64)
+        if call.reduction in (None, "none"):
+            m_out = m_out + np.broadcast_to(vals, out.shape)
+        else:
+            sum_terms = core.fsum(np.abs(vals))
+            m_out = m_out + (reduction_scale if reduction_scale is not None else 1.0) * sum_terms
+        for n in grads:
+            if n in t["grads"]:
+                m_grads[n] = m_grads[n] + np.abs(np.broadcast_to(t["grads"][n], grads[n].shape))
     # K: the componentwise condition of a reduced output.
     if call.reduction not in (None, "none") and out.ndim == 0 and math.isfinite(float(out)):
         try:

@@ -193,12 +193,13 @@ def build(loss):
     mod = module(loss)
     mod.cases(b)
     # The half pass: every case block again in float16 and bfloat16 (inputs
-    # rounded to the dtype), then the loss's half-specific edges.
+    # rounded to the dtype), then the half-specific edges (half_edges.py).
     b.dtypes = core.HALF_DTYPES
     b.only_dtypes = core.HALF_DTYPES
     mod.cases(b)
-    if hasattr(mod, "half_cases"):
-        mod.half_cases(b)
+    from . import half_edges
+
+    half_edges.declare(b)
     b.dtypes = Builder.dtypes
     b.only_dtypes = None
     return b

@@ -151,6 +151,17 @@ def magnitudes(case, c):
         m_out = m_out + p_out / h
         for n in grads:
             m_grads[n] = m_grads[n] + p_grads[n] / h
+    # L: a gradient whose local derivative (the VJP at a unit cotangent)
+    # leaves the dtype's range is ill-posed whatever the cotangent: a kernel
+    # may form that derivative before scaling it (2 (x - t) in MSELoss).
+    if grads:
+        r = _run(call, None)
+        big = core.HALF_FORMATS[dt][2]
+        for n in grads:
+            if r is not None and n in r[1]:
+                local = r[1][n]
+                over = ~(np.abs(np.where(np.isnan(local), np.inf, local)) <= big)
+                m_grads[n] = np.where(over, math.inf, m_grads[n])
     # S: the reduction's sum of |terms|.
     reduction_scale = None
     if call.reduction not in (None, "none") and out.ndim == 0:
@@ -210,15 +221,16 @@ def _bound_tensor(m, e, dtype, c):
 
     u = core.UNIT_ROUNDOFF[dtype]
     q = core.half_quantum(dtype)
+    big = core.HALF_FORMATS[dtype][2]
     ctx = Context(prec=2, rounding=ROUND_CEILING)
     data = []
     for mi, ei in zip(np.asarray(m).reshape(-1).tolist(), np.asarray(e).reshape(-1).tolist()):
         if not math.isfinite(ei):
             data.append(0)
-        elif not math.isfinite(mi):
+        elif not (mi <= big):  # terms beyond the range (or NaN): they overflow
             data.append("inf")
         else:
-            data.append(core.Raw(repr(float(ctx.create_decimal(c * u * mi + q)))))
+            data.append(core.Raw(repr(float(ctx.create_decimal(c * u * mi + c * q)))))
     return {"dtype": "float64", "shape": [int(n) for n in np.shape(m)], "data": data}
 
 

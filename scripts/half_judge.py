@@ -39,8 +39,9 @@ def _vals(t):
     return [float(x) for x in t["data"]]
 
 
-def judge(case, result):
-    """("pass" | "fail" | "skip", detail) for one half case and an answer."""
+def judge(case, result, scale=1.0):
+    """("pass" | "fail" | "skip", detail) for one half case and an answer;
+    `scale` multiplies the element bounds (calibration studies only)."""
     if "unsupported" in result:
         return "skip", result["unsupported"]
     exp = case["expected"]
@@ -60,7 +61,7 @@ def judge(case, result):
             return "fail", f"{name}: missing"
         if list(a["shape"]) != list(e["shape"]):
             return "fail", f"{name}: shape {a['shape']} vs {e['shape']}"
-        ev, av, tv = _vals(e), _vals(a), _vals(t)
+        ev, av, tv = _vals(e), _vals(a), [scale * x for x in _vals(t)]
         bad, w = judge_tensor(av, ev, tol["rtol"], tv)
         worst = max(worst, w)
         if bad:
@@ -115,6 +116,8 @@ def main(argv=None):
     ap.add_argument("--dtype", action="append", choices=core.HALF_DTYPES)
     ap.add_argument("--loss", action="append")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every failure")
+    ap.add_argument("--bound-scale", type=float, default=1.0,
+                    help="multiply every element bound (e.g. 0.5: what c / 2 would give); calibration only")
     args = ap.parse_args(argv)
     files = args.files or sorted(glob.glob(os.path.join(core.GOLDEN_DIR, "*.jsonl")))
     if args.loss:
@@ -123,7 +126,7 @@ def main(argv=None):
     results = answers(cases, args.backend, args.command)
     counts = collections.defaultdict(collections.Counter)
     for c, r in zip(cases, results):
-        status, detail = judge(c, r)
+        status, detail = judge(c, r, args.bound_scale)
         counts[(c["loss"], c["dtype"])][status] += 1
         if status == "fail" and args.verbose:
             print(f"FAIL {c['id']}: {detail}")

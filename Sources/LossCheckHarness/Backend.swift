@@ -97,6 +97,10 @@ public struct ReferenceBackend: LossBackend {
       switch c.dtype {
       case .float32: return try finish(adapter.float(call), call)
       case .float64: return try finish(adapter.double(call), call)
+      case .float16, .bfloat16:
+        // PyTorch CPU's opmath: half inputs widened to Float, the Float
+        // path, each result rounded once to the case dtype.
+        return try finish(adapter.float(call), call, roundingTo: c.dtype)
       case .int64:
         throw LossError(.dtypeMismatch, "dtype: int64 is not a floating dtype")
       }
@@ -105,18 +109,26 @@ public struct ReferenceBackend: LossBackend {
     }
   }
 
-  func finish<T: LossScalar>(_ v: LossValue<T>, _ call: LossCall)
-    throws(LossError) -> CaseResult
-  {
+  /// The result of a computed value: the output and the gradients of
+  /// `grad_wrt`. With `half` (float16 or bfloat16), each Float result is
+  /// rounded once to that dtype.
+  func finish<T: LossScalar>(
+    _ v: LossValue<T>, _ call: LossCall, roundingTo half: DType? = nil
+  ) throws(LossError) -> CaseResult {
+    func wrap(_ t: Tensor<T>) -> AnyTensor {
+      guard let half, let f = t as? Tensor<Float> else { return AnyTensor(t) }
+      return AnyTensor.half(half, f)
+    }
     var grads: [String: AnyTensor] = [:]
     for name in call.testCase.gradWrt {
       guard let g = v.gradients[name] else {
         throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
-      grads[name] = AnyTensor(g)
+      grads[name] = wrap(g)
     }
     return CaseResult(
-      id: call.testCase.id, outcome: .value(output: AnyTensor(v.value), grads: grads))
+      id: call.testCase.id,
+      outcome: .value(output: wrap(v.value), grads: grads))
   }
 }
 

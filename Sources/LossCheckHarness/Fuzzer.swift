@@ -112,6 +112,12 @@ public enum Fuzzer {
     case .float32(var x):
       for i in 0..<x.count { if let v = f(i) { x[flat: i] = Float(v) } }
       return .float32(x)
+    case .float16(var x), .bfloat16(var x):
+      let dtype = t.dtype
+      for i in 0..<x.count {
+        if let v = f(i) { x[flat: i] = HalfRounding.round(v, to: dtype) }
+      }
+      return dtype == .float16 ? .float16(x) : .bfloat16(x)
     case .int64: return nil
     }
   }

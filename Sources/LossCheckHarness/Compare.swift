@@ -12,6 +12,9 @@ public enum ErrorMatching: String, Sendable, CaseIterable {
 
 /// The judge: one backend result against its golden case.
 public enum Judge {
+  /// The end of a problem that blames the golden's element bounds.
+  public static let malformedBounds = "(malformed golden)"
+
   /// How many out-of-tolerance elements a field lists besides the worst.
   public static let otherElements = 5
 
@@ -154,14 +157,14 @@ public enum Judge {
         v.status = .failed
         v.problems.append(
           "\(field): the golden's tolerance.atol_elements has no bounds"
-            + " for it (malformed golden)")
+            + " for it \(malformedBounds)")
         return
       }
       guard b.shape == e.shape else {
         v.status = .failed
         v.problems.append(
           "\(field): tolerance.atol_elements shape \(b.shape), the field's"
-            + " \(e.shape) (malformed golden)")
+            + " \(e.shape) \(malformedBounds)")
         return
       }
       bounds = b.scalars

@@ -421,10 +421,11 @@ extension LossCheckCommand {
       discussion: """
         Draws random valid cases from each loss's declared sample-input \
         generator (random_case() in scripts/reference/<Loss>.py: random \
-        shapes, option values from the spec's domains, both dtypes), runs \
-        each through --backend and --against, and compares them with the \
-        spec's tolerances (the --against answer standing as expected; \
-        errors must agree in kind).
+        shapes, option values from the spec's domains; float64 and float32, \
+        or the --dtype list), runs each through --backend and --against, \
+        and compares them with the spec's tolerances, or a half case's own \
+        element bounds (the --against answer standing as expected; errors \
+        must agree in kind).
 
         Each disagreement is shrunk (options back to defaults, fewer \
         gradients, simpler input values) and printed on standard output as \
@@ -455,6 +456,12 @@ extension LossCheckCommand {
     var loss: [String] = []
 
     @Option(
+      help: ArgumentHelp(
+        "Draw cases of this dtype (repeatable; default float64 and float32).",
+        discussion: "float16 and bfloat16 cases carry their element bounds."))
+    var dtype: [String] = []
+
+    @Option(
       parsing: .unconditional,
       help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
@@ -475,6 +482,7 @@ extension LossCheckCommand {
         "\(root)/scripts/random_cases.py", "--cases", "\(cases)", "--seed", "\(seed)",
       ]
       for l in loss { args += ["--loss", l] }
+      for d in dtype { args += ["--dtype", d] }
       let drawn = try CaseSource.lines(python: python, arguments: args)
       var list: [Case] = []
       for line in drawn {

@@ -393,7 +393,13 @@ extension LossCheckCommand {
           if case .error? = $0.expected { return true }
           return false
         }.count
-        print("\(name)  (\(mine.count) golden cases, \(errors) of them errors)")
+        // Per dtype, in the spec's order: "float64 34, float16 34".
+        let perDType = corpus.spec.dtypes.map { d in
+          "\(d.rawValue) \(mine.count { $0.dtype == d })"
+        }.joined(separator: ", ")
+        print(
+          "\(name)  (\(mine.count) golden cases, \(errors) of them errors;"
+            + " \(perDType))")
         if !l.summary.isEmpty { print("  \(l.summary)") }
         let ins = l.inputs.map { i in
           i.name + (i.differentiable ? " ∂" : "") + (i.dtype == "float" ? "" : " [\(i.dtype)]")

@@ -73,7 +73,9 @@ class GoldenTests(unittest.TestCase):
                     for x, b in zip(vals(e), vals(t)):
                         self.assertTrue(b >= 0, c["id"])
                         if not math.isfinite(x):
-                            self.assertEqual(b, 0.0, c["id"])
+                            # Unused (only the same inf or NaN passes): 0, or
+                            # inf where only the rounding overflows.
+                            self.assertIn(b, (0.0, math.inf), c["id"])
                 checked += 1
         self.assertGreater(checked, 300)
 

@@ -8,10 +8,29 @@ import LossCheck
 /// ties-to-even step from the source value (Double or Float) to the
 /// dtype: never through float32 first.
 public enum HalfRounding {
-  /// `x` rounded to float16 (as a Float): NaN stays NaN, a magnitude past
-  /// 65520 (the midpoint above 65504) becomes an infinity of its sign.
+  /// `x` rounded to float16 (as a Float): NaN stays NaN, a magnitude of
+  /// 65520 (the midpoint above 65504, a tie that goes to the even 2^16) or
+  /// more becomes an infinity of its sign.
+  ///
+  /// The bits of a normal-range magnitude get the integer bias trick (add
+  /// 0xFFF plus the last kept bit, clear the 13 dropped bits: ties to
+  /// even, carrying into the exponent); below 2^-14, where float16's
+  /// quantum is the fixed 2^-24, adding and subtracting 0.5 (whose Float
+  /// ulp is 2^-24) rounds in one step. Both agree with `Float16(x)`
+  /// (HalfEncodingTests), without its software conversion.
   @inlinable
-  public static func float16(_ x: Float) -> Float { Float(Float16(x)) }
+  public static func float16(_ x: Float) -> Float {
+    let sign = x.bitPattern & 0x8000_0000
+    let a = x.magnitude
+    if a < 0x1p-14 {
+      return Float(bitPattern: sign | ((a + 0.5) - 0.5).bitPattern)
+    }
+    if x.isNaN { return x }
+    let bits = a.bitPattern
+    var r = (bits &+ 0x0FFF &+ ((bits >> 13) & 1)) & ~UInt32(0x1FFF)
+    if r > 0x477F_E000 { r = 0x7F80_0000 }  // past 65504
+    return Float(bitPattern: sign | r)
+  }
 
   /// `x` rounded to bfloat16 (as a Float), in one rounding.
   @inlinable
@@ -36,6 +55,7 @@ public enum HalfRounding {
   }
 
   /// `t` with every element passed through `rounding`.
+  @inlinable
   public static func rounded(
     _ t: Tensor<Float>, _ rounding: (Float) -> Float
   ) -> Tensor<Float> {

@@ -104,6 +104,33 @@ import Testing
     #expect(failures.isEmpty, "\(failures.prefix(5))")
   }
 
+  /// The fast Float → float16 rounding against Swift's own conversion:
+  /// every float16 value, the midpoints of neighbours and the Floats
+  /// either side of them, and a stride through all 2^32 Float patterns.
+  @Test func float16FromFloatAgreesWithFloat16Conversion() {
+    var xs: [Float] = []
+    for bits in UInt16(0)...0x7C00 {
+      let a = Float(Float16(bitPattern: bits))
+      let b = Float(Float16(bitPattern: bits &+ 1))
+      let mid = bits < 0x7BFF ? (a + b) / 2 : 65520
+      xs += [a, mid, mid.nextUp, mid.nextDown]
+    }
+    var bits: UInt32 = 0
+    while bits < UInt32.max - 4099 {
+      xs.append(Float(bitPattern: bits))
+      bits += 4099
+    }
+    var failures: [String] = []
+    for x in xs + xs.map({ -$0 }) {
+      let want = Float(Float16(x))
+      let got = HalfRounding.float16(x)
+      if got.bitPattern != want.bitPattern && !(got.isNaN && want.isNaN) {
+        failures.append("\(x): \(got), Float16 gives \(want)")
+      }
+    }
+    #expect(failures.isEmpty, "\(failures.prefix(5)) of \(failures.count)")
+  }
+
   @Test func bfloat16RoundsDoublesOnceNotThroughFloat() {
     // 1 + 2^-8 + 2^-40: through Float it would be the tie 1 + 2^-8, which
     // goes to 1; directly it is above the tie, so 1 + 2^-7.

@@ -110,18 +110,35 @@ public struct ReferenceBackend: LossBackend {
   }
 
   /// The result of a computed value: the output and the gradients of
-  /// `grad_wrt`. With `half` (float16 or bfloat16), each Float result is
-  /// rounded once to that dtype.
-  func finish<T: LossScalar>(
-    _ v: LossValue<T>, _ call: LossCall, roundingTo half: DType? = nil
-  ) throws(LossError) -> CaseResult {
-    func wrap(_ t: Tensor<T>) -> AnyTensor {
-      guard let half, let f = t as? Tensor<Float> else { return AnyTensor(t) }
-      return AnyTensor.half(half, f)
-    }
+  /// `grad_wrt`.
+  func finish<T: LossScalar>(_ v: LossValue<T>, _ call: LossCall)
+    throws(LossError) -> CaseResult
+  {
     var grads: [String: AnyTensor] = [:]
     for name in call.testCase.gradWrt {
       guard let g = v.gradients[name] else {
+        throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
+      }
+      grads[name] = AnyTensor(g)
+    }
+    return CaseResult(
+      id: call.testCase.id, outcome: .value(output: AnyTensor(v.value), grads: grads))
+  }
+
+  /// The result of a half case's Float value: the output and each
+  /// gradient of `grad_wrt` rounded once to `dtype`, in place (`v` is
+  /// consumed, so no gradient is copied first).
+  func finish(
+    _ v: consuming LossValue<Float>, _ call: LossCall, roundingTo dtype: DType
+  ) throws(LossError) -> CaseResult {
+    func wrap(_ t: consuming Tensor<Float>) -> AnyTensor {
+      var f = t
+      HalfRounding.round(&f, to: dtype)
+      return dtype == .float16 ? .float16(f) : .bfloat16(f)
+    }
+    var grads: [String: AnyTensor] = [:]
+    for name in call.testCase.gradWrt {
+      guard let g = v.gradients.byName.removeValue(forKey: name) else {
         throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
       grads[name] = wrap(g)

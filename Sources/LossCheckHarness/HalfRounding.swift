@@ -32,9 +32,15 @@ public enum HalfRounding {
     return Float(bitPattern: sign | r)
   }
 
-  /// `x` rounded to bfloat16 (as a Float), in one rounding.
+  /// `x` rounded to bfloat16 (as a Float), in one rounding: the bias
+  /// trick of `BFloat16(x)` on the Float's bits, kept in a Float (NaN
+  /// stays NaN).
   @inlinable
-  public static func bfloat16(_ x: Float) -> Float { Float(BFloat16(x)) }
+  public static func bfloat16(_ x: Float) -> Float {
+    let bits = x.bitPattern
+    let r = (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000
+    return x.isNaN ? x : Float(bitPattern: r)
+  }
 
   /// `x` rounded once, directly from Double, to float16 (as a Float).
   @inlinable
@@ -51,6 +57,22 @@ public enum HalfRounding {
     case .float16: float16(x)
     case .bfloat16: bfloat16(x)
     default: Float(x)
+    }
+  }
+
+  /// Rounds every element of `t` once to `dtype` (float16 or bfloat16;
+  /// any other dtype leaves `t` as it is), in place.
+  public static func round(_ t: inout Tensor<Float>, to dtype: DType) {
+    switch dtype {
+    case .float16:
+      t.withUnsafeMutableScalars { b in
+        for i in b.indices { b[i] = float16(b[i]) }
+      }
+    case .bfloat16:
+      t.withUnsafeMutableScalars { b in
+        for i in b.indices { b[i] = bfloat16(b[i]) }
+      }
+    default: break
     }
   }
 

@@ -104,10 +104,10 @@ import Testing
     #expect(failures.isEmpty, "\(failures.prefix(5))")
   }
 
-  /// The fast Float → float16 rounding against Swift's own conversion:
-  /// every float16 value, the midpoints of neighbours and the Floats
+  /// The fast Float → float16 and → bfloat16 roundings against the
+  /// conversions of Float16 and BFloat16: every float16 value, the midpoints of neighbours and the Floats
   /// either side of them, and a stride through all 2^32 Float patterns.
-  @Test func float16FromFloatAgreesWithFloat16Conversion() {
+  @Test func fastRoundingsAgreeWithTheTypesConversions() {
     var xs: [Float] = []
     for bits in UInt16(0)...0x7C00 {
       let a = Float(Float16(bitPattern: bits))
@@ -126,6 +126,12 @@ import Testing
       let got = HalfRounding.float16(x)
       if got.bitPattern != want.bitPattern && !(got.isNaN && want.isNaN) {
         failures.append("\(x): \(got), Float16 gives \(want)")
+      }
+      // bfloat16 likewise against the BFloat16 type's conversion.
+      let wantB = Float(BFloat16(x))
+      let gotB = HalfRounding.bfloat16(x)
+      if gotB.bitPattern != wantB.bitPattern && !(gotB.isNaN && wantB.isNaN) {
+        failures.append("\(x): \(gotB), BFloat16 gives \(wantB)")
       }
     }
     #expect(failures.isEmpty, "\(failures.prefix(5)) of \(failures.count)")

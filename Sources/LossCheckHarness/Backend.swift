@@ -97,6 +97,10 @@ public struct ReferenceBackend: LossBackend {
       switch c.dtype {
       case .float32: return try finish(adapter.float(call), call)
       case .float64: return try finish(adapter.double(call), call)
+      case .float16, .bfloat16:
+        // PyTorch CPU's opmath: half inputs widened to Float, the Float
+        // path, each result rounded once to the case dtype.
+        return try finish(adapter.float(call), call, roundingTo: c.dtype)
       case .int64:
         throw LossError(.dtypeMismatch, "dtype: int64 is not a floating dtype")
       }
@@ -105,6 +109,8 @@ public struct ReferenceBackend: LossBackend {
     }
   }
 
+  /// The result of a computed value: the output and the gradients of
+  /// `grad_wrt`.
   func finish<T: LossScalar>(_ v: LossValue<T>, _ call: LossCall)
     throws(LossError) -> CaseResult
   {
@@ -117,6 +123,29 @@ public struct ReferenceBackend: LossBackend {
     }
     return CaseResult(
       id: call.testCase.id, outcome: .value(output: AnyTensor(v.value), grads: grads))
+  }
+
+  /// The result of a half case's Float value: the output and each
+  /// gradient of `grad_wrt` rounded once to `dtype`, in place (`v` is
+  /// consumed, so no gradient is copied first).
+  func finish(
+    _ v: consuming LossValue<Float>, _ call: LossCall, roundingTo dtype: DType
+  ) throws(LossError) -> CaseResult {
+    func wrap(_ t: consuming Tensor<Float>) -> AnyTensor {
+      var f = t
+      HalfRounding.round(&f, to: dtype)
+      return dtype == .float16 ? .float16(f) : .bfloat16(f)
+    }
+    var grads: [String: AnyTensor] = [:]
+    for name in call.testCase.gradWrt {
+      guard let g = v.gradients.byName.removeValue(forKey: name) else {
+        throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
+      }
+      grads[name] = wrap(g)
+    }
+    return CaseResult(
+      id: call.testCase.id,
+      outcome: .value(output: wrap(v.value), grads: grads))
   }
 }
 

@@ -49,15 +49,24 @@ public struct Case: Sendable {
 }
 
 /// A comparison tolerance: |actual − expected| ≤ atol + rtol·|expected|.
+///
+/// With `atolElements`, a field that has bounds there uses its element's
+/// bound in place of `atol`.
 public struct Tolerance: Sendable, Equatable {
   public var rtol: Double
   public var atol: Double
   public var why: String?
+  /// Per-element absolute bounds (`atol_elements`), or nil.
+  public var atolElements: ElementTolerances?
 
-  public init(rtol: Double, atol: Double, why: String? = nil) {
+  public init(
+    rtol: Double, atol: Double, why: String? = nil,
+    atolElements: ElementTolerances? = nil
+  ) {
     self.rtol = rtol
     self.atol = atol
     self.why = why
+    self.atolElements = atolElements
   }
 }
 
@@ -90,7 +99,7 @@ extension Case {
     else {
       throw CaseError(
         .dtypeMismatch, field: "dtype",
-        "expected \"float32\" or \"float64\", got \(o["dtype"].map(JSONWriter.write) ?? "nothing")"
+        "expected \"float32\", \"float64\", \"float16\" or \"bfloat16\", got \(o["dtype"].map(JSONWriter.write) ?? "nothing")"
       )
     }
     self.dtype = dtype
@@ -147,7 +156,11 @@ extension Case {
       }
       var why: String? = nil
       if case .string(let w)? = t["why"] { why = w }
-      tolerance = Tolerance(rtol: rtol, atol: atol, why: why)
+      let elements = try t["atol_elements"].map { v throws(CaseError) in
+        try ElementTolerances(json: v)
+      }
+      tolerance = Tolerance(
+        rtol: rtol, atol: atol, why: why, atolElements: elements)
     case let v?:
       throw CaseError(.invalidOption, field: "tolerance", "expected an object, got \(v.typeName)")
     }

@@ -2,47 +2,80 @@ import LossCheck
 
 /// The dtypes of the case schema.
 public enum DType: String, Sendable, CaseIterable {
-  case float32, float64, int64
+  case float32, float64, int64, float16, bfloat16
 
+  /// Whether the dtype holds floating-point values (all but int64).
   public var isFloating: Bool { self != .int64 }
+
+  /// Whether the dtype is one of the 16-bit floating dtypes, whose cases
+  /// the reference computes in Float and rounds once to the dtype.
+  public var isHalf: Bool { self == .float16 || self == .bfloat16 }
 }
 
 /// A tensor of any case dtype.
+///
+/// A float16 or bfloat16 tensor holds its values in a `Tensor<Float>`:
+/// every value of both dtypes is a Float exactly, and the reference widens
+/// half inputs to Float anyway. Its elements are always values of the
+/// dtype (``AnyTensor/half(_:_:)`` rounds them there).
 public enum AnyTensor: Sendable, Equatable {
   case float32(Tensor<Float>)
   case float64(Tensor<Double>)
   case int64(Tensor<Int64>)
+  /// float16 values, held exactly as Float.
+  case float16(Tensor<Float>)
+  /// bfloat16 values, held exactly as Float.
+  case bfloat16(Tensor<Float>)
 
+  /// The tensor's dtype.
   public var dtype: DType {
     switch self {
     case .float32: .float32
     case .float64: .float64
     case .int64: .int64
+    case .float16: .float16
+    case .bfloat16: .bfloat16
     }
   }
 
+  /// The tensor's shape (`[]` for a 0-d tensor).
   public var shape: [Int] {
     switch self {
-    case .float32(let t): t.shape
+    case .float32(let t), .float16(let t), .bfloat16(let t): t.shape
     case .float64(let t): t.shape
     case .int64(let t): t.shape
     }
   }
 
+  /// The number of elements.
   public var count: Int {
     switch self {
-    case .float32(let t): t.count
+    case .float32(let t), .float16(let t), .bfloat16(let t): t.count
     case .float64(let t): t.count
     case .int64(let t): t.count
     }
   }
 
-  /// The elements as doubles (exact for every float32 and float64 value).
+  /// The elements as doubles (exact for every value of the floating
+  /// dtypes).
   public var doubles: [Double] {
     switch self {
-    case .float32(let t): t.scalars.map(Double.init)
+    case .float32(let t), .float16(let t), .bfloat16(let t):
+      t.scalars.map(Double.init)
     case .float64(let t): t.scalars
     case .int64(let t): t.scalars.map(Double.init)
+    }
+  }
+
+  /// A half tensor of `dtype` (float16 or bfloat16) from Float values,
+  /// each rounded once to the dtype, to nearest with ties to even (NaN
+  /// stays NaN, a value past the range becomes an infinity). Any other
+  /// `dtype` keeps the values as float32.
+  public static func half(_ dtype: DType, _ t: Tensor<Float>) -> AnyTensor {
+    switch dtype {
+    case .float16: .float16(HalfRounding.rounded(t, HalfRounding.float16))
+    case .bfloat16: .bfloat16(HalfRounding.rounded(t, HalfRounding.bfloat16))
+    default: .float32(t)
     }
   }
 
@@ -97,7 +130,8 @@ public enum TensorJSON {
     guard let dtype = DType(rawValue: dtypeName) else {
       throw CaseError(
         .dtypeMismatch, field: "\(field).dtype",
-        "unknown dtype \"\(dtypeName)\" (expected float64, float32 or int64)")
+        "unknown dtype \"\(dtypeName)\" (expected float64, float32, float16,"
+          + " bfloat16 or int64)")
     }
     guard case .array(let dims)? = o["shape"] else {
       throw CaseError(.shapeMismatch, field: "\(field).shape", "missing shape")
@@ -149,6 +183,25 @@ public enum TensorJSON {
           "\(d[k]) overflows float32 (write \"inf\" for an infinity)")
       }
       return .float32(try make(shape, d.map { Float($0) }, field))
+    case .float16, .bfloat16:
+      try checkFloats(data, field: field)
+      let d = data.values
+      var out: [Float] = []
+      out.reserveCapacity(d.count)
+      for (k, x) in d.enumerated() {
+        // One rounding from the decimal's double to the dtype, as the
+        // writer's shortest decimal is read back.
+        let h = HalfRounding.round(x, to: dtype)
+        if x.isFinite && h.isInfinite {
+          throw CaseError(
+            .dtypeMismatch, field: "\(field).data[\(k)]",
+            "\(JSONNumbers.text(x)) overflows \(dtype.rawValue)"
+              + " (write \"inf\" for an infinity)")
+        }
+        out.append(h)
+      }
+      let t = try make(shape, out, field)
+      return dtype == .float16 ? .float16(t) : .bfloat16(t)
     case .int64:
       return .int64(try make(shape, try integers(data, field: field), field))
     }
@@ -266,6 +319,8 @@ public enum TensorJSON {
     case .float32(let x): data = x.scalars.map(number)
     case .float64(let x): data = x.scalars.map(number)
     case .int64(let x): data = x.scalars.map { .number(String($0)) }
+    case .float16(let x): data = x.scalars.map { halfNumber($0, .float16) }
+    case .bfloat16(let x): data = x.scalars.map { halfNumber($0, .bfloat16) }
     }
     return .object(
       JSONObject([
@@ -293,6 +348,11 @@ public enum TensorJSON {
         if k > 0 { out.write(",") }
         out.write(String(v))
       }
+    case .float16(let x), .bfloat16(let x):
+      for (k, v) in x.scalars.enumerated() {
+        if k > 0 { out.write(",") }
+        out.write(JSONWriter.write(halfNumber(v, t.dtype)))
+      }
     }
     out.write("]}")
   }
@@ -310,6 +370,14 @@ public enum TensorJSON {
         out.write(x.description)
       }
     }
+  }
+
+  /// A half value of `dtype` as its shortest decimal
+  /// (``HalfRounding/shortestDecimal(_:_:)``), or "nan", "inf", "-inf".
+  public static func halfNumber(_ x: Float, _ dtype: DType) -> JSONValue {
+    if x.isNaN { return .string("nan") }
+    if x.isInfinite { return .string(x > 0 ? "inf" : "-inf") }
+    return .number(HalfRounding.shortestDecimal(x, dtype))
   }
 
   /// The shortest round-trip decimal, or "nan", "inf", "-inf".

@@ -1,4 +1,5 @@
 import Foundation
+import LossCheck
 
 /// How an expected error is met (`losscheck run --errors`).
 public enum ErrorMatching: String, Sendable, CaseIterable {
@@ -11,6 +12,9 @@ public enum ErrorMatching: String, Sendable, CaseIterable {
 
 /// The judge: one backend result against its golden case.
 public enum Judge {
+  /// The end of a problem that blames the golden's element bounds.
+  public static let malformedBounds = "(malformed golden)"
+
   /// How many out-of-tolerance elements a field lists besides the worst.
   public static let otherElements = 5
 
@@ -108,9 +112,19 @@ public enum Judge {
   /// The ratio of one element pair under `tol`: 0 when equal (NaN with
   /// NaN, the same infinity), infinite when only one is NaN or infinite.
   static func ratio(_ x: Double, _ y: Double, _ tol: Tolerance) -> Double {
+    ratio(x, y, atol: tol.atol, rtol: tol.rtol)
+  }
+
+  /// The ratio of one element pair under the bound `atol + rtol·|x|`. An
+  /// infinite `atol` (an element bound) accepts any value but NaN.
+  static func ratio(_ x: Double, _ y: Double, atol: Double, rtol: Double)
+    -> Double
+  {
     if x.isNaN || y.isNaN { return (x.isNaN && y.isNaN) ? 0 : .infinity }
-    if x.isInfinite || y.isInfinite { return x == y ? 0 : .infinity }
-    let allowed = tol.atol + tol.rtol * abs(x)
+    if x.isInfinite || y.isInfinite {
+      return x == y || (x.isFinite && atol == .infinity) ? 0 : .infinity
+    }
+    let allowed = atol + rtol * abs(x)
     let err = abs(y - x)
     return err == 0 ? 0 : (allowed > 0 ? err / allowed : .infinity)
   }
@@ -135,6 +149,26 @@ public enum Judge {
     }
     let ev = e.doubles
     let av = a.doubles
+    // The field's element bounds, when the case has them: shaped like
+    // the field, or the golden is malformed.
+    var bounds: [Double]? = nil
+    if let elements = tol.atolElements {
+      guard let b = elements.bounds(for: field) else {
+        v.status = .failed
+        v.problems.append(
+          "\(field): the golden's tolerance.atol_elements has no bounds"
+            + " for it \(malformedBounds)")
+        return
+      }
+      guard b.shape == e.shape else {
+        v.status = .failed
+        v.problems.append(
+          "\(field): tolerance.atol_elements shape \(b.shape), the field's"
+            + " \(e.shape) \(malformedBounds)")
+        return
+      }
+      bounds = b.scalars
+    }
     var worstIndex = -1
     var worstRatio = 0.0
     var outOfTolerance = 0
@@ -143,7 +177,8 @@ public enum Judge {
     var top: [(ratio: Double, index: Int)] = []
     let keep = 1 + otherElements
     for i in 0..<ev.count {
-      let r = ratio(ev[i], av[i], tol)
+      let r = ratio(
+        ev[i], av[i], atol: bounds?[i] ?? tol.atol, rtol: tol.rtol)
       if r > worstRatio {
         worstRatio = r
         worstIndex = i
@@ -197,6 +232,18 @@ public enum Judge {
     _ x: Double, _ y: Double, _ dtype: DType
   ) -> UInt64? {
     guard x.isFinite, y.isFinite else { return nil }
+    if dtype.isHalf {
+      // Steps between the two values rounded to the dtype (exact for
+      // values of it), counted on the sign-magnitude bits.
+      func key(_ v: Double) -> Int64 {
+        let b: UInt16 =
+          dtype == .float16
+          ? Float16(v).bitPattern : BFloat16(v).bitPattern
+        let m = Int64(b & 0x7FFF)
+        return b & 0x8000 != 0 ? -m : m
+      }
+      return (key(x) - key(y)).magnitude
+    }
     if dtype == .float32 {
       func key(_ f: Float) -> Int64 {
         let b = Int64(f.bitPattern)

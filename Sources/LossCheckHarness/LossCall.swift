@@ -202,7 +202,10 @@ public struct LossCall: Sendable {
     throws(LossError) -> Tensor<T>
   {
     switch t {
-    case .float32(let x) where T.self == Float.self:
+    case .float32(let x) where T.self == Float.self,
+      .float16(let x) where T.self == Float.self,
+      .bfloat16(let x) where T.self == Float.self:
+      // Half values widen to Float exactly: the Float path computes them.
       if let y = x as? Tensor<T> { return y }
     case .float64(let x) where T.self == Double.self:
       if let y = x as? Tensor<T> { return y }

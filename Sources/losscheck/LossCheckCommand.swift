@@ -458,7 +458,13 @@ extension LossCheckCommand {
           if case .error? = $0.expected { return true }
           return false
         }.count
-        print("\(name)  (\(mine.count) golden cases, \(errors) of them errors)")
+        // Per dtype, in the spec's order: "float64 34, float16 34".
+        let perDType = corpus.spec.dtypes.map { d in
+          "\(d.rawValue) \(mine.count { $0.dtype == d })"
+        }.joined(separator: ", ")
+        print(
+          "\(name)  (\(mine.count) golden cases, \(errors) of them errors;"
+            + " \(perDType))")
         if !l.summary.isEmpty { print("  \(l.summary)") }
         let ins = l.inputs.map { i in
           i.name + (i.differentiable ? " ∂" : "") + (i.dtype == "float" ? "" : " [\(i.dtype)]")
@@ -486,10 +492,11 @@ extension LossCheckCommand {
       discussion: """
         Draws random valid cases from each loss's declared sample-input \
         generator (random_case() in scripts/reference/<Loss>.py: random \
-        shapes, option values from the spec's domains, both dtypes), runs \
-        each through --backend and --against, and compares them with the \
-        spec's tolerances (the --against answer standing as expected; \
-        errors must agree in kind).
+        shapes, option values from the spec's domains; float64 and float32, \
+        or the --dtype list), runs each through --backend and --against, \
+        and compares them with the spec's tolerances, or a half case's own \
+        element bounds (the --against answer standing as expected; errors \
+        must agree in kind).
 
         Each disagreement is shrunk (options back to defaults, fewer \
         gradients, simpler input values) and printed on standard output as \
@@ -520,6 +527,12 @@ extension LossCheckCommand {
     var loss: [String] = []
 
     @Option(
+      help: ArgumentHelp(
+        "Draw cases of this dtype (repeatable; default float64 and float32).",
+        discussion: "float16 and bfloat16 cases carry their element bounds."))
+    var dtype: [String] = []
+
+    @Option(
       parsing: .unconditional,
       help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
@@ -540,6 +553,7 @@ extension LossCheckCommand {
         "\(root)/scripts/random_cases.py", "--cases", "\(cases)", "--seed", "\(seed)",
       ]
       for l in loss { args += ["--loss", l] }
+      for d in dtype { args += ["--dtype", d] }
       let drawn = try CaseSource.lines(python: python, arguments: args)
       var list: [Case] = []
       for line in drawn {

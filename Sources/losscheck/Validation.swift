@@ -88,9 +88,11 @@ extension LossCheckCommand.Run {
 }
 
 extension LossCheckCommand.Fuzz {
-  /// Refuses --cases (at least 1) and --timeout before anything runs.
+  /// Refuses --cases (at least 1), --timeout and a --dtype that is not a
+  /// floating dtype before anything runs.
   func validate() throws {
     try OptionCheck.count(cases, "--cases")
+    for d in dtype { try OptionCheck.floatingDType(d, "--dtype") }
     try OptionCheck.seconds(timeout, "--timeout")
     try OptionCheck.seconds(startupTimeout, "--startup-timeout")
   }

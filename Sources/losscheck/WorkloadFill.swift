@@ -150,6 +150,13 @@ struct WorkloadFill: Sendable {
     case .float32:
       return .float32(
         (try? Tensor(shape: shape, scalars: v.map { Float($0) })) ?? Tensor(0))
+    case .float16, .bfloat16:
+      // Inputs rounded once to the dtype, as a half kernel receives them.
+      let t =
+        (try? Tensor(
+          shape: shape,
+          scalars: v.map { HalfRounding.round($0, to: dtype) })) ?? Tensor(0)
+      return dtype == .float16 ? .float16(t) : .bfloat16(t)
     default:
       return .float64((try? Tensor(shape: shape, scalars: v)) ?? Tensor(0))
     }

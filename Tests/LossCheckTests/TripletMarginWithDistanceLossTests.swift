@@ -44,11 +44,25 @@ struct ChebyshevBackend: LossBackend {
       let call = try LossCall(c, spec: s)
       switch c.dtype {
       case .float32: return try run(call, Float.self)
+      case .float16, .bfloat16:
+        // As the reference runs half cases: Float, each result rounded.
+        return halfRounded(try run(call, Float.self), c.dtype)
       default: return try run(call, Double.self)
       }
     } catch {
       return .error(id: c.id, error)
     }
+  }
+
+  func halfRounded(_ r: CaseResult, _ dtype: DType) -> CaseResult {
+    guard case .value(.float32(let out), let grads) = r.outcome else { return r }
+    var rounded: [String: AnyTensor] = [:]
+    for (name, g) in grads {
+      guard case .float32(let t) = g else { continue }
+      rounded[name] = .half(dtype, t)
+    }
+    return CaseResult(
+      id: r.id, outcome: .value(output: .half(dtype, out), grads: rounded))
   }
 
   func run<T: LossScalar>(_ call: LossCall, _: T.Type) throws(LossError)

@@ -26,7 +26,13 @@ torch.set_num_threads(int(os.environ.get("LOSSCHECK_TORCH_THREADS", "1")))
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "golden", "spec")
-DTYPES = {"float64": torch.float64, "float32": torch.float32, "int64": torch.int64}
+DTYPES = {"float64": torch.float64, "float32": torch.float32, "float16": torch.float16,
+          "bfloat16": torch.bfloat16, "int64": torch.int64}
+HALF = ("float16", "bfloat16")
+# Losses PyTorch CPU does not implement in the half dtypes ("not implemented
+# for 'Half'" / "'BFloat16'", measured with torch 2.15): answered as
+# unsupported, whatever the case.
+NO_HALF = ("MultiLabelMarginLoss", "MultiMarginLoss", "CTCLoss")
 
 
 def load_specs():
@@ -42,9 +48,21 @@ def load_specs():
 SPECS = load_specs()
 
 
+def _round_half(dtype, data):
+    """The half values the decimals stand for, rounded once from the double
+    (torch.tensor(..., dtype=torch.bfloat16) goes through float32)."""
+    sys.path.insert(0, os.path.dirname(HERE))
+    from reference import core
+
+    return core.round_half(dtype, data).tolist()
+
+
 def to_torch(t):
     data = [float(x) if isinstance(x, str) else x for x in t["data"]]
     dt = DTYPES[t["dtype"]]
+    if t["dtype"] in HALF:
+        # Exact half values: float64 -> half is then exact.
+        return torch.tensor(_round_half(t["dtype"], data), dtype=torch.float64).to(dt).reshape(t["shape"])
     return torch.tensor(data, dtype=dt).reshape(t["shape"])
 
 
@@ -59,7 +77,9 @@ def num(x):
 
 def from_torch(t):
     t = t.detach()
-    name = {torch.float64: "float64", torch.float32: "float32", torch.int64: "int64"}[t.dtype]
+    name = {v: k for k, v in DTYPES.items()}[t.dtype]
+    if t.dtype in (torch.float16, torch.bfloat16):
+        t = t.to(torch.float64)  # exact
     return {"dtype": name, "shape": list(t.shape), "data": [num(x) for x in t.reshape(-1).tolist()]}
 
 
@@ -103,6 +123,32 @@ def kind_of(e):
         if re.search(pattern, m, re.IGNORECASE):
             return kind
     return "invalid_option"
+
+
+def unsupported(case):
+    """Why PyTorch CPU cannot run this case, or None."""
+    if case.get("dtype") in HALF and case.get("loss") in NO_HALF:
+        return f"{case['loss']} is not implemented for {case['dtype']} on the CPU"
+    return None
+
+
+def _not_implemented(e):
+    m = str(e)
+    return "not implemented for 'Half'" in m or "not implemented for 'BFloat16'" in m
+
+
+def answer(case):
+    """The result dict of one case: output and grads, error, or unsupported."""
+    cid = case.get("id", "") if isinstance(case, dict) else ""
+    why = unsupported(case) if isinstance(case, dict) else None
+    if why:
+        return {"id": cid, "unsupported": why}
+    try:
+        return evaluate(case)
+    except Exception as e:  # PyTorch refused: an error result
+        if _not_implemented(e):
+            return {"id": cid, "unsupported": f"{type(e).__name__}: {e}"}
+        return {"id": cid, "error": {"kind": kind_of(e), "message": f"{type(e).__name__}: {e}"}}
 
 
 def evaluate(case):
@@ -149,13 +195,12 @@ def main():
     for line in sys.stdin:
         if not line.strip():
             continue
-        cid = ""
         try:
             case = json.loads(line)
-            cid = case.get("id", "")
-            result = evaluate(case)
-        except Exception as e:  # PyTorch refused: an error result
-            result = {"id": cid, "error": {"kind": kind_of(e), "message": f"{type(e).__name__}: {e}"}}
+        except ValueError as e:
+            result = {"id": "", "error": {"kind": "invalid_option", "message": f"bad JSON: {e}"}}
+        else:
+            result = answer(case)
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
 

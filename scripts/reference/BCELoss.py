@@ -55,7 +55,8 @@ def evaluate(c):
         ge = reduce_backward(g, c.reduction, x.shape)
         if w is not None:
             ge = ge * w
-        denom = np.maximum(x * (1.0 - x), core.EPS_1E12)
+        # eps in the case dtype, as PyTorch clamps (0 in float16).
+        denom = np.maximum(x * (1.0 - x), float(c.round(core.EPS_1E12)))
         return {"input": ge * (x - t) / denom,
                 "target": ge * (libm.log1p(-x) - libm.log(x))}
 

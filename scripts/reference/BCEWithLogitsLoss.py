@@ -59,6 +59,24 @@ def evaluate(c):
             dt = -x
         return {"input": ge * dx, "target": ge * dt}
 
+    def half_terms(g):
+        """Magnitudes of the terms PyTorch's formula adds, which cancel where
+        the loss or a gradient is small (docs/HALF_PRECISION.md)."""
+        ge = np.abs(reduce_backward(g, c.reduction, x.shape))
+        aw = np.abs(w) if w is not None else 1.0
+        s = libm.sigmoid(x)
+        if pw is not None:
+            vals = np.abs((1.0 - t) * x) + np.abs(log_weight * ls)
+            pt = np.abs(pw * t)
+            dx = (pt + np.abs(1.0 - t)) * s + pt
+            dt = np.abs(libm.log_sigmoid(-x)) + np.abs(pw * ls)
+        else:
+            vals = np.abs((1.0 - t) * x) + np.abs(ls)
+            dx = s + np.abs(t)
+            dt = np.abs(x)
+        return {"values": aw * vals, "grads": {"input": ge * aw * dx, "target": ge * aw * dt}}
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 

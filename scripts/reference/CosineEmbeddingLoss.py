@@ -40,7 +40,8 @@ def evaluate(c):
     b1 = np.broadcast_to(x1, shape)
     b2 = np.broadcast_to(x2, shape)
     prod = libm.fsum_axis(b1 * b2, axis)
-    eps = core.EPS_1E12
+    # PyTorch adds ε to a tensor of the case dtype: in float16 it rounds to 0.
+    eps = float(c.round(core.EPS_1E12))
     m1 = libm.fsum_axis(x1 * x1, axis) + eps
     m2 = libm.fsum_axis(x2 * x2, axis) + eps
     broadcast_shapes(prod.shape, m1.shape, m2.shape, what="input1 and input2")
@@ -69,6 +70,22 @@ def evaluate(c):
         g2 = sum_to_shape(gp * b1, x2.shape) + 2.0 * x2 * np.expand_dims(gm2, axis)
         return {"input1": g1, "input2": g2, "target": np.zeros(t.shape)}
 
+    def half_terms(g):
+        """Magnitudes of the terms: 1 and cos, cos and margin in the values;
+        the direct part x2 / |x1||x2| and the norm's part cos x1 / |x1|^2 in
+        the gradient, which cancel exactly for parallel vectors
+        (docs/HALF_PRECISION.md)."""
+        vals = np.where(tb == 1, 1.0 + np.abs(cb), 0.0) + np.where(tb == -1, np.abs(cb) + abs(margin), 0.0)
+        ge = np.abs(reduce_backward(g, c.reduction, out_shape))
+        gc = sum_to_shape(np.where(tb != 0, ge, 0.0), cos.shape)
+        direct = np.expand_dims(gc / denom, axis)
+        norm1 = np.expand_dims(gc * np.abs(cos) / m1, axis)
+        norm2 = np.expand_dims(gc * np.abs(cos) / m2, axis)
+        a1 = sum_to_shape(direct * np.abs(b2), x1.shape) + sum_to_shape(norm1 * np.abs(b1), x1.shape)
+        a2 = sum_to_shape(direct * np.abs(b1), x2.shape) + sum_to_shape(norm2 * np.abs(b2), x2.shape)
+        return {"values": vals, "grads": {"input1": a1, "input2": a2, "target": np.zeros(t.shape)}}
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 

@@ -17,6 +17,7 @@ The probability target's gradient is -g_i w_c (1 - e) logp_ic / D.
 import numpy as np
 
 from . import core
+from . import libm
 from . import class_indexing as cls
 
 
@@ -77,6 +78,22 @@ def _probabilities(c, x, tt, eps, ii):
             dt = -(gr * wc) * lp * keep
         return {"input": layout.unrows(dx), "target": layout.unrows(dt)}
 
+    def half_terms(g):
+        """Magnitudes of the terms: log p = x - logsumexp(x) is a difference
+        (|x| + |logsumexp|); the input's gradient P - softmax sum(P) too
+        (docs/HALF_PRECISION.md)."""
+        xr = layout.rows(x)
+        with np.errstate(invalid="ignore"):
+            lpm = np.abs(xr) + np.abs(xr - lp)
+            vals = np.array([cls.fsum(row) for row in np.abs(P * wc) * lpm]) if M else np.zeros(0)
+            gr = np.abs(cls.row_cotangent(g, c.reduction, M, M)).reshape(-1, 1)
+            glp = gr * np.abs(wc * P)
+            dx = glp + libm.exp(lp) * np.array([cls.fsum(row) for row in glp]).reshape(-1, 1)
+            dt = gr * np.abs(wc) * lpm * keep
+        return {"values": cls.reduce_rows(vals, "none", M, layout.out_shape) if c.reduction == "none" else vals,
+                "grads": {"input": layout.unrows(dx), "target": layout.unrows(dt)}}
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 
@@ -135,6 +152,37 @@ def _indices(c, x, tt, eps, ii):
                     G[m, t[m]] = -wt[m] * gr[m]
         return {"input": layout.unrows(cls.softmax_backward(G, lp))}
 
+    def half_terms(g):
+        """Magnitudes of the terms: x_t and logsumexp(x) in each value (and
+        in the smoothing sum), G and softmax sum(G) in the gradient
+        (docs/HALF_PRECISION.md)."""
+        xr = layout.rows(x)
+        with np.errstate(invalid="ignore"):
+            lpm = np.abs(xr) + np.abs(xr - lp)
+            vals = np.zeros(M)
+            for m in range(M):
+                if kept[m]:
+                    vals[m] = abs(wt[m]) * lpm[m, t[m]] * (1.0 - eps if smooth else 1.0)
+                    if smooth:
+                        vals[m] += eps / C * cls.fsum(np.abs(wc) * lpm[m])
+            G = np.abs(vjp_rows(np.abs(np.asarray(g, dtype=np.float64))))
+            dx = G + libm.exp(lp) * np.array([cls.fsum(row) for row in G]).reshape(-1, 1)
+        return {"values": cls.reduce_rows(vals, "none", M, layout.out_shape) if c.reduction == "none" else vals,
+                "grads": {"input": layout.unrows(dx)}}
+
+    def vjp_rows(g):
+        gr = cls.row_cotangent(g, c.reduction, M, W)
+        G = np.zeros((M, C))
+        for m in range(M):
+            if kept[m]:
+                if smooth:
+                    G[m, :] = np.abs((eps / C) * gr[m] * wc)
+                    G[m, t[m]] += abs((1.0 - eps) * wt[m] * gr[m])
+                else:
+                    G[m, t[m]] = abs(wt[m] * gr[m])
+        return G
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 

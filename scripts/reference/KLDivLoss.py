@@ -63,6 +63,25 @@ def evaluate(c):
                 gt = ge * xlogy_mask + ge * tb / tb - ge * xb
         return {"input": _sum_to(gx, x.shape), "target": _sum_to(gt, t.shape)}
 
+    def half_terms(g):
+        """Magnitudes of the terms: t log t and t x in the values, log t,
+        1 and x in the target's gradient (times exp(t) with log_target),
+        which cancel (docs/HALF_PRECISION.md)."""
+        g = np.asarray(g, dtype=np.float64)
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            if red == "none":
+                ge = np.abs(np.broadcast_to(g, shape))
+            else:
+                ge = np.full(shape, abs(np.float64(g.reshape(-1)[0]) / np.float64(denom)))
+            if log_target:
+                mag = et * (np.abs(tb) + np.abs(xb))
+                per = ge * et * (np.abs(tb) + 1.0 + np.abs(xb))
+            else:
+                mag = np.abs(tlogt) + np.abs(tb * xb)
+                per = ge * (np.abs(np.where(tb != 0, libm.log(tb), 0.0)) + 1.0 + np.abs(xb))
+        return {"values": mag, "grads": {"target": _sum_to(per, t.shape)}}
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 

@@ -63,6 +63,23 @@ def evaluate(c):
             grads["target"] = sum_to_shape(ge * -xb, t.shape)
         return grads
 
+    def half_terms(g):
+        """Magnitudes of the terms PyTorch adds: t log sigmoid(x) and
+        (1 - t) log sigmoid(-x), whose difference is the target's gradient
+        (docs/HALF_PRECISION.md)."""
+        lp, ln = libm.log_sigmoid(xb), libm.log_sigmoid(-xb)
+        mag = np.abs(tb * lp) + np.abs((1.0 - tb) * ln)
+        gs = np.abs(reduce_backward(g, c.reduction, per_sample.shape))
+        ge = np.broadcast_to(np.expand_dims(gs, axis) / max(n_classes, 1), shape)
+        if wb is not None:
+            mag = mag * np.abs(wb)
+            ge = ge * np.abs(wb)
+        grads = {"input": sum_to_shape(ge * (libm.sigmoid(xb) + np.abs(tb)), x.shape)}
+        if c.inputs["target"].is_float:
+            grads["target"] = sum_to_shape(ge * (np.abs(lp) + np.abs(ln)), t.shape)
+        return {"values": libm.fsum_axis(mag, axis) / max(n_classes, 1), "grads": grads}
+
+    vjp.half_terms = half_terms
     return out, vjp
 
 

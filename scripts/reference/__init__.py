@@ -116,8 +116,8 @@ def decode_call(case):
         raise LossError("invalid_option", f"loss: unknown loss {loss!r}")
     ls = spec["loss_specs"][loss]
     dtype = case.get("dtype")
-    if dtype not in ("float32", "float64"):
-        raise LossError("dtype_mismatch", f"dtype: {dtype!r} is not float32 or float64")
+    if dtype not in core.FLOAT_DTYPES:
+        raise LossError("dtype_mismatch", f"dtype: {dtype!r} is not one of {', '.join(core.FLOAT_DTYPES)}")
     raw = case.get("options") or {}
     if not isinstance(raw, dict):
         raise LossError("invalid_option", "options: expected an object")

@@ -43,6 +43,8 @@ class LossError(Exception):
 def round_to(dtype, a):
     """Round float64 values to the case dtype (float32 cases hold float32 values)."""
     a = np.asarray(a, dtype=np.float64)
+    if dtype in HALF_DTYPES:
+        return round_half(dtype, a)
     if dtype == "float32":
         with np.errstate(over="ignore"):
             return a.astype(np.float32).astype(np.float64)
@@ -50,6 +52,84 @@ def round_to(dtype, a):
 
 
 # ---------------------------------------------------------------------------
+# The half dtypes.
+
+HALF_DTYPES = ("float16", "bfloat16")
+FLOAT_DTYPES = ("float64", "float32") + HALF_DTYPES
+
+# Per half dtype: significant bits p (the implicit bit included), the exponent
+# of the smallest normal number, the largest finite value.
+HALF_FORMATS = {
+    "float16": (11, -14, 65504.0),
+    "bfloat16": (8, -126, (2.0 - 2.0 ** -7) * 2.0 ** 127),
+}
+
+# Unit roundoff u = 2^-p: the largest relative error of one rounding to nearest.
+UNIT_ROUNDOFF = {"float64": 2.0 ** -53, "float32": 2.0 ** -24, "float16": 2.0 ** -11, "bfloat16": 2.0 ** -8}
+
+
+def half_quantum(dtype):
+    """The smallest positive (subnormal) value of a half dtype."""
+    p, emin, _ = HALF_FORMATS[dtype]
+    return 2.0 ** (emin - (p - 1))
+
+
+def round_half(dtype, a):
+    """Round float64 values to float16 or bfloat16, once and directly, to
+    nearest with ties to even; NaN stays NaN, infinities and signed zeros are
+    kept, a finite value beyond the rounding range becomes an infinity.
+
+    The quantum (ulp) of x in the dtype is the power of two
+    2^(max(e, emin) - (p - 1)) with 2^e <= |x| < 2^(e + 1); x / quantum and
+    the product back are exact power-of-two scalings, so np.rint (ties to
+    even) on x / quantum is the only rounding."""
+    a = np.array(a, dtype=np.float64)
+    p, emin, fmax = HALF_FORMATS[dtype]
+    finite = np.isfinite(a) & (a != 0)
+    x = a[finite]
+    _, e = np.frexp(x)  # |x| in [2^(e - 1), 2^e)
+    q = np.ldexp(np.ones_like(x), np.maximum(e - 1, emin) - (p - 1))
+    r = np.rint(x / q) * q
+    r = np.where(np.abs(r) > fmax, np.copysign(INF, x), r)
+    a[finite] = r
+    return a
+
+
+def round_half_scalar(dtype, x: float) -> float:
+    """round_half for one Python float (the same formulation, without numpy
+    arrays: Python's round() of a float is exact and ties to even)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    p, emin, fmax = HALF_FORMATS[dtype]
+    _, e = math.frexp(x)
+    q = math.ldexp(1.0, max(e - 1, emin) - (p - 1))
+    r = round(x / q) * q
+    return math.copysign(INF, x) if abs(r) > fmax else math.copysign(r, x)
+
+
+def half_repr(v: float, dtype) -> str:
+    """Shortest decimal that reads back as the half value `v` (finite, already
+    a value of `dtype`). At each length the two nearest decimals, below and
+    above v, are tried (nearest first): the set of decimals reading back as v
+    is an interval, so if neither is in it, no decimal of that length is."""
+    if v == 0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
+    for digits in range(1, 18):
+        s = "%.*g" % (digits, v)  # the nearest decimal of this length
+        if round_half_scalar(dtype, float(s)) == v:
+            return s
+        # The other neighbour: at a power of two v's interval is lopsided.
+        from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+
+        exact = Decimal(v)
+        rounding = ROUND_CEILING if Decimal(s) < exact else ROUND_FLOOR
+        d = Context(prec=digits, rounding=rounding).create_decimal(exact)
+        s = "%.*g" % (digits, float(d))
+        if round_half_scalar(dtype, float(s)) == v:
+            return s
+    raise AssertionError(f"no decimal for {v!r}")
+
+
 # Tensor JSON.
 
 
@@ -83,6 +163,8 @@ def number(v, dtype):
         return "inf" if v > 0 else "-inf"
     if dtype == "float32":
         return Raw(f32_repr(v))
+    if dtype in HALF_DTYPES:
+        return Raw(half_repr(v, dtype))
     return Raw(f64_repr(v))
 
 
@@ -103,7 +185,7 @@ def decode_tensor(obj, where="tensor"):
     dtype = obj.get("dtype")
     shape = obj.get("shape")
     data = obj.get("data")
-    if dtype not in ("float64", "float32", "int64"):
+    if dtype not in FLOAT_DTYPES + ("int64",):
         raise LossError("dtype_mismatch", f"{where}: unknown dtype {dtype!r}")
     if not isinstance(shape, list) or any(
         not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in shape
@@ -139,6 +221,9 @@ def decode_tensor(obj, where="tensor"):
             if not math.isfinite(v) or (dtype == "float32" and math.isinf(float(np.float32(v)))):
                 raise LossError("dtype_mismatch", f"{where}: {x!r} is not a finite {dtype} number "
                                 "(write \"inf\" for an infinity)")
+            if dtype in HALF_DTYPES and math.isinf(float(round_half(dtype, v))):
+                raise LossError("dtype_mismatch", f"{where}: {x!r} is beyond the range of {dtype} "
+                                "(write \"inf\" for an infinity)")
             vals.append(v)
     if dtype == "int64":
         arr = np.array(vals, dtype=np.int64).reshape(shape)
@@ -162,7 +247,7 @@ class Tensor:
 
     @property
     def is_float(self):
-        return self.dtype in ("float32", "float64")
+        return self.dtype in FLOAT_DTYPES
 
 
 def dumps(obj) -> str:

@@ -162,6 +162,17 @@ def cosine_distance(x1, x2, dtype, what="inputs"):
         g2 = gc * (u1 / c2 - np.where(n2 == 0, 0.0, ck / c2 * b2 / np.where(n2 == 0, 1.0, n2)))
         return sum_to_shape(g1, x1.shape), sum_to_shape(g2, x2.shape)
 
+    def terms(g):
+        """|direct part| + |norm's part| of each gradient: they cancel for
+        parallel vectors (docs/HALF_PRECISION.md)."""
+        gc = np.abs(np.asarray(g, dtype=np.float64).reshape(cos.shape))[:, None]
+        ck = np.abs(cos)[:, None]
+        safe1, safe2 = np.where(n1 == 0, 1.0, n1), np.where(n2 == 0, 1.0, n2)
+        t1 = gc * (np.abs(u2) / c1 + np.where(n1 == 0, 0.0, ck / c1 * np.abs(b1) / safe1))
+        t2 = gc * (np.abs(u1) / c2 + np.where(n2 == 0, 0.0, ck / c2 * np.abs(b2) / safe2))
+        return sum_to_shape(t1, x1.shape), sum_to_shape(t2, x2.shape)
+
+    vjp.terms = terms
     return d, vjp
 
 
@@ -217,4 +228,26 @@ def triplet(c, dist, margin, swap):
         grads["negative"] = grads["negative"] + gn1
         return grads
 
+    def half_terms(g):
+        """Magnitudes of the terms: margin, d(a, p) and d_neg in the hinge;
+        each distance's own gradient in the gradients, which cancel where
+        the anchor's two distances pull alike (docs/HALF_PRECISION.md)."""
+        vals = abs(margin) + np.abs(np.broadcast_to(d_ap, z.shape)) + np.abs(np.broadcast_to(d_neg, z.shape))
+        ge = np.abs(reduce_backward(g, c.reduction, z.shape))
+        gz = np.where(z > 0, ge, 0.0)
+        def parts(v, gg):
+            f = getattr(v, "terms", None)
+            return f(gg) if f is not None else v(gg)
+
+        ga_ap, gp_ap = parts(vjp_ap, sum_to_shape(gz, d_ap.shape))
+        ga_an, gn_an = parts(vjp_an, sum_to_shape(gz, d_an.shape))
+        mags = {"anchor": np.abs(ga_ap) + np.abs(ga_an), "positive": np.abs(gp_ap),
+                "negative": np.abs(gn_an)}
+        if swap:
+            gp_pn, gn_pn = parts(vjp_pn, sum_to_shape(gz, d_pn.shape))
+            mags["positive"] = mags["positive"] + np.abs(gp_pn)
+            mags["negative"] = mags["negative"] + np.abs(gn_pn)
+        return {"values": vals, "grads": mags}
+
+    vjp.half_terms = half_terms
     return out, vjp

@@ -16,6 +16,8 @@ def huber_elem(delta):
         z = abs(x - t)
         if math.isnan(z) or math.isinf(z):
             return z
+        if z > 1e8 * delta:  # the form below cancels to 0 there
+            return delta * (z - 0.5 * delta)
         # The piecewise definition written as quadratic minus the excess.
         q = 0.5 * z * z
         if z >= delta:

@@ -44,7 +44,7 @@ class NLLLossTests(unittest.TestCase):
                 self.assertTrue(np.isnan(core.decode_tensor(exp["output"]).value))
                 self.assertTrue(np.all(core.decode_tensor(exp["grads"]["input"]).value == 0))
                 checked += 1
-        self.assertEqual(checked, 4)
+        self.assertEqual(checked, 8)  # two in each of the four dtypes
 
 
 if __name__ == "__main__":

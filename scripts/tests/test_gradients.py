@@ -9,7 +9,7 @@ import unittest
 import numpy as np
 
 from helpers import declared, fd_problems
-from reference import implemented
+from reference import core, implemented
 
 
 class GradientTests(unittest.TestCase):
@@ -21,6 +21,11 @@ class GradientTests(unittest.TestCase):
                 for d in declared(loss):
                     c = d.case
                     if not d.smooth or not c["grad_wrt"]:
+                        continue
+                    # Half cases run the same VJPs on coarser inputs; at the
+                    # half edges (values near 1e38, subnormals) a central
+                    # difference in float64 has no digits left.
+                    if c["dtype"] in core.HALF_DTYPES:
                         continue
                     if any(int(np.prod(c["inputs"][n]["shape"])) > 64 for n in c["grad_wrt"]):
                         continue

@@ -22,7 +22,8 @@ struct CosineEmbeddingLossAdapter: ReferenceAdapter {
     let target = try call.anyInput("target")
     if target.dtype.rawValue == T.dtypeName { return try call.input("target", as: T.self) }
     switch target {
-    case .float32(let t): return try classified(t.scalars.map(Double.init), t.shape)
+    case .float32(let t), .float16(let t), .bfloat16(let t):
+      return try classified(t.scalars.map(Double.init), t.shape)
     case .float64(let t): return try classified(t.scalars, t.shape)
     case .int64(let t): return try classified(t.scalars.map(Double.init), t.shape)
     }

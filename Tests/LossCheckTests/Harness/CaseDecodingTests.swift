@@ -48,7 +48,7 @@ import Testing
 
   @Test(arguments: [
     (#"{"dtype":"float64","shape":[2],"data":[1]}"#, "shape_mismatch", "inputs.input.data"),
-    (#"{"dtype":"float16","shape":[1],"data":[1]}"#, "dtype_mismatch", "inputs.input.dtype"),
+    (#"{"dtype":"float8","shape":[1],"data":[1]}"#, "dtype_mismatch", "inputs.input.dtype"),
     (#"{"dtype":"int64","shape":[1],"data":[1.5]}"#, "dtype_mismatch", "inputs.input.data[0]"),
     (#"{"dtype":"float64","shape":[1],"data":["NaN"]}"#, "dtype_mismatch", "inputs.input.data[0]"),
     (#"{"dtype":"float64","shape":[-1],"data":[]}"#, "shape_mismatch", "inputs.input.shape"),

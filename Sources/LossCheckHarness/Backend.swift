@@ -138,7 +138,9 @@ public struct ReferenceBackend: LossBackend {
     }
     var grads: [String: AnyTensor] = [:]
     for name in call.testCase.gradWrt {
-      guard let g = v.gradients.byName.removeValue(forKey: name) else {
+      guard let input = LossInput(rawValue: name),
+        let g = v.gradients.byInput.removeValue(forKey: input)
+      else {
         throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
       grads[name] = wrap(g)

@@ -243,7 +243,8 @@ extension BFloat16: CustomStringConvertible, CustomDebugStringConvertible {
         let exponent = Int(sci[sci.index(after: e)...]),
         let m = Int(sci[..<e].replacingOccurrences(of: ".", with: "")),
         let near = Double(sci),
-        let other = Double("\(near < value ? m + 1 : m - 1)e\(exponent - digits + 1)")
+        let other = Double(
+          "\(near < value ? m + 1 : m - 1)e\(exponent - digits + 1)")
       else { continue }
       let candidate = String(format: "%.\(digits)g", other)
       if readsBack(candidate) { return candidate }

@@ -85,7 +85,8 @@ public enum Broadcast {
     }
     let sums = grouped.withUnsafeBufferPointer { g in
       (0..<n).map { j in
-        Summation.pairwise(UnsafeBufferPointer(rebasing: g[offsets[j]..<offsets[j + 1]]))
+        Summation.pairwise(
+          UnsafeBufferPointer(rebasing: g[offsets[j]..<offsets[j + 1]]))
       }
     }
     return Tensor(unchecked: source, sums)

@@ -96,7 +96,9 @@ extension Elementwise {
                   count: n, shape: shape,
                   gradOutput: wantAny ? gradOutput : nil
                 ) { start, count, v, g in
-                  guard let a = a.baseAddress, let b = b.baseAddress else { return }
+                  guard let a = a.baseAddress, let b = b.baseAddress else {
+                    return
+                  }
                   kernel(
                     ElementBlock(
                       start: start, count: count, a: a + start, b: b + start,

@@ -30,7 +30,9 @@
 func prepareFreshPages(_ buffer: UnsafeMutableRawBufferPointer) {
   #if os(Linux)
     let huge = 1 << 21
-    guard buffer.count >= 2 * huge, let base = buffer.baseAddress else { return }
+    guard buffer.count >= 2 * huge, let base = buffer.baseAddress else {
+      return
+    }
     let address = Int(bitPattern: base)
     let start = (address + huge - 1) & ~(huge - 1)
     let end = (address + buffer.count) & ~(huge - 1)

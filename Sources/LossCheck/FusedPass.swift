@@ -59,7 +59,9 @@ enum FusedPass {
     Parallelism.forEachChunk(
       rows, minimumChunk: max(1, minimumChunkElements / Swift.max(1, width))
     ) { _, chunk in
-      withUnsafeTemporaryAllocation(of: T.self, capacity: Swift.max(1, scratchCount)) {
+      withUnsafeTemporaryAllocation(
+        of: T.self, capacity: Swift.max(1, scratchCount)
+      ) {
         scratch in
         guard let base = scratch.baseAddress else { return }
         body(chunk, base)
@@ -78,21 +80,27 @@ enum BlockMath {
   static func exp<T: LossScalar>(
     _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ n: Int
   ) {
-    T.vexp(UnsafeBufferPointer(start: src, count: n), into: .init(start: dst, count: n))
+    T.vexp(
+      UnsafeBufferPointer(start: src, count: n),
+      into: .init(start: dst, count: n))
   }
 
   @inlinable @inline(__always)
   static func log<T: LossScalar>(
     _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ n: Int
   ) {
-    T.vlog(UnsafeBufferPointer(start: src, count: n), into: .init(start: dst, count: n))
+    T.vlog(
+      UnsafeBufferPointer(start: src, count: n),
+      into: .init(start: dst, count: n))
   }
 
   @inlinable @inline(__always)
   static func log1p<T: LossScalar>(
     _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ n: Int
   ) {
-    T.vlog1p(UnsafeBufferPointer(start: src, count: n), into: .init(start: dst, count: n))
+    T.vlog1p(
+      UnsafeBufferPointer(start: src, count: n),
+      into: .init(start: dst, count: n))
   }
 }
 
@@ -100,5 +108,7 @@ extension UnsafeMutableBufferPointer {
   /// The base address, or nil when empty (an empty array's buffer may
   /// still have a base address, which must not be written through).
   @inlinable
-  var nonEmptyBase: UnsafeMutablePointer<Element>? { isEmpty ? nil : baseAddress }
+  var nonEmptyBase: UnsafeMutablePointer<Element>? {
+    isEmpty ? nil : baseAddress
+  }
 }

@@ -41,12 +41,16 @@ public enum Parallelism {
   }
 
   /// How many chunks `forEachChunk` uses for `count` elements.
-  public static func chunkCount(_ count: Int, minimumChunk: Int = 1 << 15) -> Int {
+  public static func chunkCount(_ count: Int, minimumChunk: Int = 1 << 15)
+    -> Int
+  {
     max(1, min(threads, count / max(1, minimumChunk)))
   }
 
   /// The `k`-th of `chunks` near-equal contiguous ranges of `0..<count`.
-  public static func chunkRange(_ k: Int, of chunks: Int, count: Int) -> Range<Int> {
+  public static func chunkRange(_ k: Int, of chunks: Int, count: Int) -> Range<
+    Int
+  > {
     let lo = count * k / chunks
     let hi = count * (k + 1) / chunks
     return lo..<hi

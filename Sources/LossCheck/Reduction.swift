@@ -77,8 +77,7 @@ extension Reduction {
 
 /// Checks that a cotangent has the output's shape.
 @inlinable
-func checkGradOutput<T>(_ g: Tensor<T>?, outputShape: [Int]) throws(LossError)
-{
+func checkGradOutput<T>(_ g: Tensor<T>?, outputShape: [Int]) throws(LossError) {
   if let g, g.shape != outputShape {
     throw LossError(
       .shapeMismatch,

@@ -80,7 +80,8 @@ public struct ReferenceBackend: LossBackend {
     "MultiMarginLoss": entry(MultiMarginLossAdapter()),
     "CosineEmbeddingLoss": entry(CosineEmbeddingLossAdapter()),
     "TripletMarginLoss": entry(TripletMarginLossAdapter()),
-    "TripletMarginWithDistanceLoss": entry(TripletMarginWithDistanceLossAdapter()),
+    "TripletMarginWithDistanceLoss": entry(
+      TripletMarginWithDistanceLossAdapter()),
     "CTCLoss": entry(CTCLossAdapter()),
     // scripts/new_loss.py adds entries above this line.
   ]
@@ -117,12 +118,15 @@ public struct ReferenceBackend: LossBackend {
     var grads: [String: AnyTensor] = [:]
     for name in call.testCase.gradWrt {
       guard let g = v.gradient(named: name) else {
-        throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
+        throw LossError(
+          .invalidOption,
+          "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
       grads[name] = AnyTensor(g)
     }
     return CaseResult(
-      id: call.testCase.id, outcome: .value(output: AnyTensor(v.value), grads: grads))
+      id: call.testCase.id,
+      outcome: .value(output: AnyTensor(v.value), grads: grads))
   }
 
   /// The result of a half case's Float value: the output and each
@@ -141,7 +145,9 @@ public struct ReferenceBackend: LossBackend {
       guard let input = LossInput(rawValue: name),
         let g = v.gradients.byInput.removeValue(forKey: input)
       else {
-        throw LossError(.invalidOption, "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
+        throw LossError(
+          .invalidOption,
+          "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
       grads[name] = wrap(g)
     }
@@ -160,7 +166,8 @@ extension LossBackend {
       json = try JSONParser.parse(line)
     } catch {
       return CaseResult(
-        id: "", outcome: .error(kind: "invalid_option", message: error.description))
+        id: "",
+        outcome: .error(kind: "invalid_option", message: error.description))
     }
     do {
       return evaluate(try Case(json: json))

@@ -88,7 +88,8 @@ extension Case {
     case .string(let s)?: id = s
     case nil: id = ""
     case let v?:
-      throw CaseError(.invalidOption, field: "id", "expected a string, got \(v.typeName)")
+      throw CaseError(
+        .invalidOption, field: "id", "expected a string, got \(v.typeName)")
     }
     guard case .string(let loss)? = o["loss"] else {
       throw CaseError(.invalidOption, field: "loss", "missing or not a string")
@@ -107,10 +108,13 @@ extension Case {
     case nil, .null?: options = JSONObject()
     case .object(let opts)?: options = opts
     case let v?:
-      throw CaseError(.invalidOption, field: "options", "expected an object, got \(v.typeName)")
+      throw CaseError(
+        .invalidOption, field: "options",
+        "expected an object, got \(v.typeName)")
     }
     guard case .object(let ins)? = o["inputs"] else {
-      throw CaseError(.invalidOption, field: "inputs", "missing or not an object")
+      throw CaseError(
+        .invalidOption, field: "inputs", "missing or not an object")
     }
     var inputs: [String: Input] = [:]
     for (name, v) in ins.pairs {
@@ -120,7 +124,8 @@ extension Case {
         }
         inputs[name] = .number(x)
       } else {
-        inputs[name] = .tensor(try TensorJSON.decode(v, field: "inputs.\(name)"))
+        inputs[name] = .tensor(
+          try TensorJSON.decode(v, field: "inputs.\(name)"))
       }
     }
     self.inputs = inputs
@@ -130,13 +135,16 @@ extension Case {
       var list: [String] = []
       for n in names {
         guard case .string(let s) = n else {
-          throw CaseError(.invalidOption, field: "grad_wrt", "expected input names")
+          throw CaseError(
+            .invalidOption, field: "grad_wrt", "expected input names")
         }
         list.append(s)
       }
       gradWrt = list
     case let v?:
-      throw CaseError(.invalidOption, field: "grad_wrt", "expected an array, got \(v.typeName)")
+      throw CaseError(
+        .invalidOption, field: "grad_wrt",
+        "expected an array, got \(v.typeName)")
     }
     switch o["grad_output"] {
     case nil, .null?: gradOutput = nil
@@ -152,7 +160,8 @@ extension Case {
       guard case .number(let r)? = t["rtol"], let rtol = Double(r),
         case .number(let a)? = t["atol"], let atol = Double(a)
       else {
-        throw CaseError(.invalidOption, field: "tolerance", "needs rtol and atol numbers")
+        throw CaseError(
+          .invalidOption, field: "tolerance", "needs rtol and atol numbers")
       }
       var why: String? = nil
       if case .string(let w)? = t["why"] { why = w }
@@ -162,7 +171,9 @@ extension Case {
       tolerance = Tolerance(
         rtol: rtol, atol: atol, why: why, atolElements: elements)
     case let v?:
-      throw CaseError(.invalidOption, field: "tolerance", "expected an object, got \(v.typeName)")
+      throw CaseError(
+        .invalidOption, field: "tolerance",
+        "expected an object, got \(v.typeName)")
     }
     tags = try Case.readTags(o["tags"])
   }
@@ -233,7 +244,8 @@ public struct CaseResult: Sendable {
   }
 
   public static func error(id: String, _ e: LossError) -> CaseResult {
-    CaseResult(id: id, outcome: .error(kind: e.kind.rawValue, message: e.message))
+    CaseResult(
+      id: id, outcome: .error(kind: e.kind.rawValue, message: e.message))
   }
 
   public static func error(id: String, _ e: CaseError) -> CaseResult {
@@ -279,8 +291,10 @@ public struct CaseResult: Sendable {
         "expected a string saying what is missing, got \(v.typeName)")
     }
     switch try Case.expected(json) {
-    case .value(let output, let grads): outcome = .value(output: output, grads: grads)
-    case .error(let kind, let message): outcome = .error(kind: kind, message: message)
+    case .value(let output, let grads):
+      outcome = .value(output: output, grads: grads)
+    case .error(let kind, let message):
+      outcome = .error(kind: kind, message: message)
     }
   }
 }

@@ -12,8 +12,7 @@ public struct ElementTolerances: Sendable, Equatable {
   public var grads: [String: Tensor<Double>]
 
   /// Bounds for the output and the named gradients.
-  public init(output: Tensor<Double>?, grads: [String: Tensor<Double>] = [:])
-  {
+  public init(output: Tensor<Double>?, grads: [String: Tensor<Double>] = [:]) {
     self.output = output
     self.grads = grads
   }

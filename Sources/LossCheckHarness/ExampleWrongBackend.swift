@@ -24,10 +24,11 @@ public struct CrossEntropyIgnoringWeightUnderMean: LossBackend {
     case nil, .null?: weighted = false
     default: weighted = true
     }
-    guard c.loss == "CrossEntropyLoss", mean, weighted else { return reference.evaluate(c) }
+    guard c.loss == "CrossEntropyLoss", mean, weighted else {
+      return reference.evaluate(c)
+    }
     var unweighted = c
     unweighted.options["weight"] = nil
     return reference.evaluate(unweighted)
   }
 }
-

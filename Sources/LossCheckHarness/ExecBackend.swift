@@ -154,7 +154,8 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
     let deadline = LineReader.monotonicSeconds() + timeout + allowance
     let stop = { Interruption.requested != nil }
     sentIDs.insert(id)
-    switch process.write(Array((line + "\n").utf8), deadline: deadline,
+    switch process.write(
+      Array((line + "\n").utf8), deadline: deadline,
       shouldStop: stop)
     {
     case .done: break

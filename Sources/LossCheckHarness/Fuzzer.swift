@@ -19,8 +19,10 @@ public enum Fuzzer {
   ) -> [String] {
     var judged = c
     switch b.outcome {
-    case .value(let output, let grads): judged.expected = .value(output: output, grads: grads)
-    case .error(let kind, let message): judged.expected = .error(kind: kind, message: message)
+    case .value(let output, let grads):
+      judged.expected = .value(output: output, grads: grads)
+    case .error(let kind, let message):
+      judged.expected = .error(kind: kind, message: message)
     // Nothing to compare with: the reference side does not implement it.
     case .unsupported: return []
     }
@@ -30,7 +32,8 @@ public enum Fuzzer {
   }
 
   public static func run(
-    _ cases: [Case], backend a: any LossBackend, against b: any LossBackend, spec: Spec,
+    _ cases: [Case], backend a: any LossBackend, against b: any LossBackend,
+    spec: Spec,
     shrinkBudget: Int = 300
   ) -> [Disagreement] {
     var found: [Disagreement] = []
@@ -38,8 +41,11 @@ public enum Fuzzer {
       let p = problems(c, a.evaluate(c), b.evaluate(c), spec: spec)
       guard !p.isEmpty else { continue }
       let small = shrink(c, a: a, b: b, spec: spec, budget: shrinkBudget)
-      let why = problems(small, a.evaluate(small), b.evaluate(small), spec: spec)
-      found.append(Disagreement(testCase: small, problems: why.isEmpty ? p : why, original: c))
+      let why = problems(
+        small, a.evaluate(small), b.evaluate(small), spec: spec)
+      found.append(
+        Disagreement(
+          testCase: small, problems: why.isEmpty ? p : why, original: c))
     }
     return found
   }
@@ -77,7 +83,9 @@ public enum Fuzzer {
       if stillFails(x) { best = x }
     }
     for name in best.inputs.keys.sorted() {
-      guard case .tensor(let t)? = best.inputs[name], t.dtype.isFloating else { continue }
+      guard case .tensor(let t)? = best.inputs[name], t.dtype.isFloating else {
+        continue
+      }
       if let zeros = replaced(t, { _ in 0 }) {
         var x = best
         x.inputs[name] = .tensor(zeros)
@@ -91,9 +99,13 @@ public enum Fuzzer {
           guard case .tensor(let cur)? = best.inputs[name] else { break }
           let old = cur.doubles[i]
           let rounded = (old * 10).rounded() / 10
-          let value = candidate == 0 && old != 0 ? 0 : (candidate == 1 ? rounded : candidate)
+          let value =
+            candidate == 0 && old != 0
+            ? 0 : (candidate == 1 ? rounded : candidate)
           if value == old || !old.isFinite { continue }
-          guard let next = replaced(cur, { $0 == i ? value : nil }) else { continue }
+          guard let next = replaced(cur, { $0 == i ? value : nil }) else {
+            continue
+          }
           var x = best
           x.inputs[name] = .tensor(next)
           if stillFails(x) {

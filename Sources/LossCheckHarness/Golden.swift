@@ -147,14 +147,21 @@ public struct GoldenCorpus: Sendable {
   public static func loadFile(_ path: String) -> ([Case], [LoadProblem]) {
     guard let data = FileManager.default.contents(atPath: path) else {
       return (
-        [], [LoadProblem(file: path, line: nil, caseID: nil, message: "missing or unreadable")]
+        [],
+        [
+          LoadProblem(
+            file: path, line: nil, caseID: nil, message: "missing or unreadable"
+          )
+        ]
       )
     }
     return parse([UInt8](data), path: path)
   }
 
   /// Reads golden-file bytes (`path` names them in problems).
-  public static func parse(_ bytes: [UInt8], path: String) -> ([Case], [LoadProblem]) {
+  public static func parse(_ bytes: [UInt8], path: String) -> (
+    [Case], [LoadProblem]
+  ) {
     var cases: [Case] = []
     var problems: [LoadProblem] = []
     var seen = Set<String>()
@@ -166,25 +173,31 @@ public struct GoldenCorpus: Sendable {
       lineNo += 1
       let line = bytes[start..<end]
       start = end + 1
-      if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+        continue
+      }
       let json: JSONValue
       do {
         json = try JSONParser.parse(line)
       } catch {
         problems.append(
-          LoadProblem(file: path, line: lineNo, caseID: nil, message: error.description))
+          LoadProblem(
+            file: path, line: lineNo, caseID: nil, message: error.description))
         continue
       }
       do {
         let c = try Case(json: json)
         guard c.expected != nil else {
           problems.append(
-            LoadProblem(file: path, line: lineNo, caseID: c.id, message: "no \"expected\""))
+            LoadProblem(
+              file: path, line: lineNo, caseID: c.id, message: "no \"expected\""
+            ))
           continue
         }
         guard seen.insert(c.id).inserted else {
           problems.append(
-            LoadProblem(file: path, line: lineNo, caseID: c.id, message: "duplicate id"))
+            LoadProblem(
+              file: path, line: lineNo, caseID: c.id, message: "duplicate id"))
           continue
         }
         cases.append(c)

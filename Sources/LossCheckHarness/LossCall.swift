@@ -15,7 +15,8 @@ public struct LossCall: Sendable {
     self.spec = spec
     for (name, value) in c.options.pairs {
       guard let o = spec.option(name) else {
-        throw LossError(.invalidOption, "\(name): not an option of \(spec.name)")
+        throw LossError(
+          .invalidOption, "\(name): not an option of \(spec.name)")
       }
       try LossCall.checkType(o, value)
     }
@@ -42,8 +43,10 @@ public struct LossCall: Sendable {
         }
       }
     }
-    for name in c.inputs.keys where !spec.inputs.contains(where: { $0.name == name }) {
-      throw LossError(.invalidOption, "inputs.\(name): not an input of \(spec.name)")
+    for name in c.inputs.keys
+    where !spec.inputs.contains(where: { $0.name == name }) {
+      throw LossError(
+        .invalidOption, "inputs.\(name): not an input of \(spec.name)")
     }
     for name in c.gradWrt {
       guard let v = c.inputs[name] else {
@@ -51,7 +54,8 @@ public struct LossCall: Sendable {
           .invalidOption, "grad_wrt: '\(name)' is not an input of \(spec.name)")
       }
       if case .tensor(let t) = v, !t.dtype.isFloating {
-        throw LossError(.dtypeMismatch, "grad_wrt: '\(name)' is not a floating input")
+        throw LossError(
+          .dtypeMismatch, "grad_wrt: '\(name)' is not a floating input")
       }
       guard LossInput(pytorchName: name) != nil else {
         throw LossError(
@@ -167,7 +171,8 @@ public struct LossCall: Sendable {
     throws(LossError) -> Tensor<T>
   {
     switch testCase.inputs[name] {
-    case .tensor(let t)?: return try LossCall.typed(t, as: T.self, what: "inputs.\(name)")
+    case .tensor(let t)?:
+      return try LossCall.typed(t, as: T.self, what: "inputs.\(name)")
     case .number(let x)?: return Tensor(T(x))
     case nil: throw LossError(.invalidOption, "inputs.\(name): missing")
     }
@@ -181,7 +186,8 @@ public struct LossCall: Sendable {
 
   public func indexInput(_ name: String) throws(LossError) -> Tensor<Int64> {
     guard case .tensor(.int64(let t))? = testCase.inputs[name] else {
-      throw LossError(.dtypeMismatch, "inputs.\(name): expected an int64 tensor")
+      throw LossError(
+        .dtypeMismatch, "inputs.\(name): expected an int64 tensor")
     }
     return t
   }
@@ -193,7 +199,9 @@ public struct LossCall: Sendable {
     return t
   }
 
-  public func gradOutput<T: LossScalar>(as: T.Type) throws(LossError) -> Tensor<T>? {
+  public func gradOutput<T: LossScalar>(as: T.Type) throws(LossError) -> Tensor<
+    T
+  >? {
     guard let g = testCase.gradOutput else { return nil }
     return try LossCall.typed(g, as: T.self, what: "grad_output")
   }
@@ -213,6 +221,7 @@ public struct LossCall: Sendable {
     }
     throw LossError(
       .dtypeMismatch,
-      "\(what): dtype \(t.dtype.rawValue) where the case computes in \(T.dtypeName)")
+      "\(what): dtype \(t.dtype.rawValue) where the case computes in \(T.dtypeName)"
+    )
   }
 }

@@ -168,7 +168,8 @@ public final class SupervisedProcess {
     var offset = 0
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes {
-        posixWrite(stdinFD, $0.baseAddress.map { $0 + offset }, $0.count - offset)
+        posixWrite(
+          stdinFD, $0.baseAddress.map { $0 + offset }, $0.count - offset)
       }
       if n > 0 {
         offset += n
@@ -196,7 +197,8 @@ public final class SupervisedProcess {
       let rc = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
       if rc == 0 && info._sifields._sigchld.si_pid == pid {
         let status = info._sifields._sigchld.si_status
-        exitStatus = info.si_code == Int32(CLD_EXITED)
+        exitStatus =
+          info.si_code == Int32(CLD_EXITED)
           ? .exited(status) : .signaled(status)
         return exitStatus
       }
@@ -223,7 +225,8 @@ public final class SupervisedProcess {
       if rc == pid {
         if exitStatus == nil {
           let sig = status & 0x7f
-          exitStatus = sig == 0
+          exitStatus =
+            sig == 0
             ? .exited((status >> 8) & 0xff) : .signaled(sig)
         }
         break

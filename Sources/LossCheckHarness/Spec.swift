@@ -69,4 +69,3 @@ public struct Spec: Sendable {
     c.tolerance ?? tolerances[c.dtype] ?? Tolerance(rtol: 0, atol: 0)
   }
 }
-

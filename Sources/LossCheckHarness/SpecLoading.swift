@@ -162,8 +162,9 @@ extension Spec {
       let dtype =
         try r.optionalString(o["dtype"], "inputs.\(n).dtype") ?? "float"
       guard inputDTypes.contains(dtype) else {
-        throw r.error("inputs.\(n).dtype \"\(dtype)\" is not one of "
-          + inputDTypes.sorted().joined(separator: ", "))
+        throw r.error(
+          "inputs.\(n).dtype \"\(dtype)\" is not one of "
+            + inputDTypes.sorted().joined(separator: ", "))
       }
       guard !inputs.contains(where: { $0.name == n }) else {
         throw r.error("input \(n) is declared twice")
@@ -195,7 +196,8 @@ extension Spec {
           throw r.error("grid names unknown option \(k)")
         }
         for value in list {
-          let ok = option.type == "tensor"
+          let ok =
+            option.type == "tensor"
             ? value.isBool : option.accepts(value)
           guard ok else {
             throw r.error(
@@ -222,8 +224,9 @@ extension Spec {
     let n = try r.string(o["name"], "an option's name")
     let t = try r.string(o["type"], "options.\(n).type")
     guard optionTypes.contains(t) else {
-      throw r.error("options.\(n).type \"\(t)\" is not one of "
-        + optionTypes.sorted().joined(separator: ", "))
+      throw r.error(
+        "options.\(n).type \"\(t)\" is not one of "
+          + optionTypes.sorted().joined(separator: ", "))
     }
     var values: [String] = []
     if let vs = o["values"] {

@@ -11,7 +11,8 @@ import Foundation
 import LossCheckHarness
 
 enum Target {
-  static let spec: Spec? = try? Spec.load(goldenDirectory: GoldenCorpus.locate())
+  static let spec: Spec? = try? Spec.load(
+    goldenDirectory: GoldenCorpus.locate())
 
   static func run(_ bytes: [UInt8]) {
     guard let spec else { return }
@@ -37,7 +38,9 @@ enum Target {
   @_cdecl("LLVMFuzzerInitialize")
   public func fuzzInitialize(
     _ argc: UnsafeMutablePointer<CInt>?,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+    _ argv: UnsafeMutablePointer<
+      UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    >?
   ) -> CInt {
     _ = Target.spec
     Target.run(Array("{}".utf8))
@@ -57,15 +60,20 @@ enum Target {
       var files: [String] = []
       for arg in CommandLine.arguments.dropFirst() {
         var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: arg, isDirectory: &isDir), isDir.boolValue {
-          let names = (try? FileManager.default.contentsOfDirectory(atPath: arg)) ?? []
+        if FileManager.default.fileExists(atPath: arg, isDirectory: &isDir),
+          isDir.boolValue
+        {
+          let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: arg)) ?? []
           files += names.sorted().map { "\(arg)/\($0)" }
         } else {
           files.append(arg)
         }
       }
       for f in files {
-        if let d = FileManager.default.contents(atPath: f) { Target.run([UInt8](d)) }
+        if let d = FileManager.default.contents(atPath: f) {
+          Target.run([UInt8](d))
+        }
       }
       print("replayed \(files.count) inputs")
     }

@@ -40,7 +40,8 @@ public enum Backends {
     let scripts = (root as NSString).appendingPathComponent("scripts")
     if name == "reference" { return ReferenceBackend(spec: spec) }
     if name == "example:wrong-ce" {
-      return CrossEntropyIgnoringWeightUnderMean(reference: ReferenceBackend(spec: spec))
+      return CrossEntropyIgnoringWeightUnderMean(
+        reference: ReferenceBackend(spec: spec))
     }
     if name == "numpy" || name.hasPrefix("python:") {
       return try pythonWorker(

@@ -39,7 +39,8 @@ struct LossCheckCommand: ParsableCommand {
 }
 
 struct GoldenOptions: ParsableArguments {
-  @Option(help: "The golden directory (default: found from the current directory).")
+  @Option(
+    help: "The golden directory (default: found from the current directory).")
   var golden: String?
 }
 
@@ -141,7 +142,8 @@ extension LossCheckCommand {
         discussion: "docs/SCOREBOARD_PAGE.md says how to read it."))
     var html: String?
 
-    @Option(help: ArgumentHelp("The backend to check.", discussion: Backends.help))
+    @Option(
+      help: ArgumentHelp("The backend to check.", discussion: Backends.help))
     var backend = "reference"
 
     @Option(
@@ -149,7 +151,10 @@ extension LossCheckCommand {
       help: "Seconds an exec backend may take per case before it is stopped.")
     var timeout: Double = 30
 
-    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    @Option(
+      help:
+        "Seconds added to the first case's deadline after a backend (re)starts."
+    )
     var startupTimeout: Double = 10
 
     @Flag(help: "List every uncovered grid point and every skipped case.")
@@ -436,7 +441,8 @@ extension LossCheckCommand {
     @OptionGroup var budgetOptions: BudgetOptions
 
     func run() throws {
-      let spec = try Spec.load(goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
+      let spec = try Spec.load(
+        goldenDirectory: GoldenCorpus.locate(goldenOptions.golden))
       let backend = ReferenceBackend(spec: spec, budget: budgetOptions.budget)
       try EvalLoop.run(backend: backend)
     }
@@ -444,7 +450,8 @@ extension LossCheckCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List the losses, their options with defaults, and golden case counts.")
+      abstract:
+        "List the losses, their options with defaults, and golden case counts.")
 
     @OptionGroup var goldenOptions: GoldenOptions
 
@@ -467,12 +474,15 @@ extension LossCheckCommand {
             + " \(perDType))")
         if !l.summary.isEmpty { print("  \(l.summary)") }
         let ins = l.inputs.map { i in
-          i.name + (i.differentiable ? " ∂" : "") + (i.dtype == "float" ? "" : " [\(i.dtype)]")
+          i.name + (i.differentiable ? " ∂" : "")
+            + (i.dtype == "float" ? "" : " [\(i.dtype)]")
         }
         print("  inputs: \(ins.joined(separator: ", "))")
         for o in l.options {
           var line = "  \(o.name): \(o.type)"
-          if !o.values.isEmpty { line += " {\(o.values.joined(separator: ", "))}" }
+          if !o.values.isEmpty {
+            line += " {\(o.values.joined(separator: ", "))}"
+          }
           if let d = o.domain { line += " \(d)" }
           line += ", default \(JSONWriter.write(o.defaultValue))"
           if o.deprecated { line += " (deprecated)" }
@@ -488,7 +498,8 @@ extension LossCheckCommand {
 
   struct Fuzz: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Differential fuzzing: random valid cases through two backends.",
+      abstract:
+        "Differential fuzzing: random valid cases through two backends.",
       discussion: """
         Draws random valid cases from each loss's declared sample-input \
         generator (random_case() in scripts/reference/<Loss>.py: random \
@@ -511,7 +522,8 @@ extension LossCheckCommand {
 
     @OptionGroup var goldenOptions: GoldenOptions
 
-    @Option(help: ArgumentHelp("The backend under test.", discussion: Backends.help))
+    @Option(
+      help: ArgumentHelp("The backend under test.", discussion: Backends.help))
     var backend = "reference"
 
     @Option(help: "The backend to compare with.")
@@ -537,7 +549,10 @@ extension LossCheckCommand {
       help: "Seconds an exec backend may take per case.")
     var timeout: Double = 30
 
-    @Option(help: "Seconds added to the first case's deadline after a backend (re)starts.")
+    @Option(
+      help:
+        "Seconds added to the first case's deadline after a backend (re)starts."
+    )
     var startupTimeout: Double = 10
 
     @Option(help: "The python3 that draws the cases.")
@@ -550,7 +565,8 @@ extension LossCheckCommand {
       let spec = try Spec.load(goldenDirectory: dir)
       let root = (dir as NSString).deletingLastPathComponent
       var args = [
-        "\(root)/scripts/random_cases.py", "--cases", "\(cases)", "--seed", "\(seed)",
+        "\(root)/scripts/random_cases.py", "--cases", "\(cases)", "--seed",
+        "\(seed)",
       ]
       for l in loss { args += ["--loss", l] }
       for d in dtype { args += ["--dtype", d] }
@@ -573,7 +589,9 @@ extension LossCheckCommand {
       for d in found {
         print(CaseJSON.encode(d.testCase))
         FileHandle.standardError.write(
-          Data("disagreement on \(d.original.id): \(d.problems.joined(separator: "; "))\n".utf8))
+          Data(
+            "disagreement on \(d.original.id): \(d.problems.joined(separator: "; "))\n"
+              .utf8))
       }
       var perLoss: [String: Int] = [:]
       for c in list { perLoss[c.loss, default: 0] += 1 }
@@ -603,9 +621,13 @@ enum CaseSource {
     let data = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     guard p.terminationStatus == 0 else {
-      throw Failed(description: "\(python) \(arguments.first ?? "") exited with status \(p.terminationStatus)")
+      throw Failed(
+        description:
+          "\(python) \(arguments.first ?? "") exited with status \(p.terminationStatus)"
+      )
     }
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(
+      String.init)
   }
 }
 

@@ -66,8 +66,9 @@ import Testing
         continue
       }
       #expect(f.bitPattern == UInt32(bits) << 16)
-      #expect(d == (bits & 0x8000 == 0 ? 1 : -1) * Self.value(bits & 0x7FFF)
-        || (b.isInfinite && d.isInfinite))
+      #expect(
+        d == (bits & 0x8000 == 0 ? 1 : -1) * Self.value(bits & 0x7FFF)
+          || (b.isInfinite && d.isInfinite))
       if BFloat16(f).bitPattern != bits || BFloat16(d).bitPattern != bits {
         Issue.record("0x\(String(bits, radix: 16)) does not round-trip")
       }

@@ -23,22 +23,32 @@ import Testing
     var rng = SeededRandom(seed: 5)
     let a = Tensor<Float>.random([Self.n], using: &rng)
     let b = Tensor<Float>.random([Self.n], using: &rng)
-    let y = Tensor<Float>(unchecked: a.scalars.map { $0 < 0 ? -1 : 1 }, shape: [Self.n])
-    let g = reduction == .none ? Tensor<Float>.random([Self.n], using: &rng) : nil
+    let y = Tensor<Float>(
+      unchecked: a.scalars.map { $0 < 0 ? -1 : 1 }, shape: [Self.n])
+    let g =
+      reduction == .none ? Tensor<Float>.random([Self.n], using: &rng) : nil
     // Probabilities in (0, 1) for KLDiv's target and BCE.
-    let p = Tensor<Float>(unchecked: b.scalars.map { 0.5 + 0.245 * $0 }, shape: [Self.n])
-    let q = Tensor<Float>(unchecked: a.scalars.map { 0.5 - 0.245 * $0 }, shape: [Self.n])
+    let p = Tensor<Float>(
+      unchecked: b.scalars.map { 0.5 + 0.245 * $0 }, shape: [Self.n])
+    let q = Tensor<Float>(
+      unchecked: a.scalars.map { 0.5 - 0.245 * $0 }, shape: [Self.n])
     func run() throws -> [LossValue<Float>] {
       [
-        try MSELoss(reduction: reduction).valueWithGradient(a, b, gradOutput: g),
-        try HuberLoss(reduction: reduction).valueWithGradient(a, b, gradOutput: g),
-        try SoftMarginLoss(reduction: reduction).valueWithGradient(a, y, gradOutput: g),
-        try MarginRankingLoss(margin: 0.1, reduction: reduction).valueWithGradient(
-          a, b, y, gradOutput: g),
+        try MSELoss(reduction: reduction).valueWithGradient(
+          a, b, gradOutput: g),
+        try HuberLoss(reduction: reduction).valueWithGradient(
+          a, b, gradOutput: g),
+        try SoftMarginLoss(reduction: reduction).valueWithGradient(
+          a, y, gradOutput: g),
+        try MarginRankingLoss(margin: 0.1, reduction: reduction)
+          .valueWithGradient(
+            a, b, y, gradOutput: g),
         try KLDivLoss(reduction: .init(rawValue: reduction.rawValue) ?? .sum)
           .valueWithGradient(a, p, gradOutput: g),
-        try BCELoss(reduction: reduction).valueWithGradient(p, q, gradOutput: g),
-        try BCEWithLogitsLoss(reduction: reduction).valueWithGradient(a, q, gradOutput: g),
+        try BCELoss(reduction: reduction).valueWithGradient(
+          p, q, gradOutput: g),
+        try BCEWithLogitsLoss(reduction: reduction).valueWithGradient(
+          a, q, gradOutput: g),
       ]
     }
     let one = try withThreads(1) { try run() }

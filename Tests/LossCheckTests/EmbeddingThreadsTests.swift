@@ -19,7 +19,9 @@ struct EmbeddingThreadsTests {
     let two = try body()
     /// Sign, exponent and significand of each element (NaNs compare equal).
     func bits(_ t: Tensor<T>?) -> [String]? {
-      t?.scalars.map { "\($0.sign) \($0.exponentBitPattern) \($0.significandBitPattern)" }
+      t?.scalars.map {
+        "\($0.sign) \($0.exponentBitPattern) \($0.significandBitPattern)"
+      }
     }
     #expect(bits(one.value) == bits(two.value))
     #expect(one.gradients.inputs == two.gradients.inputs)
@@ -34,16 +36,20 @@ struct EmbeddingThreadsTests {
     let a = Tensor<Float>.random([1000, 40], in: -1...1, using: &rng)
     let p = Tensor<Float>.random([1000, 40], in: -1...1, using: &rng)
     let n = Tensor<Float>.random([1000, 40], in: -1...1, using: &rng)
-    let t = try Tensor<Float>(shape: [1000], scalars: (0..<1000).map { $0 % 3 == 0 ? -1 : 1 })
+    let t = try Tensor<Float>(
+      shape: [1000], scalars: (0..<1000).map { $0 % 3 == 0 ? -1 : 1 })
     try sameWithTwoThreads {
-      try CosineEmbeddingLoss(margin: 0.1, reduction: .none).valueWithGradient(a, p, t)
+      try CosineEmbeddingLoss(margin: 0.1, reduction: .none).valueWithGradient(
+        a, p, t)
     }
     try sameWithTwoThreads {
       try TripletMarginLoss(swap: true).valueWithGradient(a, p, n)
     }
     try sameWithTwoThreads {
-      try TripletMarginWithDistanceLoss(distance: CosineDistance(), margin: 0.5, swap: true)
-        .valueWithGradient(a, p, n)
+      try TripletMarginWithDistanceLoss(
+        distance: CosineDistance(), margin: 0.5, swap: true
+      )
+      .valueWithGradient(a, p, n)
     }
   }
 
@@ -54,20 +60,27 @@ struct EmbeddingThreadsTests {
     let x = Tensor<Float>.random([20_000, 8], in: -3...0, using: &rng)
     let xs = Tensor<Float>.random([500, 8, 40], in: -3...0, using: &rng)
     var t = Tensor<Int64>.randomIndices([20_000], in: 0..<8, using: &rng)
-    t = try Tensor(shape: t.shape, scalars: t.scalars.enumerated().map { $0 % 7 == 0 ? -100 : $1 })
+    t = try Tensor(
+      shape: t.shape,
+      scalars: t.scalars.enumerated().map { $0 % 7 == 0 ? -100 : $1 })
     let ts = Tensor<Int64>.randomIndices([500, 40], in: 0..<8, using: &rng)
-    let w = try Tensor<Double>(shape: [8], scalars: [0.5, 1, 2, 0.25, 1.5, 1, 3, 0.75])
+    let w = try Tensor<Double>(
+      shape: [8], scalars: [0.5, 1, 2, 0.25, 1.5, 1, 3, 0.75])
     for reduction in [Reduction.mean, .sum, .none] {
-      let g = reduction == .none ? Tensor<Float>.random([20_000], using: &rng) : nil
+      let g =
+        reduction == .none ? Tensor<Float>.random([20_000], using: &rng) : nil
       try sameWithTwoThreads {
-        try NLLLoss(weight: w, reduction: reduction).valueWithGradient(x, t, gradOutput: g)
+        try NLLLoss(weight: w, reduction: reduction).valueWithGradient(
+          x, t, gradOutput: g)
       }
       try sameWithTwoThreads {
         try NLLLoss(reduction: reduction).valueWithGradient(x, t, gradOutput: g)
       }
       try sameWithTwoThreads {
-        try CrossEntropyLoss(weight: w, reduction: reduction, labelSmoothing: 0.1)
-          .valueWithGradient(x, .indices(t), gradOutput: g)
+        try CrossEntropyLoss(
+          weight: w, reduction: reduction, labelSmoothing: 0.1
+        )
+        .valueWithGradient(x, .indices(t), gradOutput: g)
       }
     }
     try sameWithTwoThreads { try NLLLoss().valueWithGradient(xs, ts) }
@@ -77,8 +90,10 @@ struct EmbeddingThreadsTests {
     var rng = SeededRandom(seed: 8)
     let (T, N, C, S) = (30, 5, 6, 8)
     let lp = Tensor<Double>.random([T, N, C], in: -3...0, using: &rng)
-    let targets = try Tensor<Int64>(shape: [N, S], scalars: (0..<(N * S)).map { Int64(1 + $0 % (C - 1)) })
-    let inputLengths = try Tensor<Int64>(shape: [N], scalars: [30, 29, 25, 30, 20])
+    let targets = try Tensor<Int64>(
+      shape: [N, S], scalars: (0..<(N * S)).map { Int64(1 + $0 % (C - 1)) })
+    let inputLengths = try Tensor<Int64>(
+      shape: [N], scalars: [30, 29, 25, 30, 20])
     let targetLengths = try Tensor<Int64>(shape: [N], scalars: [8, 5, 0, 7, 3])
     try sameWithTwoThreads {
       try CTCLoss(reduction: .sum).valueWithGradient(

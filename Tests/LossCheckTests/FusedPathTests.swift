@@ -261,7 +261,8 @@ import Testing
       #expect(narrow.value == wide.value, "\(what) value")
       for name in shared {
         #expect(
-          narrow.gradients[name] == wide.gradients[name], "\(what) d\(name.rawValue)")
+          narrow.gradients[name] == wide.gradients[name],
+          "\(what) d\(name.rawValue)")
       }
     }
     let ranking = MarginRankingLoss(

@@ -9,7 +9,8 @@ import Testing
     let corpus = try #require(Fixtures.corpus, "golden/ could not be loaded")
     #expect(corpus.problems.isEmpty, "\(corpus.problems)")
     #expect(corpus.cases.count > 0)
-    #expect(corpus.uncoveredGridPoints().isEmpty, "\(corpus.uncoveredGridPoints())")
+    #expect(
+      corpus.uncoveredGridPoints().isEmpty, "\(corpus.uncoveredGridPoints())")
   }
 
   @Test(arguments: Fixtures.caseIDs)

@@ -14,7 +14,9 @@ enum RegressionFixtures {
     var x = Tensor<Double>.random(shape, in: -3...3, using: &rng)
     let t = Tensor<Double>.random(shape, in: -3...3, using: &rng)
     for i in 0..<x.count {
-      while kinks.contains(where: { abs(abs(x.scalars[i] - t.scalars[i]) - $0) < margin }) {
+      while kinks.contains(where: {
+        abs(abs(x.scalars[i] - t.scalars[i]) - $0) < margin
+      }) {
         x[flat: i] += 3 * margin
       }
     }

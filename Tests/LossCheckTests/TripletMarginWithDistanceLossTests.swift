@@ -55,7 +55,9 @@ struct ChebyshevBackend: LossBackend {
   }
 
   func halfRounded(_ r: CaseResult, _ dtype: DType) -> CaseResult {
-    guard case .value(.float32(let out), let grads) = r.outcome else { return r }
+    guard case .value(.float32(let out), let grads) = r.outcome else {
+      return r
+    }
     var rounded: [String: AnyTensor] = [:]
     for (name, g) in grads {
       guard case .float32(let t) = g else { continue }

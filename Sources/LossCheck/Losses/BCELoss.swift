@@ -40,8 +40,8 @@ public struct BCELoss: InputTargetLoss {
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
   ///   target (or `weight`) that does not fit the input; `value_out_of_domain`
   ///   for an element outside [0, 1] (NaN included).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input, .target]
@@ -51,26 +51,33 @@ public struct BCELoss: InputTargetLoss {
     try Logistic.requireSameShape(input, target, loss: "BCELoss")
     if let weight {
       // PyTorch expands the weight against the target first ...
-      _ = try Broadcast.shape([target.shape, weight.shape], names: ["target", "weight"])
+      _ = try Broadcast.shape(
+        [target.shape, weight.shape], names: ["target", "weight"])
     }
     // ... checks the values (a fast pass; the first offender is searched
     // for only when there is one) ...
     if !BCEKernel<T>.inDomain(input.scalars, target.scalars) {
       for (x, t) in zip(input.scalars, target.scalars) {
         guard x >= 0 && x <= 1 else {
-          throw LossError(.valueOutOfDomain, "input: every element must lie in [0, 1], found \(x)")
+          throw LossError(
+            .valueOutOfDomain,
+            "input: every element must lie in [0, 1], found \(x)")
         }
         guard t >= 0 && t <= 1 else {
-          throw LossError(.valueOutOfDomain, "target: every element must lie in [0, 1], found \(t)")
+          throw LossError(
+            .valueOutOfDomain,
+            "target: every element must lie in [0, 1], found \(t)")
         }
       }
     }
     // ... and multiplies it into the loss in place (it may not enlarge it).
-    let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
+    let w = try Logistic.periodicOption(
+      weight, named: "weight", at: input.shape)
     let wantX = wrt.contains(.input)
     let wantT = wrt.contains(.target)
     if wantX || wantT {
-      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(input.shape))
     }
     // One fused pass (Elementwise): values, their pairwise sum and the
     // requested gradients.
@@ -79,7 +86,8 @@ public struct BCELoss: InputTargetLoss {
       shape: input.shape, reduction: reduction, gradOutput: gradOutput
     ) { b in
       BCEKernel<T>.block(
-        b.start..<b.start + b.count, x: b.a, t: b.b, weight: w, values: b.values,
+        b.start..<b.start + b.count, x: b.a, t: b.b, weight: w,
+        values: b.values,
         cotangents: b.cotangents, dx: b.da, dt: b.db)
     }
     var result = LossValue(value: output)
@@ -137,14 +145,18 @@ enum BCEKernel<T: LossScalar> {
           dx[i] = scale * (xi - ti) / Swift.max(xi * (1 - xi), eps)
           dt[i] = scale * (lq - lp)
           // t·(−log p) + (1 − t)·(−log q), weighted, logs clamped at −100.
-          v[i] = wb[i] * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
+          v[i] =
+            wb[i]
+            * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
         }
         return
       }
       for i in 0..<n {
         let (xi, ti, lp, lq) = (x[i], t[i], v[i], logQ[i])
         dx[i] = g[i] * wb[i] * (xi - ti) / Swift.max(xi * (1 - xi), eps)
-        v[i] = wb[i] * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
+        v[i] =
+          wb[i]
+          * (ti * -Swift.max(lp, floor) + (1 - ti) * -Swift.max(lq, floor))
       }
     }
   }

@@ -49,8 +49,8 @@ public struct BCEWithLogitsLoss: InputTargetLoss {
   /// - Throws: `invalid_option` for `batchmean` or a bad option;
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
   ///   target, `weight` or `posWeight` that does not fit the input.
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input, .target]
@@ -59,12 +59,15 @@ public struct BCEWithLogitsLoss: InputTargetLoss {
     let weight = self.weight?.converted(to: T.self)
     let posWeight = self.posWeight?.converted(to: T.self)
     try Logistic.requireSameShape(input, target, loss: "BCEWithLogitsLoss")
-    let pw = try Logistic.periodicOption(posWeight, named: "pos_weight", at: input.shape)
-    let w = try Logistic.periodicOption(weight, named: "weight", at: input.shape)
+    let pw = try Logistic.periodicOption(
+      posWeight, named: "pos_weight", at: input.shape)
+    let w = try Logistic.periodicOption(
+      weight, named: "weight", at: input.shape)
     let wantX = wrt.contains(.input)
     let wantT = wrt.contains(.target)
     if wantX || wantT {
-      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(input.shape))
     }
     // One fused pass (Elementwise): per block, e = exp(−|x|) and
     // L = log1p(e) give the value and both gradients.
@@ -90,7 +93,10 @@ public struct BCEWithLogitsLoss: InputTargetLoss {
             let (xi, ti, p, l) = (x[i], t[i], pb[i], v[i])
             let negLogSigmoid = positivePart(-xi) + l
             let scale = gb[i] * wb[i]
-            dx[i] = scale * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p * ti)
+            dx[i] =
+              scale
+              * (sigmoid(xi, fromExpOfMinusAbs: e[i]) * (1 + (p - 1) * ti) - p
+                * ti)
             dt[i] = scale * (p * negLogSigmoid - (positivePart(xi) + l))
             v[i] = wb[i] * ((1 - ti) * xi + (1 + (p - 1) * ti) * negLogSigmoid)
           }

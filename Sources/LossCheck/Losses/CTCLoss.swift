@@ -69,7 +69,9 @@ public struct CTCLoss: Sendable {
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
-  public init(blank: Int = 0, reduction: Reduction = .mean, zeroInfinity: Bool = false) {
+  public init(
+    blank: Int = 0, reduction: Reduction = .mean, zeroInfinity: Bool = false
+  ) {
     self.blank = blank
     self.reduction = reduction
     self.zeroInfinity = zeroInfinity
@@ -81,15 +83,16 @@ public struct CTCLoss: Sendable {
     inputLengths: Tensor<Int64>, targetLengths: Tensor<Int64>
   ) throws(LossError) -> Tensor<T> {
     try valueWithGradient(
-      logProbs, targets, inputLengths: inputLengths, targetLengths: targetLengths,
+      logProbs, targets, inputLengths: inputLengths,
+      targetLengths: targetLengths,
       wrt: .none
     ).value
   }
 
   /// The loss and PyTorch's gradient of `logProbs` (a VJP with `gradOutput`,
   /// ones when nil; shaped like the output).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ logProbs: Tensor<T>, _ targets: Tensor<Int64>,
     inputLengths: Tensor<Int64>, targetLengths: Tensor<Int64>,
@@ -97,7 +100,8 @@ public struct CTCLoss: Sendable {
   ) throws(LossError) -> LossValue<T> {
     try reduction.requireStandard("CTCLoss")
     let layout = try CTCLayout(
-      logProbsShape: logProbs.shape, targets: targets, inputLengths: inputLengths,
+      logProbsShape: logProbs.shape, targets: targets,
+      inputLengths: inputLengths,
       targetLengths: targetLengths, blank: blank)
     let outputShape: [Int] =
       reduction == .none ? (layout.batched ? [layout.N] : []) : []
@@ -115,7 +119,8 @@ public struct CTCLoss: Sendable {
     }
     // LossScalar is Float or Double in this library; another conforming type
     // has no kernel.
-    throw LossError(.dtypeMismatch, "CTCLoss: computes in Float or Double, not \(T.self)")
+    throw LossError(
+      .dtypeMismatch, "CTCLoss: computes in Float or Double, not \(T.self)")
   }
 
   func run<T: CTCScalar>(
@@ -145,7 +150,8 @@ public struct CTCLoss: Sendable {
           // Samples are independent (each writes its own gradient rows and
           // loss), so they are split across threads; one kernel per chunk.
           _ = Parallelism.forEachChunk(N, minimumChunk: 1) { _, samples in
-            let kernel = CTCKernel<T>(layout: layout, blank: blank, storeAlphas: wantGrad)
+            let kernel = CTCKernel<T>(
+              layout: layout, blank: blank, storeAlphas: wantGrad)
             for b in samples {
               nll[b] = kernel.sample(
                 b, lp: lp, grad: wantGrad ? gp : nil, gradScale: gb[b],
@@ -165,7 +171,9 @@ public struct CTCLoss: Sendable {
     case .none: output = Tensor(unchecked: outputShape, values)
     case .sum: output = Tensor(Summation.pairwise(values))
     case .mean, .batchmean:
-      let scaled = (0..<N).map { values[$0] / T(max(layout.targetLengths[$0], 1)) }
+      let scaled = (0..<N).map {
+        values[$0] / T(max(layout.targetLengths[$0], 1))
+      }
       output = Tensor(Summation.pairwise(scaled) / T(N))
     }
     var result = LossValue(value: output)
@@ -190,19 +198,22 @@ struct CTCLayout: Sendable {
   var labels: [Int]
 
   init(
-    logProbsShape shape: [Int], targets: Tensor<Int64>, inputLengths: Tensor<Int64>,
+    logProbsShape shape: [Int], targets: Tensor<Int64>,
+    inputLengths: Tensor<Int64>,
     targetLengths: Tensor<Int64>, blank: Int
   ) throws(LossError) {
     guard shape.count == 2 || shape.count == 3 else {
       throw .shape(
-        "log_probs: shape \(shape) has \(shape.count) dimensions, expected (T, N, C) or (T, C)")
+        "log_probs: shape \(shape) has \(shape.count) dimensions, expected (T, N, C) or (T, C)"
+      )
     }
     batched = shape.count == 3
     T = shape[0]
     N = batched ? shape[1] : 1
     C = shape[shape.count - 1]
     guard T > 0, N > 0, C > 0 else {
-      throw .shape("log_probs: shape \(shape) is empty (T, N and C must be positive)")
+      throw .shape(
+        "log_probs: shape \(shape) is empty (T, N and C must be positive)")
     }
     guard targets.rank == 1 || targets.rank == 2 else {
       throw .shape(
@@ -213,10 +224,12 @@ struct CTCLayout: Sendable {
       throw .option("blank: \(blank) is outside [0, \(C)) (C = \(C) classes)")
     }
     guard inputLengths.count == N else {
-      throw .shape("input_lengths: \(inputLengths.count) values for a batch of N = \(N)")
+      throw .shape(
+        "input_lengths: \(inputLengths.count) values for a batch of N = \(N)")
     }
     guard targetLengths.count == N else {
-      throw .shape("target_lengths: \(targetLengths.count) values for a batch of N = \(N)")
+      throw .shape(
+        "target_lengths: \(targetLengths.count) values for a batch of N = \(N)")
     }
     for (b, n) in targetLengths.scalars.enumerated() where n < 0 {
       throw .domain("target_lengths[\(b)]: \(n) is negative")
@@ -230,7 +243,8 @@ struct CTCLayout: Sendable {
       for n in targetLengths.scalars {
         let (s, overflow) = total.addingReportingOverflow(n)
         guard !overflow else {
-          throw .shape("target_lengths: the lengths add up to more than \(Int64.max)")
+          throw .shape(
+            "target_lengths: the lengths add up to more than \(Int64.max)")
         }
         total = s
       }
@@ -248,11 +262,13 @@ struct CTCLayout: Sendable {
       used = targets.scalars
     } else {
       guard targets.shape[0] == N else {
-        throw .shape("targets: \(targets.shape[0]) rows for a batch of N = \(N)")
+        throw .shape(
+          "targets: \(targets.shape[0]) rows for a batch of N = \(N)")
       }
       let S = targets.shape[1]
       for (b, n) in targetLengths.scalars.enumerated() where n > Int64(S) {
-        throw .shape("target_lengths[\(b)]: \(n) exceeds the padded target width S = \(S)")
+        throw .shape(
+          "target_lengths[\(b)]: \(n) exceeds the padded target width S = \(S)")
       }
       for b in 0..<N {
         let n = Int(targetLengths.scalars[b])
@@ -263,8 +279,12 @@ struct CTCLayout: Sendable {
     }
     var il: [Int] = []
     for (b, n) in inputLengths.scalars.enumerated() {
-      guard n >= 0 else { throw .domain("input_lengths[\(b)]: \(n) is negative") }
-      guard n <= Int64(T) else { throw .domain("input_lengths[\(b)]: \(n) exceeds T = \(T)") }
+      guard n >= 0 else {
+        throw .domain("input_lengths[\(b)]: \(n) is negative")
+      }
+      guard n <= Int64(T) else {
+        throw .domain("input_lengths[\(b)]: \(n) exceeds T = \(T)")
+      }
       il.append(Int(n))
     }
     // Stricter than PyTorch CPU, which does not check and reads out of bounds.
@@ -447,13 +467,15 @@ final class CTCKernel<T: CTCScalar> {
     let v = L > 1 ? last[L - 2] : -T.infinity
     let m = max(u, v)
     if m == -.infinity { return .infinity }
-    let ll = offA[I - 1] + Double(m) + Double(T.log(T.exp(u - m) + T.exp(v - m)))
+    let ll =
+      offA[I - 1] + Double(m) + Double(T.log(T.exp(u - m) + T.exp(v - m)))
     return -ll
   }
 
   /// Beta recursion from the last frame down, with the gradient rows.
   func backward(
-    _ b: Int, I: Int, L: Int, lp: UnsafePointer<T>, grad: UnsafeMutablePointer<T>,
+    _ b: Int, I: Int, L: Int, lp: UnsafePointer<T>,
+    grad: UnsafeMutablePointer<T>,
     nll: Double, gradScale: T
   ) {
     let C = layout.C

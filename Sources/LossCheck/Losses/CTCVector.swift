@@ -19,7 +19,8 @@
 protocol CTCScalar: LossScalar {
   /// The largest of `start` and p[0..<n], skipping NaNs in p (a NaN
   /// `start` is returned): the scalar `for s where p[s] > m { m = p[s] }`.
-  static func ctcMaximum(_ p: UnsafePointer<Self>, _ n: Int, from start: Self) -> Self
+  static func ctcMaximum(_ p: UnsafePointer<Self>, _ n: Int, from start: Self)
+    -> Self
 
   /// For s in 0..<n: x[s] = src[s] − m and l[s] = exp(x[s]).
   static func ctcShiftExp(
@@ -44,7 +45,8 @@ protocol CTCScalar: LossScalar {
 
   /// g[c] = exp(row[c]) for c in 0..<n, NaN where row[c] = −inf (PyTorch
   /// evaluates exp(−inf − (−inf)) there).
-  static func ctcExpRow(_ row: UnsafePointer<Self>, into g: UnsafeMutablePointer<Self>, _ n: Int)
+  static func ctcExpRow(
+    _ row: UnsafePointer<Self>, into g: UnsafeMutablePointer<Self>, _ n: Int)
 }
 
 extension Float: CTCScalar {
@@ -76,17 +78,21 @@ extension Float: CTCScalar {
     let kv = SIMD8<Float>(repeating: k)
     var s = 0
     while s + 8 <= n {
-      Float.vstore(Float.vexp(Float.vload(a + s) + Float.vload(b + s) + kv), to: out + s)
+      Float.vstore(
+        Float.vexp(Float.vload(a + s) + Float.vload(b + s) + kv), to: out + s)
       s += 8
     }
     if s < n {
-      let v = Float.vload(a + s, count: n - s) + Float.vload(b + s, count: n - s)
+      let v =
+        Float.vload(a + s, count: n - s) + Float.vload(b + s, count: n - s)
       Float.vstore(Float.vexp(v + kv), to: out + s, count: n - s)
     }
   }
 
   @inline(__always)
-  static func ctcMaximum(_ p: UnsafePointer<Float>, _ n: Int, from start: Float) -> Float {
+  static func ctcMaximum(_ p: UnsafePointer<Float>, _ n: Int, from start: Float)
+    -> Float
+  {
     var mv = SIMD8<Float>(repeating: start)
     var s = 0
     while s + 8 <= n {
@@ -133,7 +139,8 @@ extension Float: CTCScalar {
       // One log for both: of the sum, or m + log of the max-shifted sum.
       var r: SIMD8<Float>
       if any(small) {
-        let shiftedSum = Float.vexp(x0 - m) + Float.vexp(x1 - m) + Float.vexp(x2 - m)
+        let shiftedSum =
+          Float.vexp(x0 - m) + Float.vexp(x1 - m) + Float.vexp(x2 - m)
         let arg = sum.replacing(with: shiftedSum, where: small)
         r = zero.replacing(with: m, where: small) + Float.vlog(arg)
         r.replace(with: minusInf, where: small .& (m .== minusInf))
@@ -141,7 +148,11 @@ extension Float: CTCScalar {
         r = Float.vlog(sum)
       }
       if let e { r += load(e + s) }
-      if c == 8 { Float.vstore(r, to: out + s) } else { Float.vstore(r, to: out + s, count: c) }
+      if c == 8 {
+        Float.vstore(r, to: out + s)
+      } else {
+        Float.vstore(r, to: out + s, count: c)
+      }
       s += 8
     }
   }
@@ -156,7 +167,11 @@ extension Float: CTCScalar {
       let k = Swift.min(8, n - c)
       let v = k == 8 ? Float.vload(row + c) : Float.vload(row + c, count: k)
       let r = Float.vexp(v).replacing(with: .nan, where: v .== minusInf)
-      if k == 8 { Float.vstore(r, to: g + c) } else { Float.vstore(r, to: g + c, count: k) }
+      if k == 8 {
+        Float.vstore(r, to: g + c)
+      } else {
+        Float.vstore(r, to: g + c, count: k)
+      }
       c += 8
     }
   }
@@ -191,17 +206,22 @@ extension Double: CTCScalar {
     let kv = SIMD4<Double>(repeating: k)
     var s = 0
     while s + 4 <= n {
-      Double.vstore(Double.vexp(Double.vload(a + s) + Double.vload(b + s) + kv), to: out + s)
+      Double.vstore(
+        Double.vexp(Double.vload(a + s) + Double.vload(b + s) + kv), to: out + s
+      )
       s += 4
     }
     if s < n {
-      let v = Double.vload(a + s, count: n - s) + Double.vload(b + s, count: n - s)
+      let v =
+        Double.vload(a + s, count: n - s) + Double.vload(b + s, count: n - s)
       Double.vstore(Double.vexp(v + kv), to: out + s, count: n - s)
     }
   }
 
   @inline(__always)
-  static func ctcMaximum(_ p: UnsafePointer<Double>, _ n: Int, from start: Double) -> Double {
+  static func ctcMaximum(
+    _ p: UnsafePointer<Double>, _ n: Int, from start: Double
+  ) -> Double {
     var mv = SIMD4<Double>(repeating: start)
     var s = 0
     while s + 4 <= n {
@@ -248,7 +268,8 @@ extension Double: CTCScalar {
       // One log for both: of the sum, or m + log of the max-shifted sum.
       var r: SIMD4<Double>
       if any(small) {
-        let shiftedSum = Double.vexp(x0 - m) + Double.vexp(x1 - m) + Double.vexp(x2 - m)
+        let shiftedSum =
+          Double.vexp(x0 - m) + Double.vexp(x1 - m) + Double.vexp(x2 - m)
         let arg = sum.replacing(with: shiftedSum, where: small)
         r = zero.replacing(with: m, where: small) + Double.vlog(arg)
         r.replace(with: minusInf, where: small .& (m .== minusInf))
@@ -256,7 +277,11 @@ extension Double: CTCScalar {
         r = Double.vlog(sum)
       }
       if let e { r += load(e + s) }
-      if c == 4 { Double.vstore(r, to: out + s) } else { Double.vstore(r, to: out + s, count: c) }
+      if c == 4 {
+        Double.vstore(r, to: out + s)
+      } else {
+        Double.vstore(r, to: out + s, count: c)
+      }
       s += 4
     }
   }
@@ -271,7 +296,11 @@ extension Double: CTCScalar {
       let k = Swift.min(4, n - c)
       let v = k == 4 ? Double.vload(row + c) : Double.vload(row + c, count: k)
       let r = Double.vexp(v).replacing(with: .nan, where: v .== minusInf)
-      if k == 4 { Double.vstore(r, to: g + c) } else { Double.vstore(r, to: g + c, count: k) }
+      if k == 4 {
+        Double.vstore(r, to: g + c)
+      } else {
+        Double.vstore(r, to: g + c, count: k)
+      }
       c += 4
     }
   }

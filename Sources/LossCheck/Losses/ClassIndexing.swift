@@ -44,7 +44,8 @@ struct ClassLayout: Sendable {
   init(indicesFor input: [Int], target: [Int]) throws(LossError) {
     guard !input.isEmpty else {
       throw .shape(
-        "input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))")
+        "input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))"
+      )
     }
     if input.count == 1 {
       guard target.isEmpty || target == [1] else {
@@ -62,7 +63,8 @@ struct ClassLayout: Sendable {
     }
     let want = [input[0]] + input.dropFirst(2)
     guard target == want else {
-      throw .shape("target: shape \(target) where the input \(input) needs \(want)")
+      throw .shape(
+        "target: shape \(target) where the input \(input) needs \(want)")
     }
     self.init(probabilitiesFor: input)
   }
@@ -75,7 +77,8 @@ func classWeights<T: LossScalar>(_ weight: Tensor<Double>?, classes: Int)
   guard let weight else { return nil }
   guard weight.shape == [classes] else {
     throw .shape(
-      "weight: shape \(weight.shape), expected [\(classes)] (one weight per class)")
+      "weight: shape \(weight.shape), expected [\(classes)] (one weight per class)"
+    )
   }
   return weight.scalars.map { T($0) }
 }
@@ -95,7 +98,8 @@ func checkClassTargets(_ target: Tensor<Int64>, classes: Int, ignoreIndex: Int)
     kept += ignored ? 0 : 1
   }
   if valid { return kept }
-  for v in target.scalars where Int(v) != ignoreIndex && !(v >= 0 && v < Int64(classes)) {
+  for v in target.scalars
+  where Int(v) != ignoreIndex && !(v >= 0 && v < Int64(classes)) {
     throw .index(
       "target: class index \(v) is out of range (expected 0 <= index < C = \(classes), or ignore_index = \(ignoreIndex))"
     )
@@ -114,7 +118,9 @@ func classTargets(_ target: Tensor<Int64>, classes: Int, ignoreIndex: Int)
 
 /// PyTorch accepts a [1] target for an unbatched (C) input in the forward
 /// pass but its backward refuses it ("size mismatch"); so do we.
-func refuseUnbatchedLengthOneGradient(input: [Int], target: [Int]) throws(LossError) {
+func refuseUnbatchedLengthOneGradient(input: [Int], target: [Int])
+  throws(LossError)
+{
   if input.count == 1 && target == [1] {
     throw .shape(
       "target: shape [1] for an unbatched input \(input) has no gradient in PyTorch (use a 0-d target)"
@@ -193,7 +199,10 @@ struct SoftmaxCrossEntropyRule<T: LossScalar> {
     var (m0, m1, m2, m3) = (-T.infinity, -T.infinity, -T.infinity, -T.infinity)
     var c = 0
     while c + 4 <= C {
-      let (v0, v1, v2, v3) = (x[c * stride], x[(c + 1) * stride], x[(c + 2) * stride], x[(c + 3) * stride])
+      let (v0, v1, v2, v3) = (
+        x[c * stride], x[(c + 1) * stride], x[(c + 2) * stride],
+        x[(c + 3) * stride]
+      )
       m0 = v0 > m0 ? v0 : m0
       m1 = v1 > m1 ? v1 : m1
       m2 = v2 > m2 ? v2 : m2
@@ -255,7 +264,8 @@ struct SoftmaxCrossEntropyRule<T: LossScalar> {
     for c in 0..<C {
       dx[c * stride] = g * ((e[c] / s) * total) - g * (spread * w[c])
     }
-    dx[t * stride] = g * ((e[t] / s) * total) - g * (spread * w[t] + keep * w[t])
+    dx[t * stride] =
+      g * ((e[t] / s) * total) - g * (spread * w[t] + keep * w[t])
     return value
   }
 }

@@ -40,15 +40,16 @@ public struct CosineEmbeddingLoss: Sendable {
 
   /// The loss and the VJPs of `input1`, `input2` (and a zero `target`
   /// gradient when asked) with `gradOutput` (ones when nil).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
     gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input1, .input2]
   ) throws(LossError) -> LossValue<T> {
     try reduction.requireStandard("CosineEmbeddingLoss")
     guard target.rank <= 1 else {
-      throw .shape("target: expected a 0-d or 1-d tensor, got shape \(target.shape)")
+      throw .shape(
+        "target: expected a 0-d or 1-d tensor, got shape \(target.shape)")
     }
     let want = target.rank + 1
     guard input1.rank == want, input2.rank == want else {
@@ -61,9 +62,12 @@ public struct CosineEmbeddingLoss: Sendable {
     let s2 = want == 2 ? input2.shape : [1] + input2.shape
     let b = try Broadcast.shape([s1, s2], names: ["input1", "input2"])
     let (rows, cols) = (b[0], b[1])
-    if input1.shape == input2.shape && target.shape == (want == 2 ? [rows] : []) && rows * cols > 0 {
+    if input1.shape == input2.shape && target.shape == (want == 2 ? [rows] : [])
+      && rows * cols > 0
+    {
       return try fusedRows(
-        input1, input2, target, rows: rows, cols: cols, gradOutput: gradOutput, wrt: wrt)
+        input1, input2, target, rows: rows, cols: cols, gradOutput: gradOutput,
+        wrt: wrt)
     }
     return try broadcasting(
       input1, input2, target, gradOutput: gradOutput, wrt: wrt)
@@ -93,8 +97,12 @@ public struct CosineEmbeddingLoss: Sendable {
 
     // Squared norms over each input's own rows, then per broadcast row the
     // dot product and the cosine.
-    let m1 = (0..<s1[0]).map { r in (0..<c1).reduce(T(0)) { $0 + x1[r * c1 + $1] * x1[r * c1 + $1] } + eps }
-    let m2 = (0..<s2[0]).map { r in (0..<c2).reduce(T(0)) { $0 + x2[r * c2 + $1] * x2[r * c2 + $1] } + eps }
+    let m1 = (0..<s1[0]).map { r in
+      (0..<c1).reduce(T(0)) { $0 + x1[r * c1 + $1] * x1[r * c1 + $1] } + eps
+    }
+    let m2 = (0..<s2[0]).map { r in
+      (0..<c2).reduce(T(0)) { $0 + x2[r * c2 + $1] * x2[r * c2 + $1] } + eps
+    }
     var denom = [T](repeating: 0, count: rows)
     var cos = [T](repeating: 0, count: rows)
     for i in 0..<rows {
@@ -105,7 +113,8 @@ public struct CosineEmbeddingLoss: Sendable {
     }
     let cosShape = want == 2 ? [rows] : []
     let outShape = try Broadcast.shape(
-      [cosShape, target.shape], names: ["the cosines of input1 and input2", "target"])
+      [cosShape, target.shape],
+      names: ["the cosines of input1 and input2", "target"])
     let cosAt = Broadcast.indexMap(from: cosShape, to: outShape)
     let t = Broadcast.expand(target, to: outShape)
     let n = t.count
@@ -129,7 +138,8 @@ public struct CosineEmbeddingLoss: Sendable {
       values, shape: outShape, gradOutput: gradOutput, cotangents: wantGrad)
     var result = LossValue(value: output)
     if wrt.contains(.target) {
-      result.gradients[.target] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
+      result.gradients[.target] = Tensor(
+        unchecked: target.shape, [T](repeating: 0, count: target.count))
     }
     guard wantGrad else { return result }
     // The cotangent of each cosine.
@@ -160,8 +170,12 @@ public struct CosineEmbeddingLoss: Sendable {
       for k in 0..<c1 { g1[r1 * c1 + k] -= k1 * x1[r1 * c1 + k] }
       for k in 0..<c2 { g2[r2 * c2 + k] -= k2 * x2[r2 * c2 + k] }
     }
-    if wrt.contains(.input1) { result.gradients[.input1] = Tensor(unchecked: input1.shape, g1) }
-    if wrt.contains(.input2) { result.gradients[.input2] = Tensor(unchecked: input2.shape, g2) }
+    if wrt.contains(.input1) {
+      result.gradients[.input1] = Tensor(unchecked: input1.shape, g1)
+    }
+    if wrt.contains(.input2) {
+      result.gradients[.input2] = Tensor(unchecked: input2.shape, g2)
+    }
     return result
   }
 
@@ -172,12 +186,16 @@ public struct CosineEmbeddingLoss: Sendable {
   /// still in cache. Rows are split across ``Parallelism/threads``; each row
   /// is computed the same way whatever the split.
   func fusedRows<T: LossScalar>(
-    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>, rows: Int, cols: Int,
+    _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>, rows: Int,
+    cols: Int,
     gradOutput: Tensor<T>?, wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
     let wantGrad = wrt.contains(.input1) || wrt.contains(.input2)
     let outShape = target.shape
-    if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    if wantGrad {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
     let eps = T.pytorchEpsilon1e12
     let m = T(margin)
     let count = rows * cols
@@ -243,10 +261,15 @@ public struct CosineEmbeddingLoss: Sendable {
     }
     var result = LossValue(value: output)
     if wrt.contains(.target) {
-      result.gradients[.target] = Tensor(unchecked: target.shape, [T](repeating: 0, count: target.count))
+      result.gradients[.target] = Tensor(
+        unchecked: target.shape, [T](repeating: 0, count: target.count))
     }
-    if wrt.contains(.input1) { result.gradients[.input1] = Tensor(unchecked: input1.shape, g1) }
-    if wrt.contains(.input2) { result.gradients[.input2] = Tensor(unchecked: input2.shape, g2) }
+    if wrt.contains(.input1) {
+      result.gradients[.input1] = Tensor(unchecked: input1.shape, g1)
+    }
+    if wrt.contains(.input2) {
+      result.gradients[.input2] = Tensor(unchecked: input2.shape, g2)
+    }
     return result
   }
 }

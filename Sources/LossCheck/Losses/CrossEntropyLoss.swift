@@ -69,8 +69,8 @@ public struct CrossEntropyLoss: Sendable {
 
   /// The loss and the VJPs of `input` (and of `target` for probabilities)
   /// with `gradOutput` (ones when nil).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Target<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input]
@@ -124,7 +124,8 @@ public struct CrossEntropyLoss: Sendable {
     let eps = try smoothing()
     if wrt.contains(.target) {
       throw LossError(
-        .dtypeMismatch, "grad_wrt: 'target' holds class indices (int64) and has no gradient")
+        .dtypeMismatch,
+        "grad_wrt: 'target' holds class indices (int64) and has no gradient")
     }
     if eps > 0 && input.rank == 1 && target.shape == [1] {
       // PyTorch's smoothing term cannot broadcast the [1] target's mask.
@@ -133,15 +134,18 @@ public struct CrossEntropyLoss: Sendable {
       )
     }
     if wrt.contains(.input) {
-      try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
+      try refuseUnbatchedLengthOneGradient(
+        input: input.shape, target: target.shape)
     }
     let C = layout.classes
-    let w: [T] = try classWeights(weight, classes: C) ?? [T](repeating: 1, count: C)
+    let w: [T] =
+      try classWeights(weight, classes: C) ?? [T](repeating: 1, count: C)
     let classOf = try classTargets(target, classes: C, ignoreIndex: ignoreIndex)
     let positions = layout.positions
     // D = Σ w[tᵢ] over the kept positions, known before any logit is read,
     // so that forward and backward share one pass.
-    let kept = FusedPass.array(count: positions) { (k: UnsafeMutablePointer<T>) in
+    let kept = FusedPass.array(count: positions) {
+      (k: UnsafeMutablePointer<T>) in
       for p in 0..<positions { k[p] = classOf[p].map { w[$0] } ?? 0 }
     }
     let denominator = Summation.pairwise(kept)
@@ -152,7 +156,8 @@ public struct CrossEntropyLoss: Sendable {
       keep: T(1 - eps), spread: T(eps) / T(C), smoothing: eps > 0,
       weightTotal: w.reduce(0, +))
     var dx: [T] = []
-    let values = FusedPass.array(count: positions) { (values: UnsafeMutablePointer<T>) in
+    let values = FusedPass.array(count: positions) {
+      (values: UnsafeMutablePointer<T>) in
       w.withUnsafeBufferPointer { w in
         input.scalars.withUnsafeBufferPointer { x in
           guard let x = x.baseAddress, let w = w.baseAddress else {
@@ -169,7 +174,8 @@ public struct CrossEntropyLoss: Sendable {
                 let g = wantX ? cotangent(gradOutput, p, denominator) : 0
                 let base = layout.index(position: p, class: 0)
                 values[p] = rule.row(
-                  x + base, stride: layout.inner, classes: C, target: classOf[p],
+                  x + base, stride: layout.inner, classes: C,
+                  target: classOf[p],
                   weights: w, scratch: scratch, cotangent: g,
                   gradient: dxBase.map { $0 + base })
               }
@@ -187,7 +193,8 @@ public struct CrossEntropyLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(Summation.pairwise(values))
-    case .mean, .batchmean: output = Tensor(Summation.pairwise(values) / denominator)
+    case .mean, .batchmean:
+      output = Tensor(Summation.pairwise(values) / denominator)
     }
     var result = LossValue(value: output)
     if wantX { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
@@ -206,17 +213,20 @@ public struct CrossEntropyLoss: Sendable {
     let eps = try smoothing()
     guard input.rank > 0 else {
       throw .shape(
-        "input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))")
+        "input: shape [] has no class dimension (expected (C), (N, C) or (N, C, d1, ...))"
+      )
     }
     let layout = ClassLayout(probabilitiesFor: input.shape)
     let C = layout.classes
-    let w: [T] = try classWeights(weight, classes: C) ?? [T](repeating: 1, count: C)
+    let w: [T] =
+      try classWeights(weight, classes: C) ?? [T](repeating: 1, count: C)
     let keep = T(1 - eps)
     let spread = T(eps) / T(C)
     let x = input.scalars
     let lp = logSoftmax(x, layout)
     // The smoothed target t′, elementwise (PyTorch skips the mix at ε = 0).
-    let smoothed = eps > 0 ? target.scalars.map { $0 * keep + spread } : target.scalars
+    let smoothed =
+      eps > 0 ? target.scalars.map { $0 * keep + spread } : target.scalars
     let positions = layout.positions
     var values = [T](repeating: 0, count: positions)
     for p in 0..<positions {
@@ -231,7 +241,8 @@ public struct CrossEntropyLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(Summation.pairwise(values))
-    case .mean, .batchmean: output = Tensor(Summation.pairwise(values) / T(positions))
+    case .mean, .batchmean:
+      output = Tensor(Summation.pairwise(values) / T(positions))
     }
     var result = LossValue(value: output)
     guard wrt.contains(.input) || wrt.contains(.target) else { return result }
@@ -242,20 +253,28 @@ public struct CrossEntropyLoss: Sendable {
     for p in 0..<positions {
       let g = cotangent(gradOutput, p, denominator)
       var total: T = 0
-      for c in 0..<C { total += w[c] * smoothed[layout.index(position: p, class: c)] }
+      for c in 0..<C {
+        total += w[c] * smoothed[layout.index(position: p, class: c)]
+      }
       for c in 0..<C {
         let k = layout.index(position: p, class: c)
         dx[k] = g * (T.exp(lp[k]) * total - w[c] * smoothed[k])
         dt[k] = -g * keep * w[c] * lp[k]
       }
     }
-    if wrt.contains(.input) { result.gradients[.input] = Tensor(unchecked: input.shape, dx) }
-    if wrt.contains(.target) { result.gradients[.target] = Tensor(unchecked: input.shape, dt) }
+    if wrt.contains(.input) {
+      result.gradients[.input] = Tensor(unchecked: input.shape, dx)
+    }
+    if wrt.contains(.target) {
+      result.gradients[.target] = Tensor(unchecked: input.shape, dt)
+    }
     return result
   }
 
   /// The cotangent of position `p`'s value (÷ `denominator` for mean).
-  func cotangent<T: LossScalar>(_ g: Tensor<T>?, _ p: Int, _ denominator: T) -> T {
+  func cotangent<T: LossScalar>(_ g: Tensor<T>?, _ p: Int, _ denominator: T)
+    -> T
+  {
     switch reduction {
     case .none: return g?.scalars[p] ?? 1
     case .sum: return g?.scalars[0] ?? 1

@@ -30,7 +30,9 @@ public struct GaussianNLLLoss: Sendable {
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
-  public init(reduction: Reduction = .mean, full: Bool = false, eps: Double = 1e-6) {
+  public init(
+    reduction: Reduction = .mean, full: Bool = false, eps: Double = 1e-6
+  ) {
     self.reduction = reduction
     self.full = full
     self.eps = eps
@@ -52,8 +54,8 @@ public struct GaussianNLLLoss: Sendable {
 
   /// The loss and the VJPs of `input`, `target` and `var` (the variance
   /// tensor) with `gradOutput` (ones when nil; shaped like the output).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, _ variance: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
@@ -66,7 +68,8 @@ public struct GaussianNLLLoss: Sendable {
     let readShape = try GaussianNLLLoss.varianceReadShape(
       input: input.shape, variance: variance.shape)
     let read = Tensor(unchecked: readShape, variance.scalars)
-    var result = try compute(input, target, read, gradOutput: gradOutput, wrt: wrt)
+    var result = try compute(
+      input, target, read, gradOutput: gradOutput, wrt: wrt)
     if let g = result.gradients[.variance] {
       result.gradients[.variance] = Tensor(unchecked: variance.shape, g.scalars)
     }
@@ -75,8 +78,8 @@ public struct GaussianNLLLoss: Sendable {
 
   /// The loss and the VJPs of `input` and `target` with a plain-number
   /// variance, which has no gradient.
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, variance: Double,
     gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input, .target]
@@ -89,12 +92,15 @@ public struct GaussianNLLLoss: Sendable {
       throw .option("grad_wrt: var is a plain number and has no gradient")
     }
     // PyTorch: var * ones_like(input), in the input's dtype.
-    let read = Tensor(unchecked: input.shape, [T](repeating: T(variance), count: input.count))
+    let read = Tensor(
+      unchecked: input.shape, [T](repeating: T(variance), count: input.count))
     return try compute(input, target, read, gradOutput: gradOutput, wrt: wrt)
   }
 
   /// The shape var is read at, or `shape_mismatch`.
-  static func varianceReadShape(input x: [Int], variance v: [Int]) throws(LossError) -> [Int] {
+  static func varianceReadShape(input x: [Int], variance v: [Int])
+    throws(LossError) -> [Int]
+  {
     if v == x { return v }
     if !x.isEmpty && v == Array(x.dropLast()) { return v + [1] }
     if v.count == x.count {
@@ -132,7 +138,8 @@ public struct GaussianNLLLoss: Sendable {
     gradOutput: Tensor<T>?, wrt: GradientRequest
   ) throws(LossError) -> LossValue<T> {
     let shape = try Broadcast.shape(
-      [input.shape, target.shape, variance.shape], names: ["input", "target", "var"])
+      [input.shape, target.shape, variance.shape],
+      names: ["input", "target", "var"])
     let wantX = wrt.contains(.input)
     let wantT = wrt.contains(.target)
     let wantV = wrt.contains(.variance)
@@ -146,7 +153,8 @@ public struct GaussianNLLLoss: Sendable {
     let e = T(eps)  // PyTorch clamps with eps in the tensor's dtype
     let constant: T = full ? T.log(2 * T.pi) / 2 : 0
     let (output, (dx, dt, dv)) = Elementwise.evaluate(
-      x, t, raw, wanted: (wantX, wantT, wantV), shape: shape, reduction: reduction,
+      x, t, raw, wanted: (wantX, wantT, wantV), shape: shape,
+      reduction: reduction,
       gradOutput: gradOutput
     ) { b in
       let (x, t, v, g, count) = (b.a, b.b, b.values, b.cotangents, b.count)
@@ -182,10 +190,12 @@ public struct GaussianNLLLoss: Sendable {
       result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     if let dt {
-      result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(
+        dt, from: shape, to: target.shape)
     }
     if let dv {
-      result.gradients[.variance] = Broadcast.sum(dv, from: shape, to: variance.shape)
+      result.gradients[.variance] = Broadcast.sum(
+        dv, from: shape, to: variance.shape)
     }
     return result
   }

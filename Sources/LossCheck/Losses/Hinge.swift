@@ -25,7 +25,8 @@ struct ClassScores {
     switch shape.count {
     case 0: (rows, classes, batched) = (1, 1, false)
     case 1 where shape[0] > 0: (rows, classes, batched) = (1, shape[0], false)
-    case 2 where shape[1] > 0: (rows, classes, batched) = (shape[0], shape[1], true)
+    case 2 where shape[1] > 0:
+      (rows, classes, batched) = (shape[0], shape[1], true)
     default:
       throw .shape(
         "input: shape \(shape) is not a non-empty vector or a matrix (N, C) with C > 0"

@@ -28,8 +28,8 @@ public struct HingeEmbeddingLoss: InputTargetLoss {
   /// - Throws: `invalid_option` for `batchmean` or a bad option;
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or an
   ///   input and target that do not broadcast.
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input]
@@ -77,7 +77,9 @@ public struct HingeEmbeddingLoss: InputTargetLoss {
   /// The loss of one element and its slope in x (see the type's
   /// documentation), as selects.
   @inlinable @inline(__always)
-  static func element<T: LossScalar>(_ x: T, _ y: T, margin m: T) -> (value: T, slope: T) {
+  static func element<T: LossScalar>(_ x: T, _ y: T, margin m: T) -> (
+    value: T, slope: T
+  ) {
     let z = m - x
     let active = hingeIsActive(z)
     let h = hingeValue(z)

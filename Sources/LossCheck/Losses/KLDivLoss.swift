@@ -27,8 +27,8 @@ public struct KLDivLoss: InputTargetLoss {
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
   /// (ones when nil; shaped like the output).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input, .target]
@@ -40,7 +40,8 @@ public struct KLDivLoss: InputTargetLoss {
     let wantX = wrt.contains(.input)
     let wantT = wrt.contains(.target)
     if wantX || wantT {
-      try checkGradOutput(gradOutput, outputShape: reduction == .none ? shape : [])
+      try checkGradOutput(
+        gradOutput, outputShape: reduction == .none ? shape : [])
     }
     // One fused pass (Elementwise): values, their pairwise sum and the
     // requested gradients. `batchmean` is the sum with the cotangent and
@@ -68,8 +69,13 @@ public struct KLDivLoss: InputTargetLoss {
     }
     if divisor != 1 { output = Tensor(output.scalars[0] / divisor) }
     var result = LossValue(value: output)
-    if let dx { result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape) }
-    if let dt { result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    if let dx {
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
+    }
+    if let dt {
+      result.gradients[.target] = Broadcast.sum(
+        dt, from: shape, to: target.shape)
+    }
     return result
   }
 }

@@ -16,8 +16,8 @@ public struct L1Loss: InputTargetLoss {
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
   /// (ones when nil; shaped like the output).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input, .target]

@@ -64,7 +64,9 @@ enum Logistic {
   ) throws(LossError) -> PeriodicValues<T>? {
     guard let t else { return nil }
     let core = Array(t.shape.drop(while: { $0 == 1 }))
-    if Broadcast.expands(t.shape, to: shape), core == Array(shape.suffix(core.count)) {
+    if Broadcast.expands(t.shape, to: shape),
+      core == Array(shape.suffix(core.count))
+    {
       return PeriodicValues(values: t.scalars, period: t.count)
     }
     guard let full = try option(t, named: name, at: shape) else { return nil }
@@ -107,7 +109,9 @@ struct PeriodicValues<T: LossScalar> {
 extension Optional {
   /// The option's values for `range` at `dst[0...]`, or 1s without one.
   @inlinable
-  func gather<T: LossScalar>(_ range: Range<Int>, into dst: UnsafeMutablePointer<T>)
+  func gather<T: LossScalar>(
+    _ range: Range<Int>, into dst: UnsafeMutablePointer<T>
+  )
   where Wrapped == PeriodicValues<T> {
     if let self {
       self.gather(range, into: dst)

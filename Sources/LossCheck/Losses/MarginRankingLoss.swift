@@ -39,8 +39,8 @@ public struct MarginRankingLoss: Sendable {
   /// - Throws: `invalid_option` for `batchmean` or a bad option;
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or
   ///   arguments of different ranks or that do not broadcast.
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input1: Tensor<T>, _ input2: Tensor<T>, _ target: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
@@ -70,10 +70,13 @@ public struct MarginRankingLoss: Sendable {
     // the reduction, and with gz = g where z > 0 (else 0) the gradients
     // −y·gz, y·gz and −(a − b)·gz.
     let (output, (d1, d2, dy)) = Elementwise.evaluate(
-      a, b, y, wanted: (want1, want2, wantY), shape: shape, reduction: reduction,
+      a, b, y, wanted: (want1, want2, wantY), shape: shape,
+      reduction: reduction,
       gradOutput: gradOutput
     ) { block in
-      let (a, b, v, g, count) = (block.a, block.b, block.values, block.cotangents, block.count)
+      let (a, b, v, g, count) = (
+        block.a, block.b, block.values, block.cotangents, block.count
+      )
       guard let y = block.c else { return }
       if let d1 = block.da, let d2 = block.db, block.dc == nil {
         // The common case: both inputs, not the target.
@@ -99,13 +102,16 @@ public struct MarginRankingLoss: Sendable {
     }
     var result = LossValue(value: output)
     if let d1 {
-      result.gradients[.input1] = Broadcast.sum(d1, from: shape, to: input1.shape)
+      result.gradients[.input1] = Broadcast.sum(
+        d1, from: shape, to: input1.shape)
     }
     if let d2 {
-      result.gradients[.input2] = Broadcast.sum(d2, from: shape, to: input2.shape)
+      result.gradients[.input2] = Broadcast.sum(
+        d2, from: shape, to: input2.shape)
     }
     if let dy {
-      result.gradients[.target] = Broadcast.sum(dy, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(
+        dy, from: shape, to: target.shape)
     }
     return result
   }

@@ -46,8 +46,8 @@ public struct MultiLabelMarginLoss: Sendable {
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
   ///   target not shaped like the input; `index_out_of_range` for a target
   ///   outside [-1, C).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input]
@@ -57,7 +57,9 @@ public struct MultiLabelMarginLoss: Sendable {
     let (rows, c) = (layout.rows, layout.classes)
     if layout.batched {
       guard target.shape == input.shape else {
-        throw .shape("target: shape \(target.shape) does not match input shape \(input.shape)")
+        throw .shape(
+          "target: shape \(target.shape) does not match input shape \(input.shape)"
+        )
       }
     } else {
       guard target.rank <= 1, target.count == c else {
@@ -67,11 +69,16 @@ public struct MultiLabelMarginLoss: Sendable {
       }
     }
     for v in target.scalars where v < -1 || v >= Int64(c) {
-      throw .index("target: class index \(v) is out of range (expected -1 or a class in [0, \(c)))")
+      throw .index(
+        "target: class index \(v) is out of range (expected -1 or a class in [0, \(c)))"
+      )
     }
     let outShape = layout.batched ? [rows] : []
     let wantX = wrt.contains(.input)
-    if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    if wantX {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
     let scale = T(c)
     var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
     var output = Tensor<T>(0)

@@ -46,22 +46,25 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
   /// - Throws: `invalid_option` for `batchmean` or a bad option;
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a 0-d
   ///   input, or a target or `weight` that does not broadcast.
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input, .target]
   ) throws(LossError) -> LossValue<T> {
     try reduction.requireStandard("MultiLabelSoftMarginLoss")
     let weight = self.weight?.converted(to: T.self)
-    var shape = try Broadcast.shape([input.shape, target.shape], names: ["input", "target"])
+    var shape = try Broadcast.shape(
+      [input.shape, target.shape], names: ["input", "target"])
     if let weight {
-      shape = try Broadcast.shape([shape, weight.shape], names: ["the loss", "weight"])
+      shape = try Broadcast.shape(
+        [shape, weight.shape], names: ["the loss", "weight"])
     }
     guard let classes = input.shape.last else {
       throw LossError(
         .shapeMismatch,
-        "input: a 0-d tensor has no class dimension (expected at least 1 dimension: (C) or (N, C))")
+        "input: a 0-d tensor has no class dimension (expected at least 1 dimension: (C) or (N, C))"
+      )
     }
     if shape == input.shape && target.shape == input.shape {
       return try rowwise(input, target, gradOutput: gradOutput, wrt: wrt)
@@ -96,10 +99,13 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
       for i in 0..<inner {
         for k in 0..<span {
           let e = (o * span + k) * inner + i
-          let v = t[e] * Logistic.softplus(-x[e]) + (1 - t[e]) * Logistic.softplus(x[e])
+          let v =
+            t[e] * Logistic.softplus(-x[e]) + (1 - t[e])
+            * Logistic.softplus(x[e])
           terms[k] = (w?[e] ?? 1) * v
         }
-        perSample[o * inner + i] = Summation.pairwise(terms) / c  // C = 0: 0/0 = NaN
+        // C = 0: 0/0 = NaN
+        perSample[o * inner + i] = Summation.pairwise(terms) / c
       }
     }
     let wantX = wrt.contains(.input)
@@ -126,8 +132,13 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
         }
       }
     }
-    if wantX { result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape) }
-    if wantT { result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape) }
+    if wantX {
+      result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
+    }
+    if wantT {
+      result.gradients[.target] = Broadcast.sum(
+        dt, from: shape, to: target.shape)
+    }
     return result
   }
 
@@ -141,13 +152,15 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
     let weight = self.weight?.converted(to: T.self)
     let shape = input.shape
     let classes = shape.last ?? 1
-    let rows = classes == 0 ? shape.dropLast().reduce(1, *) : input.count / classes
+    let rows =
+      classes == 0 ? shape.dropLast().reduce(1, *) : input.count / classes
     let w = try Logistic.periodicOption(weight, named: "weight", at: shape)
     let outShape = Array(shape.dropLast())
     let wantX = wrt.contains(.input)
     let wantT = wrt.contains(.target)
     if wantX || wantT {
-      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape))
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
     }
     let c = T(classes)
     var dx: [T] = wantX ? FusedPass.uninitialized(count: input.count) : []
@@ -172,7 +185,9 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
                 of: T.self, capacity: max(1, 5 * classes)
               ) { scratch in
                 guard let scratch = scratch.baseAddress else { return }
-                let (e, l, wb) = (scratch, scratch + classes, scratch + 2 * classes)
+                let (e, l, wb) = (
+                  scratch, scratch + classes, scratch + 2 * classes
+                )
                 for q in 0..<count {
                   let r = start + q
                   let lo = r * classes
@@ -188,7 +203,10 @@ public struct MultiLabelSoftMarginLoss: InputTargetLoss {
                     dx[k] = scale * (sigmoid(xk, fromExpOfMinusAbs: e[k]) - tk)
                     dt[k] = scale * -xk
                     // w·(t·softplus(−x) + (1 − t)·softplus(x)), over l.
-                    l[k] = wb[k] * (tk * (positivePart(-xk) + lk) + (1 - tk) * (positivePart(xk) + lk))
+                    l[k] =
+                      wb[k]
+                      * (tk * (positivePart(-xk) + lk) + (1 - tk)
+                        * (positivePart(xk) + lk))
                   }
                   let terms = UnsafeBufferPointer(start: l, count: classes)
                   perSample[q] = Summation.pairwise(terms) / c

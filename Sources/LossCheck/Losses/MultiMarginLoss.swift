@@ -62,8 +62,8 @@ public struct MultiMarginLoss: Sendable {
   ///   `shape_mismatch` for a `gradOutput` not shaped like the output or a
   ///   target or `weight` that does not fit the input; `index_out_of_range` for
   ///   a class outside [0, C).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>,
     gradOutput: Tensor<T>? = nil, wrt: GradientRequest = [.input]
@@ -87,11 +87,15 @@ public struct MultiMarginLoss: Sendable {
       throw .shape("weight: \(weight.count) elements, expected C = \(c)")
     }
     for v in target.scalars where v < 0 || v >= Int64(c) {
-      throw .index("target: class index \(v) is out of range (expected [0, \(c)))")
+      throw .index(
+        "target: class index \(v) is out of range (expected [0, \(c)))")
     }
     let outShape = target.rank == 0 ? [] : [rows]
     let wantX = wrt.contains(.input)
-    if wantX { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    if wantX {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
     let m = T(margin)
     let scale = T(c)
     let squared = p == 2

@@ -46,8 +46,8 @@ public struct NLLLoss: Sendable {
   }
 
   /// The loss and the VJP of `input` with `gradOutput` (ones when nil).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<Int64>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input]
@@ -57,9 +57,11 @@ public struct NLLLoss: Sendable {
     let C = layout.classes
     let w: [T]? = try classWeights(weight, classes: C)
     let targets = target.scalars
-    let kept = try checkClassTargets(target, classes: C, ignoreIndex: ignoreIndex)
+    let kept = try checkClassTargets(
+      target, classes: C, ignoreIndex: ignoreIndex)
     if wrt.contains(.input) {
-      try refuseUnbatchedLengthOneGradient(input: input.shape, target: target.shape)
+      try refuseUnbatchedLengthOneGradient(
+        input: input.shape, target: target.shape)
     }
     let positions = layout.positions
     // D: the kept positions' weights, summed pairwise (their count
@@ -90,8 +92,13 @@ public struct NLLLoss: Sendable {
     // nonzero elements written into them while they are in cache.
     let contiguous = layout.inner == 1
     var dx: [T] =
-      !wantX ? [] : contiguous ? FusedPass.uninitialized(count: input.count) : FusedPass.zeros(count: input.count)
-    var values: [T] = reduction == .none ? FusedPass.uninitialized(count: positions) : []
+      !wantX
+      ? []
+      : contiguous
+        ? FusedPass.uninitialized(count: input.count)
+        : FusedPass.zeros(count: input.count)
+    var values: [T] =
+      reduction == .none ? FusedPass.uninitialized(count: positions) : []
     let sharedG: T? =
       switch reduction {
       case .none: nil
@@ -108,16 +115,23 @@ public struct NLLLoss: Sendable {
         values.withUnsafeMutableBufferPointer { values in
           blockSums.withUnsafeMutableBufferPointer { blockSums in
             dx.withUnsafeMutableBufferPointer { dx in
-              guard let x = x.baseAddress, let targets = targets.baseAddress else { return }
+              guard let x = x.baseAddress, let targets = targets.baseAddress
+              else { return }
               let dxBase = dx.nonEmptyBase
               let out = values.nonEmptyBase
               let sums = blockSums.nonEmptyBase
               Parallelism.forEachChunk(
-                blocks, minimumChunk: Swift.max(1, (1 << 15) / (blockRows * Swift.max(1, C)))
+                blocks,
+                minimumChunk: Swift.max(
+                  1, (1 << 15) / (blockRows * Swift.max(1, C)))
               ) { _, chunk in
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: blockRows) { element in
-                  withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * blockRows) { scratch in
-                    guard let element = element.baseAddress, let scale = scratch.baseAddress
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: blockRows)
+                { element in
+                  withUnsafeTemporaryAllocation(
+                    of: T.self, capacity: 2 * blockRows
+                  ) { scratch in
+                    guard let element = element.baseAddress,
+                      let scale = scratch.baseAddress
                     else { return }
                     // Each position's weight (0: ignored), then, for a
                     // reduced output, the block's values to be summed.
@@ -131,7 +145,10 @@ public struct NLLLoss: Sendable {
                         let t = Int(targets[p])
                         let ignored = t == ignore
                         element[i] =
-                          ignored ? -1 : contiguous ? p * C + t : layout.index(position: p, class: t)
+                          ignored
+                          ? -1
+                          : contiguous
+                            ? p * C + t : layout.index(position: p, class: t)
                         scale[i] = ignored ? 0 : w?[t] ?? 1
                       }
                       for i in 0..<n {
@@ -139,11 +156,15 @@ public struct NLLLoss: Sendable {
                         let xk = x[Swift.max(k, 0)]
                         v[i] = k < 0 ? 0 : -scale[i] * xk
                       }
-                      sums?[b] = Summation.pairwise(UnsafeBufferPointer(start: v, count: n))
+                      sums?[b] = Summation.pairwise(
+                        UnsafeBufferPointer(start: v, count: n))
                       guard let dxBase else { continue }
-                      if contiguous { (dxBase + lo * C).update(repeating: 0, count: n * C) }
+                      if contiguous {
+                        (dxBase + lo * C).update(repeating: 0, count: n * C)
+                      }
                       for i in 0..<n where element[i] >= 0 {
-                        dxBase[element[i]] = -scale[i] * (sharedG ?? gs?[lo + i] ?? 1)
+                        dxBase[element[i]] =
+                          -scale[i] * (sharedG ?? gs?[lo + i] ?? 1)
                       }
                     }
                   }
@@ -158,7 +179,8 @@ public struct NLLLoss: Sendable {
     switch reduction {
     case .none: output = Tensor(unchecked: layout.outputShape, values)
     case .sum: output = Tensor(Summation.pairwise(blockSums))
-    case .mean, .batchmean: output = Tensor(Summation.pairwise(blockSums) / denominator)
+    case .mean, .batchmean:
+      output = Tensor(Summation.pairwise(blockSums) / denominator)
     }
     var result = LossValue(value: output)
     guard wantX else { return result }

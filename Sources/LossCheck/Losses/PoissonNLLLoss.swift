@@ -42,8 +42,8 @@ public struct PoissonNLLLoss: InputTargetLoss {
 
   /// The loss and the VJPs of `input` and `target` with `gradOutput`
   /// (ones when nil; shaped like the output).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input, .target]
@@ -63,7 +63,8 @@ public struct PoissonNLLLoss: InputTargetLoss {
       gradOutput: gradOutput
     ) { b in
       block(
-        x: b.a, t: b.b, count: b.count, values: b.values, cotangents: b.cotangents,
+        x: b.a, t: b.b, count: b.count, values: b.values,
+        cotangents: b.cotangents,
         dx: b.da, dt: b.db)
     }
     var result = LossValue(value: output)
@@ -71,7 +72,8 @@ public struct PoissonNLLLoss: InputTargetLoss {
       result.gradients[.input] = Broadcast.sum(dx, from: shape, to: input.shape)
     }
     if let dt {
-      result.gradients[.target] = Broadcast.sum(dt, from: shape, to: target.shape)
+      result.gradients[.target] = Broadcast.sum(
+        dt, from: shape, to: target.shape)
     }
     return result
   }
@@ -91,7 +93,8 @@ public struct PoissonNLLLoss: InputTargetLoss {
   ) {
     let out = UnsafeMutableBufferPointer(start: v, count: count)
     if logInput {
-      T.vexp(UnsafeBufferPointer(start: x, count: count), into: out)  // rate = e^x
+      // rate = e^x
+      T.vexp(UnsafeBufferPointer(start: x, count: count), into: out)
       if !full, dt == nil {
         // The common case: exp(x) − t·x, ∂x = g·(exp(x) − t).
         if let dx {

@@ -57,7 +57,10 @@ func rowTripletProducts<T: LossScalar>(
     pn += y * z
     j += w
   }
-  var s = (aa: aa.sum(), pp: pp.sum(), nn: nn.sum(), ap: ap.sum(), an: an.sum(), pn: pn.sum())
+  var s = (
+    aa: aa.sum(), pp: pp.sum(), nn: nn.sum(), ap: ap.sum(), an: an.sum(),
+    pn: pn.sum()
+  )
   while j < n {
     let (x, y, z) = (a[j], p[j], q[j])
     s.aa += x * x

@@ -29,8 +29,8 @@ public struct SoftMarginLoss: InputTargetLoss {
   /// - Throws: `invalid_option` for `batchmean`, or when `wrt` asks for the
   ///   target's gradient; `shape_mismatch` for a `gradOutput` not shaped
   ///   like the output, or a target that does not broadcast to the input.
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ input: Tensor<T>, _ target: Tensor<T>, gradOutput: Tensor<T>? = nil,
     wrt: GradientRequest = [.input]
@@ -39,7 +39,8 @@ public struct SoftMarginLoss: InputTargetLoss {
     if wrt.contains(.target) {
       throw LossError(
         .invalidOption,
-        "grad_wrt: SoftMarginLoss is not differentiable with respect to 'target' (expected only 'input')")
+        "grad_wrt: SoftMarginLoss is not differentiable with respect to 'target' (expected only 'input')"
+      )
     }
     guard Broadcast.expands(target.shape, to: input.shape) else {
       throw LossError(
@@ -49,7 +50,8 @@ public struct SoftMarginLoss: InputTargetLoss {
     }
     let wantX = wrt.contains(.input)
     if wantX {
-      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(input.shape))
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(input.shape))
     }
     let t = Broadcast.expand(target, to: input.shape)
     // One fused pass (Elementwise), per block: z = e^(−t·x) (vectorized;

@@ -190,12 +190,15 @@ public struct PairwiseDistance: VectorDistance {
   /// Refuses a length the distance is undefined for (`shape_mismatch`).
   public func validate(length: Int) throws(LossError) {
     if p.isInfinite && length == 0 {
-      throw .shape("p: the \(p) norm of an empty last dimension is undefined (no identity)")
+      throw .shape(
+        "p: the \(p) norm of an empty last dimension is undefined (no identity)"
+      )
     }
   }
 
   /// The distance between `u` and `v`.
-  public func value<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>) -> T {
+  public func value<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>) -> T
+  {
     let e = T(eps)
     return PNorm(p: p).value(ArraySlice(zip(u, v).map { $0 - $1 + e }))
   }
@@ -223,12 +226,15 @@ public struct LInfinityDistance: VectorDistance {
   /// Refuses a length the distance is undefined for (`shape_mismatch`).
   public func validate(length: Int) throws(LossError) {
     if length == 0 {
-      throw .shape("l_infinity: the last dimension is empty; the maximum of no elements is undefined")
+      throw .shape(
+        "l_infinity: the last dimension is empty; the maximum of no elements is undefined"
+      )
     }
   }
 
   /// The distance between `u` and `v`.
-  public func value<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>) -> T {
+  public func value<T: LossScalar>(_ u: ArraySlice<T>, _ v: ArraySlice<T>) -> T
+  {
     PNorm(p: .infinity).value(ArraySlice(zip(u, v).map { $0 - $1 }))
   }
 
@@ -244,7 +250,11 @@ public struct LInfinityDistance: VectorDistance {
       m = max(m, abs(x))
     }
     // amax's mask is (|z| == max): with a NaN maximum nothing matches.
-    if nan { return ([T](repeating: 0, count: z.count), [T](repeating: 0, count: z.count)) }
+    if nan {
+      return (
+        [T](repeating: 0, count: z.count), [T](repeating: 0, count: z.count)
+      )
+    }
     let ties = T(z.filter { abs($0) == m }.count)
     let g = z.map { x -> T in
       guard abs(x) == m else { return 0 }
@@ -294,7 +304,8 @@ public struct CosineDistance: TripletDistance {
     out.remove(at: 1)
     let inner = s[2...].reduce(1, *)
     return Layout(
-      shape: s, outputShape: out, length: s[1], inner: inner, outer: out.reduce(1, *))
+      shape: s, outputShape: out, length: s[1], inner: inner,
+      outer: out.reduce(1, *))
   }
 
   /// The distances between `x1` and `x2`.

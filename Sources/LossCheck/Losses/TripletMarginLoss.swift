@@ -60,8 +60,8 @@ public struct TripletMarginLoss: Sendable {
   /// here, not through ``TripletMarginWithDistanceLoss``'s distance
   /// composition (which reuses the fused p = 2 kernel below for
   /// ``PairwiseDistance`` on same-shape inputs).
-  @_specialize(exported: true, where T == Float)
-  @_specialize(exported: true, where T == Double)
+  @_specialize(exported:true,where T == Float)
+  @_specialize(exported:true,where T == Double)
   public func valueWithGradient<T: LossScalar>(
     _ anchor: Tensor<T>, _ positive: Tensor<T>, _ negative: Tensor<T>,
     gradOutput: Tensor<T>? = nil,
@@ -71,10 +71,12 @@ public struct TripletMarginLoss: Sendable {
     try checkTripletMargin(margin)
     let shapes = [anchor.shape, positive.shape, negative.shape]
     try checkTripletRanks(shapes)
-    if p == 2 && anchor.shape == positive.shape && anchor.shape == negative.shape
+    if p == 2 && anchor.shape == positive.shape
+      && anchor.shape == negative.shape
       && anchor.count > 0
     {
-      return try fusedEuclidean(anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+      return try fusedEuclidean(
+        anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
     }
     return try general(
       anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
@@ -90,10 +92,13 @@ public struct TripletMarginLoss: Sendable {
     let shapes = [anchor.shape, positive.shape, negative.shape]
     let ap = try Pair(anchor, positive, "anchor", "positive", self)
     let an = try Pair(anchor, negative, "anchor", "negative", self)
-    let pn = swap ? try Pair(positive, negative, "positive", "negative", self) : an
+    let pn =
+      swap ? try Pair(positive, negative, "positive", "negative", self) : an
     let shape = try Broadcast.shape(
       [ap.outShape, an.outShape, pn.outShape],
-      names: ["d(anchor, positive)", "d(anchor, negative)", "d(positive, negative)"])
+      names: [
+        "d(anchor, positive)", "d(anchor, negative)", "d(positive, negative)",
+      ])
     let count = shape.reduce(1, *)
     let iap = Broadcast.indexMap(from: ap.outShape, to: shape)
     let ian = Broadcast.indexMap(from: an.outShape, to: shape)
@@ -119,7 +124,8 @@ public struct TripletMarginLoss: Sendable {
     var cAP = [T](repeating: 0, count: ap.rows)
     var cAN = [T](repeating: 0, count: an.rows)
     var cPN = [T](repeating: 0, count: pn.rows)
-    for i in 0..<count where z[i] > 0 {  // 0 when inactive and exactly at the hinge
+    // 0 when inactive and exactly at the hinge
+    for i in 0..<count where z[i] > 0 {
       let gz = g[i]
       cAP[iap?[i] ?? i] += gz
       let (kAN, kPN) = (ian?[i] ?? i, ipn?[i] ?? i)
@@ -173,7 +179,10 @@ public struct TripletMarginLoss: Sendable {
     let rows = count / length
     let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
-    if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    if wantGrad {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
     let e = T(eps)
     let m = T(margin)
     let swap = self.swap
@@ -188,7 +197,9 @@ public struct TripletMarginLoss: Sendable {
         let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
         let dAP = rowShiftedDifferenceSquares(ar, pr, e, length).squareRoot()
         let dAN = rowShiftedDifferenceSquares(ar, nr, e, length).squareRoot()
-        let dPN = swap ? rowShiftedDifferenceSquares(pr, nr, e, length).squareRoot() : dAN
+        let dPN =
+          swap
+          ? rowShiftedDifferenceSquares(pr, nr, e, length).squareRoot() : dAN
         let hinge = tripletHinge(margin: m, dAP, dAN, dPN, swap: swap)
         v[k] = hinge.value
         guard let ga, let gp, let gn else { continue }
@@ -198,7 +209,9 @@ public struct TripletMarginLoss: Sendable {
         // so that a NaN row stays NaN).
         let kAP = dAP == 0 ? 0 : cAP / dAP
         let kAN = dAN == 0 ? 0 : cAN / dAN
-        let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
+        let (gar, gpr, gnr) = (
+          ga + i * length, gp + i * length, gn + i * length
+        )
         if swap {
           let kPN = dPN == 0 ? 0 : cPN / dPN
           for j in 0..<length {
@@ -254,7 +267,8 @@ public struct TripletMarginLoss: Sendable {
       rows = outShape.reduce(1, *)
       if loss.p.isInfinite && length == 0 {
         throw .shape(
-          "p: the \(loss.p) norm of the empty last dimension of \(xName) and \(yName) is undefined (no identity)")
+          "p: the \(loss.p) norm of the empty last dimension of \(xName) and \(yName) is undefined (no identity)"
+        )
       }
       let e = T(loss.eps)
       let xs = Broadcast.expand(x, to: shape)

@@ -18,7 +18,8 @@
 /// - Errors: margin ≤ 0 is `invalid_option` (NaN passes, as in PyTorch).
 ///   Unlike most losses it has no `size_average`/`reduce` and rejects
 ///   `'elementwise_mean'` (a ``Reduction`` value here cannot be either).
-public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable {
+public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
+{
   /// The distance between two of the inputs.
   public var distance: Distance
   /// The margin; it must be > 0 (else `invalid_option`).
@@ -62,21 +63,25 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
     // specialized kernels (this generic method runs unspecialized when
     // called from another module); everything else composes the distance's
     // own `distance` and `pullback`.
-    let sameShape = anchor.shape == positive.shape && anchor.shape == negative.shape
+    let sameShape =
+      anchor.shape == positive.shape && anchor.shape == negative.shape
     if sameShape && anchor.count > 0 {
       if let cosine = distance as? CosineDistance, anchor.rank == 2 {
         return try cosine.fusedTriplet(
-          anchor, positive, negative, margin: margin, swap: swap, reduction: reduction,
+          anchor, positive, negative, margin: margin, swap: swap,
+          reduction: reduction,
           gradOutput: gradOutput, wrt: wrt)
       }
       if let pairwise = distance as? PairwiseDistance, pairwise.p == 2 {
         let loss = TripletMarginLoss(
-          margin: margin, p: 2, eps: pairwise.eps, swap: swap, reduction: reduction)
+          margin: margin, p: 2, eps: pairwise.eps, swap: swap,
+          reduction: reduction)
         return try loss.fusedEuclidean(
           anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
       }
     }
-    return try composed(anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
+    return try composed(
+      anchor, positive, negative, gradOutput: gradOutput, wrt: wrt)
   }
 
   /// The general path: the distance's `distance` and `pullback`, composed.
@@ -88,9 +93,11 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
     let dan = try distance.distance(anchor, negative)
     let dpn = swap ? try distance.distance(positive, negative) : dan
     let negShape = try Broadcast.shape(
-      [dan.shape, dpn.shape], names: ["d(anchor, negative)", "d(positive, negative)"])
+      [dan.shape, dpn.shape],
+      names: ["d(anchor, negative)", "d(positive, negative)"])
     let shape = try Broadcast.shape(
-      [dap.shape, negShape], names: ["d(anchor, positive)", "the negative distance"])
+      [dap.shape, negShape],
+      names: ["d(anchor, positive)", "the negative distance"])
     let ap = Broadcast.expand(dap, to: shape)
     let an = Broadcast.expand(dan, to: shape)
     let pn = Broadcast.expand(dpn, to: shape)
@@ -130,16 +137,19 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
       }
     }
     let (ga1, gp1) = try distance.pullback(
-      anchor, positive, cotangent: Broadcast.sum(gap, from: shape, to: dap.shape))
+      anchor, positive,
+      cotangent: Broadcast.sum(gap, from: shape, to: dap.shape))
     let (ga2, gn1) = try distance.pullback(
-      anchor, negative, cotangent: Broadcast.sum(gan, from: shape, to: dan.shape))
+      anchor, negative,
+      cotangent: Broadcast.sum(gan, from: shape, to: dan.shape))
     var ga = ga1.scalars
     var gp = gp1.scalars
     var gn = gn1.scalars
     for i in 0..<ga.count { ga[i] += ga2.scalars[i] }
     if swap {
       let (gp2, gn2) = try distance.pullback(
-        positive, negative, cotangent: Broadcast.sum(gpn, from: shape, to: dpn.shape))
+        positive, negative,
+        cotangent: Broadcast.sum(gpn, from: shape, to: dpn.shape))
       for i in 0..<gp.count { gp[i] += gp2.scalars[i] }
       for i in 0..<gn.count { gn[i] += gn2.scalars[i] }
     }
@@ -156,8 +166,12 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
 
 extension TripletMarginWithDistanceLoss where Distance == PairwiseDistance {
   /// With PyTorch's default distance, `pairwise_distance` (p = 2, eps = 1e-6).
-  public init(margin: Double = 1, swap: Bool = false, reduction: Reduction = .mean) {
-    self.init(distance: PairwiseDistance(), margin: margin, swap: swap, reduction: reduction)
+  public init(
+    margin: Double = 1, swap: Bool = false, reduction: Reduction = .mean
+  ) {
+    self.init(
+      distance: PairwiseDistance(), margin: margin, swap: swap,
+      reduction: reduction)
   }
 }
 
@@ -182,7 +196,10 @@ extension CosineDistance {
     let outShape = [rows]
     let names: [LossInput] = [.anchor, .positive, .negative]
     let wantGrad = names.contains(where: wrt.contains)
-    if wantGrad { try checkGradOutput(gradOutput, outputShape: reduction.outputShape(outShape)) }
+    if wantGrad {
+      try checkGradOutput(
+        gradOutput, outputShape: reduction.outputShape(outShape))
+    }
     let e = T(eps)
     let m = T(margin)
     func run(
@@ -196,7 +213,9 @@ extension CosineDistance {
         let (ar, pr, nr) = (a + i * length, p + i * length, n + i * length)
         let s = rowTripletProducts(ar, pr, nr, length)
         // Norms, and norms clamped to at least eps.
-        let (na, np, nn) = (s.aa.squareRoot(), s.pp.squareRoot(), s.nn.squareRoot())
+        let (na, np, nn) = (
+          s.aa.squareRoot(), s.pp.squareRoot(), s.nn.squareRoot()
+        )
         let (ca, cp, cn) = (max(na, e), max(np, e), max(nn, e))
         let cosAP = s.ap / (ca * cp)
         let cosAN = s.an / (ca * cn)
@@ -222,13 +241,21 @@ extension CosineDistance {
         }
         let kAP = coefficients(cAP, cosAP, ca, na, cp, np)
         let kAN = coefficients(cAN, cosAN, ca, na, cn, nn)
-        let kPN = swap ? coefficients(cPN, cosPN, cp, np, cn, nn) : (cross: 0, selfX: 0, selfY: 0)
-        let (gar, gpr, gnr) = (ga + i * length, gp + i * length, gn + i * length)
+        let kPN =
+          swap
+          ? coefficients(cPN, cosPN, cp, np, cn, nn)
+          : (cross: 0, selfX: 0, selfY: 0)
+        let (gar, gpr, gnr) = (
+          ga + i * length, gp + i * length, gn + i * length
+        )
         for j in 0..<length {
           let (x, y, w) = (ar[j], pr[j], nr[j])
-          gar[j] = (kAP.cross * y - kAP.selfX * x) + (kAN.cross * w - kAN.selfX * x)
-          gpr[j] = (kAP.cross * x - kAP.selfY * y) + (kPN.cross * w - kPN.selfX * y)
-          gnr[j] = (kAN.cross * x - kAN.selfY * w) + (kPN.cross * y - kPN.selfY * w)
+          gar[j] =
+            (kAP.cross * y - kAP.selfX * x) + (kAN.cross * w - kAN.selfX * x)
+          gpr[j] =
+            (kAP.cross * x - kAP.selfY * y) + (kPN.cross * w - kPN.selfX * y)
+          gnr[j] =
+            (kAN.cross * x - kAN.selfY * w) + (kPN.cross * y - kPN.selfY * w)
         }
       }
     }

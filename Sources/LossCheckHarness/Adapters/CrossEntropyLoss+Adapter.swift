@@ -7,7 +7,8 @@ struct CrossEntropyLossAdapter: ReferenceAdapter {
     let loss = try CrossEntropyLoss(
       weight: call.weightOption("weight", as: T.self),
       ignoreIndex: call.int("ignore_index"),
-      reduction: call.reduction(), labelSmoothing: call.double("label_smoothing"))
+      reduction: call.reduction(),
+      labelSmoothing: call.double("label_smoothing"))
     // The target's spec dtype is "any": int64 holds class indices, a
     // floating tensor probabilities (or a misplaced float index target,
     // which the loss refuses by shape). A floating target must be in the

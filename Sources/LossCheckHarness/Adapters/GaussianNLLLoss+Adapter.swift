@@ -5,7 +5,8 @@ struct GaussianNLLLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = try GaussianNLLLoss(
-      reduction: call.reduction(), full: call.bool("full"), eps: call.double("eps"))
+      reduction: call.reduction(), full: call.bool("full"),
+      eps: call.double("eps"))
     let input = try call.input("input", as: T.self)
     let target = try call.input("target", as: T.self)
     let g = try call.gradOutput(as: T.self)
@@ -16,6 +17,7 @@ struct GaussianNLLLossAdapter: ReferenceAdapter {
         input, target, variance: number, gradOutput: g, wrt: call.wrt)
     }
     return try loss.valueWithGradient(
-      input, target, call.input("var", as: T.self), gradOutput: g, wrt: call.wrt)
+      input, target, call.input("var", as: T.self), gradOutput: g, wrt: call.wrt
+    )
   }
 }

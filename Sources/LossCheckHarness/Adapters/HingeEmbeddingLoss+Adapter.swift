@@ -13,9 +13,11 @@ struct HingeEmbeddingLossAdapter: ReferenceAdapter {
     case let other:
       target = try LossCall.typed(other, as: T.self, what: "inputs.target")
     }
-    return try HingeEmbeddingLoss(margin: call.double("margin"), reduction: call.reduction())
-      .valueWithGradient(
-        call.input("input", as: T.self), target,
-        gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
+    return try HingeEmbeddingLoss(
+      margin: call.double("margin"), reduction: call.reduction()
+    )
+    .valueWithGradient(
+      call.input("input", as: T.self), target,
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

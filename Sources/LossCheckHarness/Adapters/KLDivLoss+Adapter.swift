@@ -5,9 +5,11 @@ struct KLDivLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let reduction = try call.reduction()
-    return try KLDivLoss(reduction: reduction, logTarget: call.bool("log_target"))
-      .valueWithGradient(
-        call.input("input", as: T.self), call.input("target", as: T.self),
-        gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
+    return try KLDivLoss(
+      reduction: reduction, logTarget: call.bool("log_target")
+    )
+    .valueWithGradient(
+      call.input("input", as: T.self), call.input("target", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

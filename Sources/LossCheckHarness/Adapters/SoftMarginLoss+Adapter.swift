@@ -21,7 +21,8 @@ extension LossCall {
   {
     let t = try anyInput(name)
     if case .int64(let indices) = t {
-      return try Tensor(shape: indices.shape, scalars: indices.scalars.map { T($0) })
+      return try Tensor(
+        shape: indices.shape, scalars: indices.scalars.map { T($0) })
     }
     return try LossCall.typed(t, as: T.self, what: "inputs.\(name)")
   }

@@ -5,10 +5,12 @@ struct TripletMarginLossAdapter: ReferenceAdapter {
     throws(LossError) -> LossValue<T>
   {
     let loss = try TripletMarginLoss(
-      margin: call.double("margin"), p: call.double("p"), eps: call.double("eps"),
+      margin: call.double("margin"), p: call.double("p"),
+      eps: call.double("eps"),
       swap: call.bool("swap"), reduction: call.reduction())
     return try loss.valueWithGradient(
       call.input("anchor", as: T.self), call.input("positive", as: T.self),
-      call.input("negative", as: T.self), gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
+      call.input("negative", as: T.self),
+      gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }
 }

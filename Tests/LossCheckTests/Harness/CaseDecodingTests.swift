@@ -27,7 +27,8 @@ import Testing
 
   @Test func readsTensorsExactly() throws {
     let c = try decode(
-      with(input: #"{"dtype":"float64","shape":[3],"data":[0.1,"-inf",3e-310]}"#))
+      with(
+        input: #"{"dtype":"float64","shape":[3],"data":[0.1,"-inf",3e-310]}"#))
     guard case .tensor(.float64(let t))? = c.inputs["input"] else {
       Issue.record("input is not float64")
       return
@@ -38,7 +39,8 @@ import Testing
   }
 
   @Test func float32ReadsTheFloat32Value() throws {
-    let c = try decode(with(input: #"{"dtype":"float32","shape":[],"data":[0.1]}"#))
+    let c = try decode(
+      with(input: #"{"dtype":"float32","shape":[],"data":[0.1]}"#))
     guard case .tensor(.float32(let t))? = c.inputs["input"] else {
       Issue.record("input is not float32")
       return
@@ -47,22 +49,45 @@ import Testing
   }
 
   @Test(arguments: [
-    (#"{"dtype":"float64","shape":[2],"data":[1]}"#, "shape_mismatch", "inputs.input.data"),
-    (#"{"dtype":"float8","shape":[1],"data":[1]}"#, "dtype_mismatch", "inputs.input.dtype"),
-    (#"{"dtype":"int64","shape":[1],"data":[1.5]}"#, "dtype_mismatch", "inputs.input.data[0]"),
-    (#"{"dtype":"float64","shape":[1],"data":["NaN"]}"#, "dtype_mismatch", "inputs.input.data[0]"),
-    (#"{"dtype":"float64","shape":[-1],"data":[]}"#, "shape_mismatch", "inputs.input.shape"),
-    (#"{"dtype":"float64","shape":[1000000,1000000],"data":[]}"#, "shape_mismatch", "inputs.input.shape"),
+    (
+      #"{"dtype":"float64","shape":[2],"data":[1]}"#, "shape_mismatch",
+      "inputs.input.data"
+    ),
+    (
+      #"{"dtype":"float8","shape":[1],"data":[1]}"#, "dtype_mismatch",
+      "inputs.input.dtype"
+    ),
+    (
+      #"{"dtype":"int64","shape":[1],"data":[1.5]}"#, "dtype_mismatch",
+      "inputs.input.data[0]"
+    ),
+    (
+      #"{"dtype":"float64","shape":[1],"data":["NaN"]}"#, "dtype_mismatch",
+      "inputs.input.data[0]"
+    ),
+    (
+      #"{"dtype":"float64","shape":[-1],"data":[]}"#, "shape_mismatch",
+      "inputs.input.shape"
+    ),
+    (
+      #"{"dtype":"float64","shape":[1000000,1000000],"data":[]}"#,
+      "shape_mismatch", "inputs.input.shape"
+    ),
     (#"[1]"#, "dtype_mismatch", "inputs.input"),
   ])
-  func refusesBadTensorsNamingTheField(_ input: String, _ kind: String, _ field: String) {
+  func refusesBadTensorsNamingTheField(
+    _ input: String, _ kind: String, _ field: String
+  ) {
     let e = caseError(with(input: input))
     #expect(e?.kind.rawValue == kind)
     #expect(e?.field == field)
   }
 
   @Test func int64AcceptsIntegralNumbersOnly() throws {
-    let c = try decode(with(input: #"{"dtype":"int64","shape":[3],"data":[2,-7,4.0]}"#))
-    #expect(c.inputs["input"] == .tensor(.int64(try Tensor(shape: [3], scalars: [2, -7, 4]))))
+    let c = try decode(
+      with(input: #"{"dtype":"int64","shape":[3],"data":[2,-7,4.0]}"#))
+    #expect(
+      c.inputs["input"]
+        == .tensor(.int64(try Tensor(shape: [3], scalars: [2, -7, 4]))))
   }
 }

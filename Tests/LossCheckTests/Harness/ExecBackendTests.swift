@@ -92,7 +92,9 @@ import Testing
       "\(verdicts.map(\.problems))")
     let started = try groups(in: pids)
     #expect(started.count == 3)
-    for g in started { #expect(ProcessGroups.isGone(g), "group \(g) left behind") }
+    for g in started {
+      #expect(ProcessGroups.isGone(g), "group \(g) left behind")
+    }
   }
 
   /// Finding 4: a script that forks a hanging child and waits on it.
@@ -113,7 +115,9 @@ import Testing
       verdicts.allSatisfy { $0.problems.joined().contains("backend_timeout") })
     let started = try groups(in: dir + "/pids")
     #expect(started.count == 2)
-    for g in started { #expect(ProcessGroups.isGone(g), "group \(g) left behind") }
+    for g in started {
+      #expect(ProcessGroups.isGone(g), "group \(g) left behind")
+    }
   }
 
   @Test func garbageIsReportedAsABadAnswer() throws {
@@ -301,6 +305,8 @@ import Testing
       }, "\(verdicts.map(\.problems))")
     let started = try groups(in: pids)
     #expect(started.count == 1)
-    for g in started { #expect(ProcessGroups.isGone(g), "group \(g) left behind") }
+    for g in started {
+      #expect(ProcessGroups.isGone(g), "group \(g) left behind")
+    }
   }
 }

@@ -13,7 +13,8 @@ import Testing
   }()
 
   static let files: [String] = {
-    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+      .sorted()
   }()
 
   @Test func theCorpusIsThere() {
@@ -23,11 +24,16 @@ import Testing
   @Test(arguments: files)
   func replay(_ name: String) throws {
     let spec = try #require(Fixtures.spec)
-    let data = try #require(FileManager.default.contents(atPath: "\(Self.directory)/\(name)"))
+    let data = try #require(
+      FileManager.default.contents(atPath: "\(Self.directory)/\(name)"))
     let bytes = [UInt8](data)
-    if let answer = EvalLoop.answer(bytes, backend: ReferenceBackend(spec: spec)) {
+    if let answer = EvalLoop.answer(
+      bytes, backend: ReferenceBackend(spec: spec))
+    {
       let json = try JSONParser.parse(answer)
-      #expect(json["output"] != nil || json["error"]?["kind"] != nil, "\(answer.prefix(300))")
+      #expect(
+        json["output"] != nil || json["error"]?["kind"] != nil,
+        "\(answer.prefix(300))")
     }
     _ = GoldenCorpus.parse(bytes, path: name)
   }

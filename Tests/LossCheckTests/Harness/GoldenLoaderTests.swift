@@ -21,7 +21,8 @@ import Testing
       let corpus = try GoldenCorpus.load(directory: dir)
       #expect(corpus.problems.count == 1)
       #expect(corpus.problems.first?.file.hasSuffix("L1Loss.jsonl") == true)
-      let others = Fixtures.corpus?.cases.filter { $0.loss != "L1Loss" }.count ?? -1
+      let others =
+        Fixtures.corpus?.cases.filter { $0.loss != "L1Loss" }.count ?? -1
       #expect(corpus.cases.count == others)
     }
   }
@@ -30,10 +31,12 @@ import Testing
     try withCopy { dir in
       let path = "\(dir)/L1Loss.jsonl"
       var lines = try String(contentsOfFile: path, encoding: .utf8)
-        .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        .split(separator: "\n", omittingEmptySubsequences: false).map(
+          String.init)
       let total = lines.filter { !$0.isEmpty }.count
       // Corrupt a tensor of line 2 (still valid JSON), cut the last line short.
-      lines[1] = lines[1].replacingOccurrences(of: "\"shape\":[", with: "\"shape\":[7,")
+      lines[1] = lines[1].replacingOccurrences(
+        of: "\"shape\":[", with: "\"shape\":[7,")
       let last = lines.count - 2
       lines[last] = String(lines[last].prefix(lines[last].count / 2))
       try lines.dropLast().joined(separator: "\n").write(
@@ -43,7 +46,8 @@ import Testing
       let lineNumbers = Set(corpus.problems.compactMap(\.line))
       #expect(lineNumbers.contains(2))
       #expect(lineNumbers.contains(last + 1))
-      #expect(corpus.problems.contains { $0.caseID?.hasPrefix("L1Loss/") == true })
+      #expect(
+        corpus.problems.contains { $0.caseID?.hasPrefix("L1Loss/") == true })
       #expect(corpus.problems.contains { $0.message.contains("truncated") })
     }
   }

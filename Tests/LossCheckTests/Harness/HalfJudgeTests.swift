@@ -8,7 +8,8 @@ import Testing
 @Suite struct HalfJudgeTests {
   func half(_ data: [Double], _ dtype: DType = .float16) throws -> AnyTensor {
     let t = try Tensor(
-      shape: [data.count], scalars: data.map { HalfRounding.round($0, to: dtype) })
+      shape: [data.count],
+      scalars: data.map { HalfRounding.round($0, to: dtype) })
     return dtype == .float16 ? .float16(t) : .bfloat16(t)
   }
 
@@ -70,7 +71,8 @@ import Testing
     let short = try bounds([1], [1, 1])
     let v = Judge.verdict(c, try result([1, 1], [1, 1]), tolerance: short)
     #expect(!v.passed)
-    #expect(v.problems.contains { $0.contains("output") && $0.contains("malformed") })
+    #expect(
+      v.problems.contains { $0.contains("output") && $0.contains("malformed") })
     let missing = Tolerance(
       rtol: 0, atol: 1, atolElements: ElementTolerances(output: nil))
     let w = Judge.verdict(c, try result([1, 1], [1, 1]), tolerance: missing)
@@ -126,8 +128,10 @@ import Testing
       let c = Case(
         id: "h", loss: "MSELoss", dtype: dtype,
         options: JSONObject([("reduction", .string("mean"))]),
-        inputs: ["input": .tensor(try half(x, dtype)),
-                 "target": .tensor(try half(t, dtype))],
+        inputs: [
+          "input": .tensor(try half(x, dtype)),
+          "target": .tensor(try half(t, dtype)),
+        ],
         gradWrt: ["input"])
       let r = ReferenceBackend(spec: spec).evaluate(c)
       guard case .value(let out, let grads) = r.outcome else {
@@ -141,7 +145,9 @@ import Testing
       let ts = try half(t, dtype).doubles
       let exact = zip(xs, ts).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / 3
       #expect(out.doubles == [Double(HalfRounding.round(exact, to: dtype))])
-      let g = zip(xs, ts).map { Double(HalfRounding.round(2 * ($0 - $1) / 3, to: dtype)) }
+      let g = zip(xs, ts).map {
+        Double(HalfRounding.round(2 * ($0 - $1) / 3, to: dtype))
+      }
       #expect(grads["input"]?.doubles == g)
     }
   }

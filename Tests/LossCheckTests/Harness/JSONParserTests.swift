@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct JSONParserTests {
   @Test func parsesEveryKindAndKeepsNumberText() throws {
-    let v = try JSONParser.parse(#"{"a": [1, -2.5e-3, true, null, "x\n\u00e9"], "b": {}}"#)
+    let v = try JSONParser.parse(
+      #"{"a": [1, -2.5e-3, true, null, "x\n\u00e9"], "b": {}}"#)
     guard case .object(let o) = v else {
       Issue.record("not an object")
       return
@@ -18,14 +19,17 @@ import Testing
 
   @Test(arguments: [
     "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "1e", "\"\\x\"", "tru",
-    "[1] 2", "{\"a\":1,\"a\":2}", "\"\u{01}\"", "\"\\ud800\"", "nan", "Infinity",
+    "[1] 2", "{\"a\":1,\"a\":2}", "\"\u{01}\"", "\"\\ud800\"", "nan",
+    "Infinity",
   ])
   func refusesMalformedText(_ text: String) {
     #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
   }
 
   @Test func refusesDeepNestingWithoutRecursingIntoIt() {
-    let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    let deep =
+      String(repeating: "[", count: 100_000)
+      + String(repeating: "]", count: 100_000)
     #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
   }
 

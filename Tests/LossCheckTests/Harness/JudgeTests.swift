@@ -17,7 +17,9 @@ import Testing
       id: "c",
       outcome: .value(
         output: .float64(try Tensor(shape: [out.count], scalars: out)),
-        grads: ["input": .float64(try Tensor(shape: [grad.count], scalars: grad))]))
+        grads: [
+          "input": .float64(try Tensor(shape: [grad.count], scalars: grad))
+        ]))
   }
 
   @Test func equalValuesPassIncludingNaNAndInfinities() throws {
@@ -29,7 +31,8 @@ import Testing
 
   @Test func reportsTheWorstElement() throws {
     let v = Judge.verdict(
-      try golden([1, 2, 3]), try result([1, 2, 3], [1, 2.5, 3.0000001]), tolerance: tol)
+      try golden([1, 2, 3]), try result([1, 2, 3], [1, 2.5, 3.0000001]),
+      tolerance: tol)
     #expect(!v.passed)
     #expect(v.worst?.field == "grads.input")
     #expect(v.worst?.index == [1])
@@ -41,14 +44,21 @@ import Testing
   }
 
   @Test func nanDoesNotMatchANumberNorInfinityTheOtherSign() throws {
-    #expect(!Judge.verdict(try golden([.nan]), try result([0], [.nan]), tolerance: tol).passed)
     #expect(
-      !Judge.verdict(try golden([.infinity]), try result([-.infinity], [.infinity]), tolerance: tol)
-        .passed)
+      !Judge.verdict(
+        try golden([.nan]), try result([0], [.nan]), tolerance: tol
+      ).passed)
+    #expect(
+      !Judge.verdict(
+        try golden([.infinity]), try result([-.infinity], [.infinity]),
+        tolerance: tol
+      )
+      .passed)
   }
 
   @Test func shapesMustAgree() throws {
-    let v = Judge.verdict(try golden([1, 2]), try result([1, 2, 3], [1, 2]), tolerance: tol)
+    let v = Judge.verdict(
+      try golden([1, 2]), try result([1, 2, 3], [1, 2]), tolerance: tol)
     #expect(!v.passed)
   }
 
@@ -56,8 +66,10 @@ import Testing
     let c = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
       expected: .error(kind: "shape_mismatch", message: ""))
-    let same = CaseResult(id: "c", outcome: .error(kind: "shape_mismatch", message: "m"))
-    let other = CaseResult(id: "c", outcome: .error(kind: "invalid_option", message: "m"))
+    let same = CaseResult(
+      id: "c", outcome: .error(kind: "shape_mismatch", message: "m"))
+    let other = CaseResult(
+      id: "c", outcome: .error(kind: "invalid_option", message: "m"))
     #expect(Judge.verdict(c, same, tolerance: tol).passed)
     #expect(!Judge.verdict(c, other, tolerance: tol).passed)
     #expect(!Judge.verdict(c, try result([1], [1]), tolerance: tol).passed)

@@ -33,9 +33,10 @@ import Testing
   }
 
   @Test func linesSplitAcrossWritesAndSeveralPerWrite() {
-    #expect(lines(["ab", "c\nde", "f\n\ng\r\n", "tail"]) == [
-      "abc", "def", "", "g\r",
-    ])
+    #expect(
+      lines(["ab", "c\nde", "f\n\ng\r\n", "tail"]) == [
+        "abc", "def", "", "g\r",
+      ])
   }
 
   @Test func anUnfinishedLineAtEndOfFileIsClosedNotALine() {

@@ -174,13 +174,13 @@ import Testing
   func module(_ body: String, on id: String) -> String {
     let indented = body.split(separator: "\n").map { "        " + $0 }
     return """
-    import numpy_backend
+      import numpy_backend
 
-    def evaluate(case):
-        if case["id"] == \(JSONWriter.write(.string(id))):
-    \(indented.joined(separator: "\n"))
-        return numpy_backend.evaluate(case)
-    """
+      def evaluate(case):
+          if case["id"] == \(JSONWriter.write(.string(id))):
+      \(indented.joined(separator: "\n"))
+          return numpy_backend.evaluate(case)
+      """
   }
 
   /// Each misbehaviour, the error kind it must give and what the message

@@ -6,9 +6,10 @@ import LossCheckHarness
 extension LossCheckCommand {
   struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Time the BENCHMARK.md workload on the Swift reference.",
+      abstract: "Time the benchmark workload on the Swift reference.",
       discussion: """
-        Each row of the fixed workload (docs/SPEED.md): one forward plus \
+        Each row of the fixed workload (golden/benchmark.json, described \
+        in docs/BENCHMARK.md): one forward plus \
         backward pass for the inputs marked ∂, with the default options \
         unless the row names others, through the same adapters \
         `losscheck run` uses. After --warmup untimed runs, --reps timed \

@@ -23,6 +23,11 @@ public struct BCELoss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// The gradient's clamp ε as the computation holds it, or nil for
+  /// PyTorch's float32 constant `Float(1e-12)`. A half-precision case sets
+  /// it to 1e-12 rounded to its dtype (0 in float16), as PyTorch's half
+  /// kernel holds the constant in the tensor's dtype.
+  package var gradientClamp: Double? = nil
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
@@ -79,6 +84,7 @@ public struct BCELoss: InputTargetLoss {
       try checkGradOutput(
         gradOutput, outputShape: reduction.outputShape(input.shape))
     }
+    let eps = gradientClamp.map { T($0) } ?? T.pytorchEpsilon1e12
     // One fused pass (Elementwise): values, their pairwise sum and the
     // requested gradients.
     let (output, (dx, dt, _)) = Elementwise.evaluate(
@@ -86,7 +92,7 @@ public struct BCELoss: InputTargetLoss {
       shape: input.shape, reduction: reduction, gradOutput: gradOutput
     ) { b in
       BCEKernel<T>.block(
-        b.start..<b.start + b.count, x: b.a, t: b.b, weight: w,
+        b.start..<b.start + b.count, x: b.a, t: b.b, weight: w, eps: eps,
         values: b.values,
         cotangents: b.cotangents, dx: b.da, dt: b.db)
     }
@@ -120,13 +126,12 @@ enum BCEKernel<T: LossScalar> {
   @inline(__always)
   static func block(
     _ range: Range<Int>, x: UnsafePointer<T>, t: UnsafePointer<T>,
-    weight: PeriodicValues<T>?, values v: UnsafeMutablePointer<T>,
+    weight: PeriodicValues<T>?, eps: T, values v: UnsafeMutablePointer<T>,
     cotangents g: UnsafePointer<T>,
     dx: UnsafeMutablePointer<T>?, dt: UnsafeMutablePointer<T>?
   ) {
     let n = range.count
     let floor: T = -100
-    let eps = T.pytorchEpsilon1e12
     // Scratch: log1p(−x), the weights, and a sink for the input's gradient
     // when it is not asked for (no optionals in the loops: they vectorize).
     withUnsafeTemporaryAllocation(of: T.self, capacity: 3 * n) { buffer in

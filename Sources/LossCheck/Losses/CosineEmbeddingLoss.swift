@@ -23,6 +23,11 @@ public struct CosineEmbeddingLoss: Sendable {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// ε as the computation holds it, or nil for PyTorch's float32 constant
+  /// `Float(1e-12)`. A half-precision case sets it to 1e-12 rounded to its
+  /// dtype (0 in float16: zero vectors give 0/0 = NaN there, as in
+  /// PyTorch, which adds ε to a tensor of the case's dtype).
+  package var epsilon: Double? = nil
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
@@ -89,7 +94,7 @@ public struct CosineEmbeddingLoss: Sendable {
     let (c1, c2) = (s1[1], s2[1])
     let x1 = input1.scalars
     let x2 = input2.scalars
-    let eps = T.pytorchEpsilon1e12
+    let eps = epsilon.map { T($0) } ?? T.pytorchEpsilon1e12
     func row1(_ i: Int) -> Int { s1[0] == 1 ? 0 : i }
     func row2(_ i: Int) -> Int { s2[0] == 1 ? 0 : i }
     func at1(_ i: Int, _ j: Int) -> T { x1[row1(i) * c1 + (c1 == 1 ? 0 : j)] }
@@ -196,7 +201,7 @@ public struct CosineEmbeddingLoss: Sendable {
       try checkGradOutput(
         gradOutput, outputShape: reduction.outputShape(outShape))
     }
-    let eps = T.pytorchEpsilon1e12
+    let eps = epsilon.map { T($0) } ?? T.pytorchEpsilon1e12
     let m = T(margin)
     let count = rows * cols
     var output = Tensor<T>(0)

@@ -15,6 +15,12 @@ public struct SoftMarginLoss: InputTargetLoss {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// Where e^(−t·x) overflows in the dtype the computation stands for, or
+  /// nil for the computation's own type. A half-precision case computed in
+  /// Float sets the dtype's rounding threshold (65520 for float16): PyTorch
+  /// stores e^(−t·x) in the tensor's dtype, so from there on the loss is
+  /// +inf and the gradient NaN, as past 88.72 in Float.
+  package var expOverflow: Double? = nil
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
@@ -54,6 +60,7 @@ public struct SoftMarginLoss: InputTargetLoss {
         gradOutput, outputShape: reduction.outputShape(input.shape))
     }
     let t = Broadcast.expand(target, to: input.shape)
+    let overflow = expOverflow.map { T($0) }
     // One fused pass (Elementwise), per block: z = e^(−t·x) (vectorized;
     // may overflow to +inf: intended, PyTorch's form), the gradient
     // −g·t·(z/(1 + z)) from z (inf/inf = NaN past the overflow, as
@@ -66,6 +73,9 @@ public struct SoftMarginLoss: InputTargetLoss {
       let z = UnsafeMutableBufferPointer(start: v, count: count)
       for k in 0..<count { v[k] = -(t[k] * x[k]) }
       T.vexp(inPlace: z)
+      if let overflow {
+        for k in 0..<count where v[k] >= overflow { v[k] = .infinity }
+      }
       if let dx = b.da {
         for k in 0..<count { dx[k] = -g[k] * t[k] * (v[k] / (1 + v[k])) }
       }

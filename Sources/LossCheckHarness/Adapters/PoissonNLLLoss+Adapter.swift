@@ -6,7 +6,8 @@ struct PoissonNLLLossAdapter: ReferenceAdapter {
   {
     let loss = try PoissonNLLLoss(
       reduction: call.reduction(), logInput: call.bool("log_input"),
-      full: call.bool("full"), eps: call.double("eps"))
+      full: call.bool("full"), eps: call.constantInCaseDType(call.double("eps"))
+    )
     return try loss.valueWithGradient(
       call.input("input", as: T.self), call.input("target", as: T.self),
       gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)

@@ -4,8 +4,9 @@ struct SoftMarginLossAdapter: ReferenceAdapter {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
   {
-    let reduction = try call.reduction()
-    return try SoftMarginLoss(reduction: reduction).valueWithGradient(
+    var loss = SoftMarginLoss(reduction: try call.reduction())
+    loss.expOverflow = call.halfOverflowThreshold
+    return try loss.valueWithGradient(
       call.input("input", as: T.self), call.promotedTarget(as: T.self),
       gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)
   }

@@ -11,7 +11,9 @@ struct TripletMarginWithDistanceLossAdapter: ReferenceAdapter {
     switch name {
     case nil, "pairwise_distance"?:
       return try run(PairwiseDistance(), call, as: T.self)
-    case "cosine_distance"?: return try run(CosineDistance(), call, as: T.self)
+    case "cosine_distance"?:
+      let eps = call.constantInCaseDType(CosineDistance().eps)
+      return try run(CosineDistance(eps: eps), call, as: T.self)
     case "l_infinity"?: return try run(LInfinityDistance(), call, as: T.self)
     case let other?:
       throw LossError(

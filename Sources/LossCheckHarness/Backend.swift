@@ -27,6 +27,22 @@ public protocol LossBackend: Sendable {
 public protocol ReferenceAdapter: Sendable {
   func evaluate<T: LossScalar>(_ call: LossCall, as: T.Type)
     throws(LossError) -> LossValue<T>
+
+  /// A half case (float16 or bfloat16) computed in Float, and the inputs
+  /// whose gradients the loss already rounded to the case's dtype (the
+  /// backend rounds the output and every other gradient). The default is
+  /// `evaluate(call, as: Float.self)` with none rounded.
+  func evaluateHalf(_ call: LossCall)
+    throws(LossError) -> (LossValue<Float>, rounded: Set<LossInput>)
+}
+
+extension ReferenceAdapter {
+  /// `evaluate(call, as: Float.self)`, no gradient rounded yet.
+  public func evaluateHalf(_ call: LossCall)
+    throws(LossError) -> (LossValue<Float>, rounded: Set<LossInput>)
+  {
+    (try evaluate(call, as: Float.self), [])
+  }
 }
 
 /// The Swift reference losses of the `LossCheck` library as a backend.
@@ -51,12 +67,17 @@ public struct ReferenceBackend: LossBackend {
   public struct Entry: Sendable {
     let float: @Sendable (LossCall) throws(LossError) -> LossValue<Float>
     let double: @Sendable (LossCall) throws(LossError) -> LossValue<Double>
+    let half:
+      @Sendable (LossCall) throws(LossError) -> (
+        LossValue<Float>, rounded: Set<LossInput>
+      )
   }
 
   static func entry<A: ReferenceAdapter>(_ a: A) -> Entry {
     Entry(
       float: { c throws(LossError) in try a.evaluate(c, as: Float.self) },
-      double: { c throws(LossError) in try a.evaluate(c, as: Double.self) })
+      double: { c throws(LossError) in try a.evaluate(c, as: Double.self) },
+      half: { c throws(LossError) in try a.evaluateHalf(c) })
   }
 
   /// The adapters, by loss name.
@@ -101,7 +122,9 @@ public struct ReferenceBackend: LossBackend {
       case .float16, .bfloat16:
         // PyTorch CPU's opmath: half inputs widened to Float, the Float
         // path, each result rounded once to the case dtype.
-        return try finish(adapter.float(call), call, roundingTo: c.dtype)
+        let (value, rounded) = try adapter.half(call)
+        return try finish(
+          value, call, roundingTo: c.dtype, alreadyRounded: rounded)
       case .int64:
         throw LossError(.dtypeMismatch, "dtype: int64 is not a floating dtype")
       }
@@ -131,13 +154,15 @@ public struct ReferenceBackend: LossBackend {
 
   /// The result of a half case's Float value: the output and each
   /// gradient of `grad_wrt` rounded once to `dtype`, in place (`v` is
-  /// consumed, so no gradient is copied first).
+  /// consumed, so no gradient is copied first), except the gradients of
+  /// `alreadyRounded`, which the loss rounded as it wrote them.
   func finish(
-    _ v: consuming LossValue<Float>, _ call: LossCall, roundingTo dtype: DType
+    _ v: consuming LossValue<Float>, _ call: LossCall, roundingTo dtype: DType,
+    alreadyRounded: Set<LossInput> = []
   ) throws(LossError) -> CaseResult {
-    func wrap(_ t: consuming Tensor<Float>) -> AnyTensor {
+    func wrap(_ t: consuming Tensor<Float>, round: Bool = true) -> AnyTensor {
       var f = t
-      HalfRounding.round(&f, to: dtype)
+      if round { HalfRounding.round(&f, to: dtype) }
       return dtype == .float16 ? .float16(f) : .bfloat16(f)
     }
     var grads: [String: AnyTensor] = [:]
@@ -149,7 +174,7 @@ public struct ReferenceBackend: LossBackend {
           .invalidOption,
           "grad_wrt: \(call.spec.name) gives no gradient for '\(name)'")
       }
-      grads[name] = wrap(g)
+      grads[name] = wrap(g, round: !alreadyRounded.contains(input))
     }
     return CaseResult(
       id: call.testCase.id,

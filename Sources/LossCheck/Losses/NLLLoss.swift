@@ -24,6 +24,12 @@ public struct NLLLoss: Sendable {
   /// How the per-element losses are combined (`mean` by default).
   /// `batchmean` is refused with `invalid_option` when the loss is called.
   public var reduction: Reduction
+  /// A rounding applied to each nonzero gradient element as it is written
+  /// (a half-precision case computed in Float rounds them to its dtype
+  /// here, so the gradient, zero elsewhere, needs no second pass over its
+  /// C·N elements); nil writes them as computed. Used only when the
+  /// computation's type is Float.
+  package var gradientRounding: (@Sendable (Float) -> Float)? = nil
 
   /// The loss with these options (PyTorch's defaults otherwise). Options are
   /// checked when the loss is called, so this never fails.
@@ -109,6 +115,7 @@ public struct NLLLoss: Sendable {
     let blockRows = Swift.max(16, Swift.min(1024, 65536 / Swift.max(1, C)))
     let blocks = (positions + blockRows - 1) / blockRows
     let ignore = ignoreIndex
+    let rounding = T.self == Float.self ? gradientRounding : nil
     var blockSums = [T](repeating: 0, count: reduction == .none ? 0 : blocks)
     input.scalars.withUnsafeBufferPointer { x in
       targets.withUnsafeBufferPointer { targets in
@@ -161,6 +168,13 @@ public struct NLLLoss: Sendable {
                       guard let dxBase else { continue }
                       if contiguous {
                         (dxBase + lo * C).update(repeating: 0, count: n * C)
+                      }
+                      if let rounding {
+                        for i in 0..<n where element[i] >= 0 {
+                          let d = -scale[i] * (sharedG ?? gs?[lo + i] ?? 1)
+                          dxBase[element[i]] = T(rounding(Float(d)))
+                        }
+                        continue
                       }
                       for i in 0..<n where element[i] >= 0 {
                         dxBase[element[i]] =

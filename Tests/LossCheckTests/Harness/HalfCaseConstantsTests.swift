@@ -99,3 +99,35 @@ import Testing
     #expect(abs(bf16.output[0] + log(1e-8)) < 0.1)  // −log(1e-8) ≈ 18.42
   }
 }
+
+/// Every half answer of the reference is a value of its dtype: the output
+/// and each gradient rounded once, whether the backend rounds them after
+/// the Float computation or the loss rounds them as it writes (NLLLoss's
+/// gradient).
+@Suite struct HalfAnswersAreInTheirDType {
+  @Test func everyHalfGoldenAnswerIsRounded() throws {
+    let corpus = try #require(Fixtures.corpus)
+    let backend = ReferenceBackend(spec: corpus.spec)
+    var checked = 0
+    for c in corpus.cases where c.dtype.isHalf {
+      guard case .value(let output, let grads) = backend.evaluate(c).outcome
+      else { continue }
+      for (field, t) in [("output", output)] + grads.sorted(by: { $0.0 < $1.0 })
+      {
+        let x: Tensor<Float>
+        let round: (Float) -> Float
+        switch t {
+        case .float16(let v): (x, round) = (v, { HalfRounding.float16($0) })
+        case .bfloat16(let v): (x, round) = (v, { HalfRounding.bfloat16($0) })
+        default:
+          Issue.record("\(c.id) \(field): a \(t.dtype) answer")
+          continue
+        }
+        let bad = x.scalars.first { !$0.isNaN && round($0) != $0 }
+        #expect(bad == nil, "\(c.id) \(field): \(bad ?? 0) is not in its dtype")
+        checked += 1
+      }
+    }
+    #expect(checked > 3000)
+  }
+}

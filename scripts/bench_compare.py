@@ -52,6 +52,26 @@ def workload_losses():
         return [r["loss"] for r in json.load(f)["rows"]]
 
 
+def build_native():
+    """The release losscheck with native code generation, in .build-native.
+    SwiftPM 6.3 sometimes fails there with "unknown build description" once
+    the manifest's environment changed; its cached build description is
+    then removed and the build run once more."""
+    scratch = os.path.join(ROOT, ".build-native")
+    cmd = ["swift", "build", "-c", "release", "--product", "losscheck", "--scratch-path", scratch]
+    env = dict(os.environ, LOSSCHECK_NATIVE="1")
+    first = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    sys.stderr.write(first.stdout + first.stderr)
+    if first.returncode == 0 and "unknown build description" not in first.stdout + first.stderr:
+        return
+    for stale in ("build.db", os.path.join("x86_64-unknown-linux-gnu", "release", "description.json")):
+        try:
+            os.remove(os.path.join(scratch, stale))
+        except FileNotFoundError:
+            pass
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=sys.stderr)
+
+
 def last_json(text):
     for line in reversed(text.strip().splitlines()):
         line = line.strip()
@@ -80,10 +100,7 @@ def main():
         if not args.no_build:
             # The native flags are opt-in (Package.swift): without them the
             # Swift side would be timed in its baseline build.
-            subprocess.run(["swift", "build", "-c", "release", "--product", "losscheck",
-                            "--scratch-path", os.path.join(ROOT, ".build-native")],
-                           cwd=ROOT, env=dict(os.environ, LOSSCHECK_NATIVE="1"), check=True,
-                           stdout=sys.stderr)
+            build_native()
     common = ["--threads", str(args.threads), "--dtype", args.dtype, "--reps", str(args.reps), "--json"]
     ratios = []
     env = dict(os.environ)

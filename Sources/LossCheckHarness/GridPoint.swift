@@ -93,7 +93,10 @@ public struct GridPoint: Sendable, Hashable, LosslessStringConvertible {
         end = rest.index(after: end)
       }
       let token = rest[rest.index(after: eq)..<end]
-      guard !name.isEmpty, let value = try? JSONParser.parse(String(token))
+      // An option name is one word: a space in it means two spaces in a
+      // row, which the text form never has.
+      guard !name.isEmpty, !name.contains(" "),
+        let value = try? JSONParser.parse(String(token))
       else { return nil }
       result.append(Assignment(option: name, value: value))
       rest = end < rest.endIndex ? rest[rest.index(after: end)...] : ""

@@ -158,7 +158,8 @@ import Testing
       expected: .error(kind: .loss(.shapeMismatch), message: ""))
     let v = Judge.verdict(
       c,
-      CaseResult(id: "c", outcome: .error(kind: .loss(.shapeMismatch), message: "")),
+      CaseResult(
+        id: "c", outcome: .error(kind: .loss(.shapeMismatch), message: "")),
       tolerance: tol)
     let table = ReportFormat.table(RunReport(backend: "t", verdicts: [v]))
     let row = try #require(

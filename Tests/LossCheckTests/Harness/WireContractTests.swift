@@ -282,6 +282,36 @@ import Testing
     #expect(GridPoint(text) == nil, "\(text) was read")
   }
 
+  @Test func anUncoveredPointOfTheCorpusIsWrittenAsBefore() throws {
+    let fm = FileManager.default
+    let dir = fm.temporaryDirectory
+      .appendingPathComponent("losscheck-grid-\(UUID().uuidString)").path
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? fm.removeItem(atPath: dir) }
+    let golden = GoldenCorpus.locate()
+    try fm.copyItem(atPath: "\(golden)/spec.json", toPath: "\(dir)/spec.json")
+    try fm.copyItem(atPath: "\(golden)/spec", toPath: "\(dir)/spec")
+    let lines = try String(
+      contentsOfFile: "\(golden)/HuberLoss.jsonl", encoding: .utf8
+    ).split(separator: "\n").filter { !$0.contains(#""delta":2.0"#) }
+    try (lines.joined(separator: "\n") + "\n").write(
+      toFile: "\(dir)/HuberLoss.jsonl", atomically: true, encoding: .utf8)
+    let corpus = try GoldenCorpus.load(directory: dir, losses: ["HuberLoss"])
+    // Written out by hand in the report's text form, in the spec's order.
+    var want: [String] = []
+    for d in corpus.spec.dtypes {
+      for r in ["none", "mean", "sum"] {
+        want.append("HuberLoss/\(d.rawValue): reduction=\"\(r)\" delta=2.0")
+      }
+    }
+    let points = corpus.uncoveredGridPoints()
+    #expect(points.map(\.description) == want)
+    #expect(points.allSatisfy { GridPoint($0.description) == $0 })
+    let messages = corpus.problems.map(\.message)
+    #expect(
+      messages == want.map { "no golden case covers the grid point \($0)" })
+  }
+
   @Test func aReportWithAMalformedGridPointIsRefusedNamingTheField() throws {
     let r = RunReport(
       backend: "x", verdicts: [],

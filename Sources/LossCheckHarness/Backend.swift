@@ -4,10 +4,10 @@ import LossCheck
 /// process, an embedded Python module, or your own implementation.
 ///
 /// `evaluate` never throws: a refusal is an error result
-/// (`CaseResult.Outcome.error`) whose kind the harness compares with the
+/// (`Outcome.error`) whose kind the harness compares with the
 /// golden's. A case the backend does not implement (the loss, an option or
 /// option value, the dtype, an input form) is answered
-/// `CaseResult.Outcome.unsupported(reason:)`, saying what is missing: the
+/// `Outcome.unsupported(reason:)`, saying what is missing: the
 /// case is then skipped, neither passed nor failed (`--strict` makes a
 /// skip fail the run). An implemented call that the backend refuses is an
 /// error, not unsupported.
@@ -192,7 +192,8 @@ extension LossBackend {
     } catch {
       return CaseResult(
         id: "",
-        outcome: .error(kind: "invalid_option", message: error.description))
+        outcome: .error(
+          kind: .loss(.invalidOption), message: error.description))
     }
     do {
       return evaluate(try Case(json: json))

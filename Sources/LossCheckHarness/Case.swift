@@ -8,12 +8,6 @@ public struct Case: Sendable {
     case number(Double)
   }
 
-  /// What the golden file says PyTorch returns.
-  public enum Expected: Sendable {
-    case value(output: AnyTensor, grads: [String: AnyTensor])
-    case error(kind: String, message: String)
-  }
-
   public var id: String
   public var loss: String
   public var dtype: DType
@@ -23,7 +17,9 @@ public struct Case: Sendable {
   public var inputs: [String: Input]
   public var gradWrt: [String]
   public var gradOutput: AnyTensor?
-  public var expected: Expected?
+  /// What the golden file says PyTorch returns (a value or an error);
+  /// nil for a case without one, e.g. one drawn by the fuzzer.
+  public var expected: Outcome?
   public var tolerance: Tolerance?
   /// Short words that classify the case for selection (`--tag`), e.g.
   /// `broadcast` or `stricter_than_pytorch`; empty when the case has none.
@@ -32,7 +28,7 @@ public struct Case: Sendable {
   public init(
     id: String, loss: String, dtype: DType, options: JSONObject = JSONObject(),
     inputs: [String: Input], gradWrt: [String] = [],
-    gradOutput: AnyTensor? = nil, expected: Expected? = nil,
+    gradOutput: AnyTensor? = nil, expected: Outcome? = nil,
     tolerance: Tolerance? = nil, tags: [String] = []
   ) {
     self.id = id
@@ -152,7 +148,14 @@ extension Case {
     }
     switch o["expected"] {
     case nil, .null?: expected = nil
-    case let v?: expected = try Case.expected(v)
+    case let v?:
+      // Only a backend may answer unsupported: PyTorch runs every case.
+      guard v["unsupported"] == nil else {
+        throw CaseError(
+          .invalidOption, field: "expected.unsupported",
+          "a golden case expects a value or an error, never unsupported")
+      }
+      expected = try Case.expected(v)
     }
     switch o["tolerance"] {
     case nil, .null?: tolerance = nil
@@ -198,14 +201,17 @@ extension Case {
     }
   }
 
-  static func expected(_ v: JSONValue) throws(CaseError) -> Expected {
+  /// A value or an error outcome: `output` (and `grads`), or an `error`
+  /// object whose `kind` is any string (a word no enum knows is kept as
+  /// `.unknown`).
+  static func expected(_ v: JSONValue) throws(CaseError) -> Outcome {
     if case .object(let e)? = v["error"] {
       guard case .string(let kind)? = e["kind"] else {
         throw CaseError(.invalidOption, field: "expected.error.kind", "missing")
       }
       var message = ""
       if case .string(let m)? = e["message"] { message = m }
-      return .error(kind: kind, message: message)
+      return .error(kind: ErrorKind(rawValue: kind), message: message)
     }
     guard let out = v["output"] else {
       throw CaseError(
@@ -224,33 +230,31 @@ extension Case {
 
 /// What a backend answers for one case.
 public struct CaseResult: Sendable {
+  /// The id of the case answered.
+  public var id: String
   /// A value, an error (a refusal the judge compares with the golden's), or
   /// `unsupported`: the backend does not implement this loss, option, dtype
   /// or input form. An unsupported case is skipped, neither passed nor
   /// failed (`--strict` makes a skip fail the run).
-  public enum Outcome: Sendable {
-    case value(output: AnyTensor, grads: [String: AnyTensor])
-    case error(kind: String, message: String)
-    /// `reason` says what is missing, e.g. "label_smoothing".
-    case unsupported(reason: String)
-  }
-
-  public var id: String
   public var outcome: Outcome
 
+  /// The answer `outcome` to case `id`.
   public init(id: String, outcome: Outcome) {
     self.id = id
     self.outcome = outcome
   }
 
+  /// The refusal `e` as the answer to case `id` (its kind a loss kind).
   public static func error(id: String, _ e: LossError) -> CaseResult {
     CaseResult(
-      id: id, outcome: .error(kind: e.kind.rawValue, message: e.message))
+      id: id, outcome: .error(kind: .loss(e.kind), message: e.message))
   }
 
+  /// A case that could not be read, as the answer to case `id`: its kind,
+  /// and the field at fault in the message.
   public static func error(id: String, _ e: CaseError) -> CaseResult {
     CaseResult(
-      id: id, outcome: .error(kind: e.kind.rawValue, message: e.description))
+      id: id, outcome: .error(kind: .loss(e.kind), message: e.description))
   }
 
   /// The result line of the eval protocol.
@@ -268,7 +272,9 @@ public struct CaseResult: Sendable {
       }
     case .error(let kind, let message):
       o["error"] = .object(
-        JSONObject([("kind", .string(kind)), ("message", .string(message))]))
+        JSONObject([
+          ("kind", .string(kind.rawValue)), ("message", .string(message)),
+        ]))
     case .unsupported(let reason):
       o["unsupported"] = .string(reason)
     }
@@ -290,11 +296,6 @@ public struct CaseResult: Sendable {
         .invalidOption, field: "unsupported",
         "expected a string saying what is missing, got \(v.typeName)")
     }
-    switch try Case.expected(json) {
-    case .value(let output, let grads):
-      outcome = .value(output: output, grads: grads)
-    case .error(let kind, let message):
-      outcome = .error(kind: kind, message: message)
-    }
+    outcome = try Case.expected(json)
   }
 }

@@ -45,6 +45,8 @@ public enum Judge {
       if v.status != .failed { v.status = .skipped }
     case (nil, _):
       fail("the case has no expected result")
+    case (.unsupported?, _):
+      fail("the case expects unsupported, which only a backend may answer")
     case (.error(let kind, let message)?, .error(let got, let gotMessage)):
       if kind != got && errors == .kind {
         fail(
@@ -73,19 +75,12 @@ public enum Judge {
     return v
   }
 
-  static func summary(_ e: Case.Expected?) -> OutcomeSummary {
-    switch e {
+  static func summary(_ o: Outcome?) -> OutcomeSummary {
+    switch o {
     case nil: .none
     case .value?: .value(summary: nil)
     case .error(let kind, let message)?: .error(kind: kind, message: message)
-    }
-  }
-
-  static func summary(_ o: CaseResult.Outcome) -> OutcomeSummary {
-    switch o {
-    case .value: .value(summary: nil)
-    case .error(let kind, let message): .error(kind: kind, message: message)
-    case .unsupported(let reason): .unsupported(reason: reason)
+    case .unsupported(let reason)?: .unsupported(reason: reason)
     }
   }
 

@@ -11,10 +11,9 @@ public enum CorpusProblem: Sendable, Hashable, CustomStringConvertible {
   case noSpec(loss: String, file: String, specFile: String)
   /// The losses loaded hold no case at all.
   case noCases(directory: String)
-  /// A grid point of the spec (options written `name=value`) that no
-  /// golden value case of the dtype covers.
-  case uncoveredGridPoint(
-    loss: String, dtype: DType, point: String, file: String)
+  /// A grid point of the spec that no golden value case of its dtype
+  /// covers; `file` is its loss's golden file.
+  case uncoveredGridPoint(GridPoint, file: String)
 
   /// The flat form: the file at fault and the message.
   public var loadProblem: LoadProblem {
@@ -33,11 +32,9 @@ public enum CorpusProblem: Sendable, Hashable, CustomStringConvertible {
     case .noCases(let directory):
       return LoadProblem(
         file: directory, message: "no cases at all in the losses loaded")
-    case .uncoveredGridPoint(let loss, let dtype, let point, let file):
+    case .uncoveredGridPoint(let point, let file):
       return LoadProblem(
-        file: file,
-        message: "no golden case covers the grid point "
-          + "\(loss)/\(dtype.rawValue): \(point)")
+        file: file, message: "no golden case covers the grid point \(point)")
     }
   }
 

@@ -69,7 +69,7 @@ public enum EvalLoop {
     CaseResult(
       id: "",
       outcome: .error(
-        kind: "invalid_option",
+        kind: .loss(.invalidOption),
         message: "line of \(count) bytes is longer than \(maxLineBytes)"))
   }
 

@@ -138,17 +138,17 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
     if process == nil {
       guard restarts <= maxRestarts else {
         return failure(
-          id, "backend_crashed", "gave up after \(maxRestarts) restarts")
+          id, .backendCrashed, "gave up after \(maxRestarts) restarts")
       }
       do {
         try start()
       } catch {
         restarts += 1
-        return failure(id, "backend_crashed", error.description)
+        return failure(id, .backendCrashed, error.description)
       }
     }
     guard let process else {
-      return failure(id, "backend_crashed", "no backend process")
+      return failure(id, .backendCrashed, "no backend process")
     }
     let allowance = starting ? startupTimeout : 0
     let deadline = LineReader.monotonicSeconds() + timeout + allowance
@@ -165,7 +165,7 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
       let why = exitDescription()
       restart()
       return failure(
-        id, "backend_crashed", "could not write the case: \(why)")
+        id, .backendCrashed, "could not write the case: \(why)")
     }
     while true {
       switch reader.next(deadline: deadline, shouldStop: stop) {
@@ -180,7 +180,7 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
         if Interruption.requested != nil { return stopForInterruption(id) }
         let why = exitDescription()
         restart()
-        return failure(id, "backend_crashed", why)
+        return failure(id, .backendCrashed, why)
       }
     }
   }
@@ -204,7 +204,7 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
         return try CaseResult(json: json)
       } catch {
         let text = String(decoding: bytes.prefix(200), as: UTF8.self)
-        return failure(id, "backend_bad_answer", "\(error): \(text)")
+        return failure(id, .backendBadAnswer, "\(error): \(text)")
       }
     }
     if sentIDs.contains(answerID) { return nil }
@@ -217,7 +217,7 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
     restart()
     let text = String(decoding: bytes.prefix(200), as: UTF8.self)
     return failure(
-      id, "backend_bad_answer",
+      id, .backendBadAnswer,
       "instead of this case's result the backend wrote \(what): \(text); "
         + "the backend was restarted to stay in step")
   }
@@ -230,7 +230,7 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
         + "allowance \(allowance) s + per-case \(timeout) s)"
       : "within \(timeout) s"
     return failure(
-      id, "backend_timeout",
+      id, .backendTimeout,
       "no answer \(during); the backend was stopped and will be restarted")
   }
 
@@ -242,12 +242,14 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
 
   private func interrupted(_ id: String, _ sig: Int32) -> CaseResult {
     failure(
-      id, "interrupted",
+      id, .interrupted,
       "the run was stopped by \(Interruption.name(of: sig)) before this case")
   }
 
-  func failure(_ id: String, _ kind: String, _ message: String) -> CaseResult {
-    CaseResult(id: id, outcome: .error(kind: kind, message: message))
+  func failure(
+    _ id: String, _ kind: HarnessErrorKind, _ message: String
+  ) -> CaseResult {
+    CaseResult(id: id, outcome: .error(kind: .harness(kind), message: message))
   }
 
   private func start() throws(BackendStartError) {

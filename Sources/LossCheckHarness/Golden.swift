@@ -121,10 +121,8 @@ public struct GoldenCorpus: Sendable {
     var corpus = GoldenCorpus(
       directory: directory, spec: spec, cases: cases,
       corpusProblems: problems)
-    corpus.corpusProblems += corpus.uncovered().map {
-      .uncoveredGridPoint(
-        loss: $0.loss, dtype: $0.dtype, point: $0.point,
-        file: "\(directory)/\($0.loss).jsonl")
+    corpus.corpusProblems += corpus.uncoveredGridPoints().map {
+      .uncoveredGridPoint($0, file: "\(directory)/\($0.loss).jsonl")
     }
     return corpus
   }
@@ -217,17 +215,11 @@ public struct GoldenCorpus: Sendable {
     return (cases, problems)
   }
 
-  /// Grid points (per dtype) that no golden value case covers, as
-  /// "Loss/dtype: reduction=mean delta=0.5", for the losses with at least
-  /// one case (a loss without any is a problem of its own).
-  public func uncoveredGridPoints() -> [String] {
-    uncovered().map { "\($0.loss)/\($0.dtype.rawValue): \($0.point)" }
-  }
-
-  /// The uncovered grid points, per loss and dtype, the point written as
-  /// "reduction=\"mean\" delta=0.5".
-  func uncovered() -> [(loss: String, dtype: DType, point: String)] {
-    var missing: [(loss: String, dtype: DType, point: String)] = []
+  /// Grid points (per dtype) that no golden value case covers, per loss in
+  /// the spec's order, for the losses with at least one case (a loss
+  /// without any is a problem of its own).
+  public func uncoveredGridPoints() -> [GridPoint] {
+    var missing: [GridPoint] = []
     let byLoss = Dictionary(grouping: cases) { $0.loss }
     for name in spec.lossNames {
       guard let loss = spec.losses[name], let all = byLoss[name] else {
@@ -246,8 +238,12 @@ public struct GoldenCorpus: Sendable {
               }
           }
           if !covered {
-            let desc = point.map { "\($0.0)=\(JSONWriter.write($0.1))" }
-            missing.append((name, dtype, desc.joined(separator: " ")))
+            missing.append(
+              GridPoint(
+                loss: name, dtype: dtype,
+                assignments: point.map {
+                  GridPoint.Assignment(option: $0.0, value: $0.1)
+                }))
           }
         }
       }
@@ -260,7 +256,7 @@ public struct GoldenCorpus: Sendable {
   ) -> Bool {
     let o = loss.option(opt)
     let have = c.options[opt] ?? o?.defaultValue ?? .null
-    if o?.type == "tensor" {
+    if o?.type == .tensor {
       var present = true
       if case .null = have { present = false }
       return want == .bool(present)

@@ -16,7 +16,7 @@ public struct InterruptibleBackend: LossBackend {
       return CaseResult(
         id: c.id,
         outcome: .error(
-          kind: "interrupted",
+          kind: .harness(.interrupted),
           message: "the run was stopped by \(Interruption.name(of: sig)) "
             + "before this case"))
     }

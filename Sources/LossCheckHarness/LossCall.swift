@@ -30,13 +30,13 @@ public struct LossCall: Sendable {
           throw LossError(.dtypeMismatch, "inputs.\(i.name): must be a tensor")
         }
       case .tensor(let t):
-        if i.dtype == "float", t.dtype != c.dtype {
+        if i.dtype == .float, t.dtype != c.dtype {
           throw LossError(
             .dtypeMismatch,
             "inputs.\(i.name): dtype \(t.dtype.rawValue) where the case computes in \(c.dtype.rawValue)"
           )
         }
-        if i.dtype == "int64", t.dtype != .int64 {
+        if i.dtype == .int64, t.dtype != .int64 {
           throw LossError(
             .dtypeMismatch,
             "inputs.\(i.name): dtype \(t.dtype.rawValue), expected int64")
@@ -68,18 +68,19 @@ public struct LossCall: Sendable {
     let ok: Bool
     switch (o.type, v) {
     case (_, .null): ok = o.nullable
-    case ("bool", .bool): ok = true
-    case ("float", .number), ("int", .number): ok = true
-    case ("float", .string(let s)): ok = ["nan", "inf", "-inf"].contains(s)
-    case ("enum", .string), ("string", .string): ok = true
-    case ("tensor", .object): ok = true
+    case (.bool, .bool): ok = true
+    case (.float, .number), (.int, .number): ok = true
+    case (.float, .string(let s)): ok = ["nan", "inf", "-inf"].contains(s)
+    case (.enumeration, .string), (.string, .string): ok = true
+    case (.tensor, .object): ok = true
     default: ok = false
     }
     guard ok else {
+      // An enum's values are strings; every other type names itself.
+      let want = o.type == .enumeration ? "a string" : "a \(o.type.rawValue)"
       throw LossError(
         .invalidOption,
-        "\(o.name): expected \(o.type == "enum" ? "a string" : "a \(o.type)"), got \(JSONWriter.write(v))"
-      )
+        "\(o.name): expected \(want), got \(JSONWriter.write(v))")
     }
   }
 

@@ -55,7 +55,10 @@ public enum ReportJSON {
               ]))
           })
       ),
-      ("uncovered_grid_points", .array(r.uncovered.map { .string($0) })),
+      (
+        "uncovered_grid_points",
+        .array(r.uncovered.map { .string($0.description) })
+      ),
     ])
   }
 
@@ -82,7 +85,7 @@ public enum ReportJSON {
     case .value(let summary):
       if let summary { o["summary"] = .string(summary) }
     case .error(let kind, let message):
-      o["error_kind"] = .string(kind)
+      o["error_kind"] = .string(kind.rawValue)
       o["message"] = .string(message)
     case .unsupported(let reason): o["reason"] = .string(reason)
     case .none: break

@@ -47,13 +47,18 @@ extension ReportJSON {
         RunProblem(
           kind: try d.string(p, "kind"), message: try d.string(p, "message")))
     }
-    var uncovered: [String] = []
+    var uncovered: [GridPoint] = []
     if top["uncovered_grid_points"] != nil {
       for u in try d.array(top, "uncovered_grid_points") {
         guard case .string(let s) = u else {
           throw d.error("uncovered_grid_points", "expected strings")
         }
-        uncovered.append(s)
+        guard let point = GridPoint(s) else {
+          throw d.error(
+            "uncovered_grid_points",
+            "'\(s)' is not a grid point (Loss/dtype: option=value ...)")
+        }
+        uncovered.append(point)
       }
     }
     guard case .object(let selection)? = top["selection"] else {
@@ -203,7 +208,8 @@ extension ReportJSON {
         return .value(summary: nil)
       case "error":
         return .error(
-          kind: try string(o, "error_kind"), message: try string(o, "message"))
+          kind: ErrorKind(rawValue: try string(o, "error_kind")),
+          message: try string(o, "message"))
       case "unsupported": return .unsupported(reason: try string(o, "reason"))
       case "none": return .none
       case let k: throw error("\(at).kind", "unknown outcome kind '\(k)'")

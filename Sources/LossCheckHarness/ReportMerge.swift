@@ -54,7 +54,7 @@ public enum ReportMerge {
     merged.loadSeconds = reports.reduce(0) { $0 + $1.loadSeconds }
     merged.checkSeconds = reports.reduce(0) { $0 + $1.checkSeconds }
     var problems: [RunProblem] = []
-    var uncovered: [String] = []
+    var uncovered: [GridPoint] = []
     for r in reports {
       for p in r.problems where !problems.contains(p) { problems.append(p) }
       for u in r.uncovered where !uncovered.contains(u) { uncovered.append(u) }

@@ -1,14 +1,30 @@
 /// A problem of the run itself rather than of one case (an unreadable
 /// golden file, for example); each one fails the run.
 public struct RunProblem: Sendable, Equatable, CustomStringConvertible {
-  /// A short word, e.g. "golden_file".
+  /// The problem kinds `losscheck run` writes; the raw value is the word
+  /// in the report.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// A golden file or line that could not be read whole, or a loss
+    /// without golden cases.
+    case goldenFile = "golden_file"
+    /// A grid point of the spec that no golden case covers.
+    case uncoveredGridPoint = "uncovered_grid_point"
+  }
+
+  /// A short word, e.g. "golden_file" (a report read back may hold any).
   public var kind: String
+  /// What is wrong, on one line.
   public var message: String
 
-  /// Makes a run-level problem.
+  /// Makes a run-level problem of any kind.
   public init(kind: String, message: String) {
     self.kind = kind
     self.message = message
+  }
+
+  /// Makes a run-level problem of one of the harness's kinds.
+  public init(_ kind: Kind, message: String) {
+    self.init(kind: kind.rawValue, message: message)
   }
 
   public var description: String { message }
@@ -32,7 +48,7 @@ public struct RunReport: Sendable {
   public var problems: [RunProblem]
   /// Grid points of the spec that no golden case covers (listed, not
   /// failed).
-  public var uncovered: [String]
+  public var uncovered: [GridPoint]
   /// True when the run was stopped before every selected case was judged.
   public var interrupted: Bool
   /// How many cases were selected (more than `verdicts.count` when
@@ -44,7 +60,7 @@ public struct RunReport: Sendable {
   /// Makes a report; `selectedCount` defaults to the verdicts' count.
   public init(
     backend: String, verdicts: [Verdict], problems: [RunProblem] = [],
-    uncovered: [String] = [], goldenDigest: String = "",
+    uncovered: [GridPoint] = [], goldenDigest: String = "",
     selection: JSONObject = JSONObject(), interrupted: Bool = false,
     selectedCount: Int? = nil, loadSeconds: Double = 0,
     checkSeconds: Double = 0,

@@ -6,8 +6,8 @@ import Foundation
 public struct Spec: Sendable {
   public struct Input: Sendable {
     public var name: String
-    /// "float", "int64" or "any".
-    public var dtype: String
+    /// The declared dtype (float when the spec names none).
+    public var dtype: InputDType
     public var differentiable: Bool
     /// Whether a plain JSON number is accepted (GaussianNLL's `var`).
     public var numberAllowed: Bool
@@ -15,8 +15,8 @@ public struct Spec: Sendable {
 
   public struct Option: Sendable {
     public var name: String
-    /// "enum", "float", "int", "bool", "string" or "tensor".
-    public var type: String
+    /// The declared type.
+    public var type: OptionType
     public var values: [String]
     public var defaultValue: JSONValue
     public var nullable: Bool

@@ -12,13 +12,6 @@ public struct SpecError: Error, CustomStringConvertible {
 }
 
 extension Spec {
-  /// The option types a loss spec may declare.
-  public static let optionTypes: Set<String> = [
-    "enum", "float", "int", "bool", "string", "tensor",
-  ]
-  /// The input dtypes a loss spec may declare.
-  public static let inputDTypes: Set<String> = ["float", "int64", "any"]
-
   /// Loads the spec from a golden directory: spec.json and every
   /// spec/<Loss>.json.
   ///
@@ -159,13 +152,8 @@ extension Spec {
     for i in try r.array(top["inputs"], "inputs") {
       let o = try r.object(i, "an entry of inputs")
       let n = try r.string(o["name"], "an input's name")
-      let dtype =
-        try r.optionalString(o["dtype"], "inputs.\(n).dtype") ?? "float"
-      guard inputDTypes.contains(dtype) else {
-        throw r.error(
-          "inputs.\(n).dtype \"\(dtype)\" is not one of "
-            + inputDTypes.sorted().joined(separator: ", "))
-      }
+      let dtype = try r.word(
+        o["dtype"], "inputs.\(n).dtype", default: InputDType.float)
       guard !inputs.contains(where: { $0.name == n }) else {
         throw r.error("input \(n) is declared twice")
       }
@@ -197,7 +185,7 @@ extension Spec {
         }
         for value in list {
           let ok =
-            option.type == "tensor"
+            option.type == .tensor
             ? value.isBool : option.accepts(value)
           guard ok else {
             throw r.error(
@@ -222,26 +210,21 @@ extension Spec {
   {
     let o = try r.object(v, "an entry of options")
     let n = try r.string(o["name"], "an option's name")
-    let t = try r.string(o["type"], "options.\(n).type")
-    guard optionTypes.contains(t) else {
-      throw r.error(
-        "options.\(n).type \"\(t)\" is not one of "
-          + optionTypes.sorted().joined(separator: ", "))
-    }
+    let t = try r.word(o["type"], "options.\(n).type", as: OptionType.self)
     var values: [String] = []
     if let vs = o["values"] {
       for item in try r.array(vs, "options.\(n).values") {
         values.append(try r.string(item, "an entry of options.\(n).values"))
       }
     }
-    if t == "enum" && values.isEmpty {
+    if t == .enumeration && values.isEmpty {
       throw r.error("options.\(n) is an enum without values")
     }
     let option = Option(
       name: n, type: t, values: values,
       defaultValue: o["default"] ?? .null,
       nullable: try r.bool(o["nullable"], "options.\(n).nullable")
-        ?? (t == "tensor"),
+        ?? (t == .tensor),
       deprecated: try r.bool(o["deprecated"], "options.\(n).deprecated")
         ?? false,
       domain: try r.optionalString(o["domain"], "options.\(n).domain"))
@@ -262,12 +245,12 @@ extension Spec.Option {
     switch value {
     case .null: return nullable
     case .string(let s):
-      return type == "string" || (type == "enum" && values.contains(s))
-    case .bool: return type == "bool"
+      return type == .string || (type == .enumeration && values.contains(s))
+    case .bool: return type == .bool
     case .number(let text):
       guard let d = Double(text), d.isFinite else { return false }
-      if type == "float" { return true }
-      return type == "int" && d == d.rounded() && abs(d) < 0x1p53
+      if type == .float { return true }
+      return type == .int && d == d.rounded() && abs(d) < 0x1p53
     case .array, .numbers, .object: return false
     }
   }
@@ -311,6 +294,29 @@ struct SpecFields {
       throw error("\(what) is \(v.typeName), not a string")
     }
     return s
+  }
+
+  /// A field holding one word of `W` (an enum of the spec's words):
+  /// missing, not a string, or a word `W` does not have is an error naming
+  /// the field, the bad word and the words allowed.
+  func word<W: RawRepresentable & CaseIterable>(
+    _ v: JSONValue?, _ what: String, as: W.Type
+  ) throws(SpecError) -> W where W.RawValue == String {
+    let text = try string(v, what)
+    guard let w = W(rawValue: text) else {
+      throw error(
+        "\(what) \"\(text)\" is not one of "
+          + W.allCases.map(\.rawValue).sorted().joined(separator: ", "))
+    }
+    return w
+  }
+
+  /// `word(_:_:as:)` for an optional field: `defaultWord` when absent.
+  func word<W: RawRepresentable & CaseIterable>(
+    _ v: JSONValue?, _ what: String, default defaultWord: W
+  ) throws(SpecError) -> W where W.RawValue == String {
+    guard let v else { return defaultWord }
+    return try word(v, what, as: W.self)
   }
 
   func optionalString(_ v: JSONValue?, _ what: String) throws(SpecError)

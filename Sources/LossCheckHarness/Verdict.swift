@@ -73,7 +73,8 @@ public enum OutcomeSummary: Sendable, Equatable {
   /// A value; `summary` (e.g. "output [] = 0.4; grads input [3, 5]") is
   /// set when the other side is not a value, so both sides show in full.
   case value(summary: String?)
-  case error(kind: String, message: String)
+  /// An error of `kind` (reports write its wire word).
+  case error(kind: ErrorKind, message: String)
   /// The backend does not implement the case (actual side only).
   case unsupported(reason: String)
   /// The case has no expectation (never in a loaded golden file).

@@ -56,7 +56,7 @@ public struct ResourceLimit: Error, Sendable, Equatable,
   CustomStringConvertible
 {
   /// The error kind of the result.
-  public static let kind = "resource_limit"
+  public static let kind = HarnessErrorKind.resourceLimit
 
   /// The loss of the case.
   public var loss: String
@@ -73,6 +73,6 @@ public struct ResourceLimit: Error, Sendable, Equatable,
   /// The error result for case `id`.
   public func result(id: String) -> CaseResult {
     CaseResult(
-      id: id, outcome: .error(kind: Self.kind, message: description))
+      id: id, outcome: .error(kind: .harness(Self.kind), message: description))
   }
 }

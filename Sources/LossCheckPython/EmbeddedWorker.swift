@@ -92,13 +92,17 @@
           continue
         }
         let text =
-          backend.answer(line: line)
-          ?? #"{"id":"","error":{"kind":"backend_error","#
-          + #""message":"the Python call failed"}}"#
+          backend.answer(line: line) ?? JSONWriter.write(Self.callFailed.json)
         guard writeAll(out, text + "\n") else { return 1 }
       }
       return 0
     }
+
+    /// The answer when the Python call itself failed (no result line).
+    private static let callFailed = CaseResult(
+      id: "",
+      outcome: .error(
+        kind: .harness(.backendError), message: "the Python call failed"))
 
     private static func report(_ message: String) {
       _ = writeAll(2, "losscheck python-worker: \(message)\n")

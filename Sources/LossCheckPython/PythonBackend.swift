@@ -66,7 +66,7 @@
                   return _json.dumps(result)
               except BaseException as e:
                   msg = "".join(_tb.format_exception_only(type(e), e)).strip()
-                  return _json.dumps({"id": case_id, "error": {"kind": "backend_error", "message": msg}})
+                  return _json.dumps({"id": case_id, "error": {"kind": "\(HarnessErrorKind.backendError)", "message": msg}})
           return call
 
       def _losscheck_setup(paths, module, attr, raw):
@@ -262,7 +262,8 @@
         return CaseResult(
           id: c.id,
           outcome: .error(
-            kind: "backend_error", message: "the Python call failed"))
+            kind: .harness(.backendError),
+            message: "the Python call failed"))
       }
       do {
         return try CaseResult(json: JSONParser.parse(answer))
@@ -270,7 +271,7 @@
         return CaseResult(
           id: c.id,
           outcome: .error(
-            kind: "backend_bad_answer",
+            kind: .harness(.backendBadAnswer),
             message: "\(error): \(answer.prefix(200))"))
       }
     }

@@ -198,13 +198,14 @@ extension LossCheckCommand {
       _ corpus: GoldenCorpus, selection: CaseSelection, loss: [String]
     ) -> [RunProblem] {
       corpus.corpusProblems.compactMap { p in
-        guard case .uncoveredGridPoint(let l, _, _, _) = p else {
-          return RunProblem(kind: "golden_file", message: p.description)
+        guard case .uncoveredGridPoint(let point, _) = p else {
+          return RunProblem(.goldenFile, message: p.description)
         }
-        guard selection.isWholeLosses, loss.isEmpty || loss.contains(l) else {
+        guard selection.isWholeLosses, loss.isEmpty || loss.contains(point.loss)
+        else {
           return nil
         }
-        return RunProblem(kind: "uncovered_grid_point", message: p.description)
+        return RunProblem(.uncoveredGridPoint, message: p.description)
       }
     }
 
@@ -475,11 +476,11 @@ extension LossCheckCommand {
         if !l.summary.isEmpty { print("  \(l.summary)") }
         let ins = l.inputs.map { i in
           i.name + (i.differentiable ? " ∂" : "")
-            + (i.dtype == "float" ? "" : " [\(i.dtype)]")
+            + (i.dtype == .float ? "" : " [\(i.dtype.rawValue)]")
         }
         print("  inputs: \(ins.joined(separator: ", "))")
         for o in l.options {
-          var line = "  \(o.name): \(o.type)"
+          var line = "  \(o.name): \(o.type.rawValue)"
           if !o.values.isEmpty {
             line += " {\(o.values.joined(separator: ", "))}"
           }

@@ -112,7 +112,7 @@ import Testing
       CaseResult(
         id: "", outcome: .value(output: .int64(Tensor(7)), grads: [:])),
       CaseResult(
-        id: "e", outcome: .error(kind: "shape_mismatch", message: "x\n")),
+        id: "e", outcome: .error(kind: .loss(.shapeMismatch), message: "x\n")),
     ]
     for r in results {
       #expect(EvalLoop.resultLine(r) == JSONWriter.write(r.json))

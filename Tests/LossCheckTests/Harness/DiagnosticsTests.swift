@@ -73,7 +73,7 @@ import Testing
   @Test func aValueWhereAnErrorWasExpectedShowsTheValue() throws {
     let c = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
-      expected: .error(kind: "shape_mismatch", message: "sizes 3 and 4"))
+      expected: .error(kind: .loss(.shapeMismatch), message: "sizes 3 and 4"))
     let r = CaseResult(
       id: "c",
       outcome: .value(
@@ -95,7 +95,7 @@ import Testing
       expected: .value(output: try Self.tensor([2], [1, 2]), grads: [:]))
     let r = CaseResult(
       id: "c",
-      outcome: .error(kind: "invalid_option", message: "no such option"))
+      outcome: .error(kind: .loss(.invalidOption), message: "no such option"))
     let v = Judge.verdict(c, r, tolerance: tol)
     #expect(v.expected == .value(summary: "output [2] = [1.0, 2.0]"))
     #expect(
@@ -105,9 +105,9 @@ import Testing
   @Test func errorsAnyAcceptsAnyErrorButNotAValue() throws {
     let c = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
-      expected: .error(kind: "shape_mismatch", message: ""))
+      expected: .error(kind: .loss(.shapeMismatch), message: ""))
     let other = CaseResult(
-      id: "c", outcome: .error(kind: "invalid_option", message: ""))
+      id: "c", outcome: .error(kind: .loss(.invalidOption), message: ""))
     #expect(!Judge.verdict(c, other, tolerance: tol, errors: .kind).passed)
     #expect(Judge.verdict(c, other, tolerance: tol, errors: .any).passed)
     let value = CaseResult(
@@ -140,7 +140,7 @@ import Testing
       Issue.record("expected an error outcome, got \(v.actual)")
       return
     }
-    #expect(kind == "backend_crashed")
+    #expect(kind == .harness(.backendCrashed))
     #expect(message.contains("status 7"))
     #expect(message.contains("segfault in kernel_l1 at row 3"))
     let table = ReportFormat.table(
@@ -155,10 +155,11 @@ import Testing
     #expect(ReportFormat.ratio(0.5) == "0.500")
     let c = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
-      expected: .error(kind: "shape_mismatch", message: ""))
+      expected: .error(kind: .loss(.shapeMismatch), message: ""))
     let v = Judge.verdict(
       c,
-      CaseResult(id: "c", outcome: .error(kind: "shape_mismatch", message: "")),
+      CaseResult(
+        id: "c", outcome: .error(kind: .loss(.shapeMismatch), message: "")),
       tolerance: tol)
     let table = ReportFormat.table(RunReport(backend: "t", verdicts: [v]))
     let row = try #require(

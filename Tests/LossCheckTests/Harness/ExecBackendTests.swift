@@ -276,7 +276,7 @@ import Testing
       Issue.record("expected the error result, got \(r.outcome)")
       return
     }
-    #expect(kind == "shape_mismatch")
+    #expect(kind == .loss(.shapeMismatch))
     #expect(message.utf8.count == 8 << 20)
   }
 

@@ -65,11 +65,11 @@ import Testing
   @Test func errorsMustBeOfTheSameKind() throws {
     let c = Case(
       id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
-      expected: .error(kind: "shape_mismatch", message: ""))
+      expected: .error(kind: .loss(.shapeMismatch), message: ""))
     let same = CaseResult(
-      id: "c", outcome: .error(kind: "shape_mismatch", message: "m"))
+      id: "c", outcome: .error(kind: .loss(.shapeMismatch), message: "m"))
     let other = CaseResult(
-      id: "c", outcome: .error(kind: "invalid_option", message: "m"))
+      id: "c", outcome: .error(kind: .loss(.invalidOption), message: "m"))
     #expect(Judge.verdict(c, same, tolerance: tol).passed)
     #expect(!Judge.verdict(c, other, tolerance: tol).passed)
     #expect(!Judge.verdict(c, try result([1], [1]), tolerance: tol).passed)

@@ -51,7 +51,7 @@
         Issue.record("expected an error result")
         return
       }
-      #expect(kind == "invalid_option")
+      #expect(kind == .loss(.invalidOption))
     }
   }
 

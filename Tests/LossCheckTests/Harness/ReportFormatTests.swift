@@ -24,7 +24,11 @@ import Testing
       problems: [
         RunProblem(kind: "golden_file", message: "golden/X.jsonl:3: bad")
       ],
-      uncovered: ["L1Loss/float64: reduction=\"sum\""],
+      uncovered: [
+        GridPoint(
+          loss: "L1Loss", dtype: .float64,
+          assignments: [.init(option: "reduction", value: .string("sum"))])
+      ],
       goldenDigest: "sha256:00", selection: CaseSelection().json,
       selectedCount: 8, loadSeconds: 0.5, checkSeconds: 1.25)
   }
@@ -63,7 +67,7 @@ import Testing
     let v = Verdict(
       id: "L1Loss/\u{1B}x", loss: "L1Loss", dtype: "float64", status: .failed,
       problems: [nasty], expected: .value(summary: nil),
-      actual: .error(kind: "backend_crashed", message: nasty))
+      actual: .error(kind: .harness(.backendCrashed), message: nasty))
     let skip = Verdict(
       id: "L1Loss/s", loss: "L1Loss", dtype: "float64", status: .skipped,
       expected: .value(summary: nil), actual: .unsupported(reason: nasty))
@@ -131,7 +135,7 @@ struct PerturbingBackend: LossBackend {
           r.outcome = .value(output: .float64(t), grads: grads)
         }
       }
-    case 2: r.outcome = .error(kind: "invalid_option", message: "planted")
+    case 2: r.outcome = .error(kind: .loss(.invalidOption), message: "planted")
     case 3, 4: r.outcome = .unsupported(reason: "planted")
     default: break
     }

@@ -52,16 +52,7 @@ extension LossCheckCommand {
         discussion: "float16 and bfloat16 cases carry their element bounds."))
     var dtype: [String] = []
 
-    @Option(
-      parsing: .unconditional,
-      help: "Seconds an exec backend may take per case.")
-    var timeout: Double = 30
-
-    @Option(
-      help:
-        "Seconds added to the first case's deadline after a backend (re)starts."
-    )
-    var startupTimeout: Double = 10
+    @OptionGroup var timeouts: TimeoutOptions
 
     @Option(help: "The python3 that draws the cases.")
     var python = "python3"
@@ -84,15 +75,12 @@ extension LossCheckCommand {
         list.append(try Case(json: JSONParser.parse(line)))
       }
       Interruption.install()
-      let budget = budgetOptions.budget
-      let a = budget.applied(
-        to: try BackendStart.make(
-          backend, spec: spec, goldenDirectory: dir, timeout: timeout,
-          startupTimeout: startupTimeout))
-      let b = budget.applied(
-        to: try BackendStart.make(
-          against, spec: spec, goldenDirectory: dir, timeout: timeout,
-          startupTimeout: startupTimeout))
+      let a = try BackendStart.make(
+        backend, spec: spec, goldenDirectory: dir, timeouts: timeouts,
+        budget: budgetOptions.budget)
+      let b = try BackendStart.make(
+        against, spec: spec, goldenDirectory: dir, timeouts: timeouts,
+        budget: budgetOptions.budget)
       let found = Fuzzer.run(list, backend: a, against: b, spec: spec)
       for d in found {
         print(CaseJSON.encode(d.testCase))

@@ -28,17 +28,7 @@ extension LossCheckCommand {
     @Argument(help: "The JSON reports to join.")
     var reports: [String]
 
-    @Option(help: "Write the joined report as JSON to this file.")
-    var json: String?
-
-    @Option(help: "Write the joined report as JUnit XML to this file.")
-    var junit: String?
-
-    @Option(
-      help: ArgumentHelp(
-        "Write the scoreboard page: one column per backend.",
-        discussion: "docs/SCOREBOARD_PAGE.md says how to read it."))
-    var html: String?
+    @OptionGroup var reportOptions: ReportOptions
 
     @Flag(help: "List every uncovered grid point and every skipped case.")
     var verbose = false
@@ -52,19 +42,9 @@ extension LossCheckCommand {
       guard !reports.isEmpty else { throw failure("no reports given") }
       var groups: [(backend: String, parts: [RunReport], sources: [String])] =
         []
-      let jsonFile: ReportFile?
-      let junitFile: ReportFile?
-      let htmlFile: ReportFile?
+      let files: ReportFiles
       do {
-        jsonFile = try json.map { p throws(ReportFileError) in
-          try ReportFile(path: p)
-        }
-        junitFile = try junit.map { p throws(ReportFileError) in
-          try ReportFile(path: p)
-        }
-        htmlFile = try html.map { p throws(ReportFileError) in
-          try ReportFile(path: p)
-        }
+        files = try reportOptions.open()
         for path in reports {
           guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportDecodeError(
@@ -81,7 +61,9 @@ extension LossCheckCommand {
       } catch {
         throw failure("\(error)")
       }
-      if groups.count > 1 && (json != nil || junit != nil) {
+      if groups.count > 1
+        && (reportOptions.json != nil || reportOptions.junit != nil)
+      {
         throw failure(
           "the reports come from \(groups.count) backends; --json and --junit "
             + "join shards of one backend (--html shows backends side by side)")
@@ -100,17 +82,7 @@ extension LossCheckCommand {
       }
       fflush(nil)
       do {
-        if let only = merged.first, merged.count == 1 {
-          try jsonFile?.write(ReportJSON.encode(only))
-          try junitFile?.write(ReportFormat.junit(only))
-        }
-        if let htmlFile {
-          var pages: [JSONValue] = []
-          for m in merged {
-            pages.append(try JSONParser.parse(Array(ReportJSON.encode(m).utf8)))
-          }
-          try htmlFile.write(HTMLReport.render(pages))
-        }
+        try files.write(merged)
       } catch {
         throw failure("\(error)")
       }

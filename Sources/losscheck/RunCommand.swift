@@ -89,32 +89,13 @@ extension LossCheckCommand {
     @Flag(help: "No progress line on standard error.")
     var quiet = false
 
-    @Option(help: "Also write the report as JSON to this file.")
-    var json: String?
-
-    @Option(help: "Also write the report as JUnit XML to this file.")
-    var junit: String?
-
-    @Option(
-      help: ArgumentHelp(
-        "Also write the conformance scoreboard, one self-contained HTML page.",
-        discussion: "docs/SCOREBOARD_PAGE.md says how to read it."))
-    var html: String?
+    @OptionGroup var reportOptions: ReportOptions
 
     @Option(
       help: ArgumentHelp("The backend to check.", discussion: Backends.help))
     var backend = "reference"
 
-    @Option(
-      parsing: .unconditional,
-      help: "Seconds an exec backend may take per case before it is stopped.")
-    var timeout: Double = 30
-
-    @Option(
-      help:
-        "Seconds added to the first case's deadline after a backend (re)starts."
-    )
-    var startupTimeout: Double = 10
+    @OptionGroup var timeouts: TimeoutOptions
 
     @Flag(help: "List every uncovered grid point and every skipped case.")
     var verbose = false
@@ -173,19 +154,9 @@ extension LossCheckCommand {
       let selection = try selection()
       // Report files are opened first: a path that cannot be written fails
       // before the run rather than after it.
-      let jsonFile: ReportFile?
-      let junitFile: ReportFile?
-      let htmlFile: ReportFile?
+      let files: ReportFiles
       do {
-        jsonFile = try json.map { p throws(ReportFileError) in
-          try ReportFile(path: p)
-        }
-        junitFile = try junit.map { p throws(ReportFileError) in
-          try ReportFile(path: p)
-        }
-        htmlFile = try html.map { p throws(ReportFileError) in
-          try ReportFile(path: p)
-        }
+        files = try reportOptions.open()
       } catch {
         throw setupFailure("\(error)")
       }
@@ -205,10 +176,9 @@ extension LossCheckCommand {
       var backends: [any LossBackend] = []
       for _ in 0..<min(jobs, cases.count) {
         backends.append(
-          budgetOptions.budget.applied(
-            to: try BackendStart.make(
-              self.backend, spec: corpus.spec, goldenDirectory: dir,
-              timeout: timeout, startupTimeout: startupTimeout)))
+          try BackendStart.make(
+            self.backend, spec: corpus.spec, goldenDirectory: dir,
+            timeouts: timeouts, budget: budgetOptions.budget))
       }
       let progress: ProgressLine? =
         quiet
@@ -242,13 +212,7 @@ extension LossCheckCommand {
       // The table first, should a report go to /dev/stdout too.
       fflush(nil)
       do {
-        let encoded = ReportJSON.encode(report)
-        try jsonFile?.write(encoded)
-        try junitFile?.write(ReportFormat.junit(report))
-        if let htmlFile {
-          try htmlFile.write(
-            HTMLReport.render([try JSONParser.parse(Array(encoded.utf8))]))
-        }
+        try files.write([report])
       } catch {
         throw setupFailure("\(error)")
       }

@@ -221,35 +221,15 @@ extension BFloat16: CustomStringConvertible, CustomDebugStringConvertible {
   /// nearest 0.1, "1" for one; "inf", "-inf", "nan", "0" and "-0" for the
   /// special values.
   ///
-  /// Of the decimals of each length, the nearest is tried, then its
-  /// neighbour on the other side of the value: the decimals that read
-  /// back form an interval around the value, lopsided at a power of two
-  /// (2^64 is "1.85e+19", although the nearest 3-digit decimal, 1.84e+19,
-  /// reads back as the value below).
+  /// At a power of two the nearest decimal of a length may read back as
+  /// the value below: 2^64 is "1.85e+19", not "1.84e+19".
   public var description: String {
     if isNaN { return sign == .minus ? "-nan" : "nan" }
     if isInfinite { return sign == .minus ? "-inf" : "inf" }
     if isZero { return sign == .minus ? "-0" : "0" }
-    let value = Double(self)
-    func readsBack(_ text: String) -> Bool {
-      guard let back = Double(text) else { return false }
-      return BFloat16(back).bitPattern == bitPattern
+    return shortestRoundTripDecimal(Double(self)) { back in
+      BFloat16(back).bitPattern == bitPattern
     }
-    for digits in 1...9 {
-      let text = String(format: "%.\(digits)g", value)
-      if readsBack(text) { return text }
-      let sci = String(format: "%.\(digits - 1)e", value)
-      guard let e = sci.firstIndex(of: "e"),
-        let exponent = Int(sci[sci.index(after: e)...]),
-        let m = Int(sci[..<e].replacingOccurrences(of: ".", with: "")),
-        let near = Double(sci),
-        let other = Double(
-          "\(near < value ? m + 1 : m - 1)e\(exponent - digits + 1)")
-      else { continue }
-      let candidate = String(format: "%.\(digits)g", other)
-      if readsBack(candidate) { return candidate }
-    }
-    return String(format: "%.9g", value)
   }
 
   /// The description, with the bits: "1.0 (0x3F80)".

@@ -205,9 +205,11 @@ public enum Judge {
         outOfTolerance: outOfTolerance, worst: worst, others: others))
     if let w = worst, outOfTolerance > 0 {
       v.status = .failed
+      // A NaN or infinity against a number has no meaningful ratio.
+      let ratio = w.ratio.isFinite ? fmt(w.ratio) : "—"
       v.problems.append(
         "\(field): \(outOfTolerance)/\(ev.count) out of tolerance;"
-          + " worst \(w.element) (\(fmt(w.ratio))x tol)")
+          + " worst \(w.element) (\(ratio)x tol)")
     }
   }
 

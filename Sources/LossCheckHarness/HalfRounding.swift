@@ -92,36 +92,9 @@ public enum HalfRounding {
   /// to `dtype`) as the half value `v`, written as C's `%.Ng` writes it
   /// ("0.1", "6.55e+04"); "0" and "-0" for zeros. `v` must be a finite
   /// value of `dtype` (float16 or bfloat16).
-  ///
-  /// Of the decimals of one length, the nearest to `v` is tried first,
-  /// then its neighbour on the other side of `v`: the decimals that read
-  /// back as `v` form an interval around it, so when neither is inside,
-  /// no decimal of that length is (at a power of two the interval is
-  /// lopsided, which is why the nearest alone is not enough).
   public static func shortestDecimal(_ v: Float, _ dtype: DType) -> String {
-    if v == 0 { return v.sign == .minus ? "-0" : "0" }
-    let x = Double(v)
-    func readsBack(_ s: String) -> Bool {
-      guard let d = Double(s) else { return false }
-      return round(d, to: dtype).bitPattern == v.bitPattern
+    shortestRoundTripDecimal(Double(v)) { back in
+      round(back, to: dtype).bitPattern == v.bitPattern
     }
-    for digits in 1...9 {
-      let nearest = String(format: "%.\(digits)g", x)
-      if readsBack(nearest) { return nearest }
-      // The nearest in scientific form: mantissa digits and exponent.
-      let sci = String(format: "%.\(digits - 1)e", x)
-      guard let e = sci.firstIndex(of: "e"),
-        let exponent = Int(sci[sci.index(after: e)...]),
-        let m = Int(sci[..<e].replacingOccurrences(of: ".", with: "")),
-        let nearValue = Double(sci)
-      else { continue }
-      let other = nearValue < x ? m + 1 : m - 1
-      guard let w = Double("\(other)e\(exponent - digits + 1)") else {
-        continue
-      }
-      let candidate = String(format: "%.\(digits)g", w)
-      if readsBack(candidate) { return candidate }
-    }
-    return String(format: "%.9g", x)
   }
 }

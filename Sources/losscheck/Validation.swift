@@ -76,25 +76,20 @@ struct EmptySelection: Error, CustomStringConvertible {
 }
 
 extension LossCheckCommand.Run {
-  /// Refuses, before anything runs, a --timeout that is not finite, above
-  /// 0 and at most a day, a --dtype that is not a floating dtype and a
-  /// --jobs below 1.
+  /// Refuses, before anything runs, a --dtype that is not a floating
+  /// dtype and a --jobs below 1 (the timeouts check themselves).
   func validate() throws {
-    try OptionCheck.seconds(timeout, "--timeout")
-    try OptionCheck.seconds(startupTimeout, "--startup-timeout")
     for d in dtype { try OptionCheck.floatingDType(d, "--dtype") }
     try OptionCheck.count(jobs, "--jobs")
   }
 }
 
 extension LossCheckCommand.Fuzz {
-  /// Refuses --cases (at least 1), --timeout and a --dtype that is not a
-  /// floating dtype before anything runs.
+  /// Refuses --cases (at least 1) and a --dtype that is not a floating
+  /// dtype before anything runs (the timeouts check themselves).
   func validate() throws {
     try OptionCheck.count(cases, "--cases")
     for d in dtype { try OptionCheck.floatingDType(d, "--dtype") }
-    try OptionCheck.seconds(timeout, "--timeout")
-    try OptionCheck.seconds(startupTimeout, "--startup-timeout")
   }
 }
 

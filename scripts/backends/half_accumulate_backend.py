@@ -21,6 +21,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from exec_adapter import serve  # noqa: E402
+from numpy_backend import evaluate  # noqa: E402
 from reference import core, evaluate_case, libm  # noqa: E402
 
 
@@ -37,7 +39,7 @@ def half_sum(values, dtype):
 
 
 def answer(case):
-    result = json.loads(core.dumps(evaluate_case(case)))
+    result = evaluate(case)
     dtype = case.get("dtype")
     opts = dict(case.get("options") or {})
     if dtype not in core.HALF_DTYPES or "error" in result or result["output"]["shape"]:
@@ -67,16 +69,7 @@ def answer(case):
 
 
 def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-            text = json.dumps(answer(case))
-        except Exception as e:  # a line that is not JSON: an error result
-            text = json.dumps({"id": "", "error": {"kind": "invalid_option", "message": f"{type(e).__name__}: {e}"}})
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+    serve(answer)
 
 
 if __name__ == "__main__":

@@ -37,53 +37,16 @@ MultiLabelMargin, MultiMargin (multiclass_hinge_loss is Crammer-Singer),
 CosineEmbedding, TripletMarginWithDistance.
 """
 
-import json
-import math
-import re
-import sys
-
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 
-NP = {"float64": np.float64, "float32": np.float32, "int64": np.int64}
-NO_DEPRECATED = {"HuberLoss", "GaussianNLLLoss",
-                 "TripletMarginWithDistanceLoss", "CTCLoss"}
-NO_ALIAS = {"PoissonNLLLoss", "GaussianNLLLoss", "MultiLabelSoftMarginLoss",
-            "TripletMarginWithDistanceLoss"}
-
-
-class Unsupported(Exception):
-    """optax cannot express this case."""
-
-
-class Refused(Exception):
-    """The PyTorch API refuses the call (kind is LossCheck's error kind)."""
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
+from exec_adapter import Refused, Unsupported, array, bind, num, serve_adapter
 
 
 def tensor(t):
-    data = [float(x) if isinstance(x, str) else x for x in t["data"]]
-    return jnp.asarray(np.array(data, dtype=NP[t["dtype"]]).reshape(t["shape"]))
-
-
-def option(v):
-    """A tensor option as an array; a non-finite float option is a string."""
-    if isinstance(v, dict):
-        return tensor(v)
-    return float(v) if v in ("nan", "inf", "-inf") else v
-
-
-def num(x):
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
+    return jnp.asarray(array(t))
 
 
 def encode(a):
@@ -93,29 +56,6 @@ def encode(a):
                 "data": [int(x) for x in a.reshape(-1).tolist()]}
     return {"dtype": str(a.dtype), "shape": list(a.shape),
             "data": [num(float(x)) for x in a.reshape(-1).tolist()]}
-
-
-def reduction(loss, o):
-    """The reduction torch.nn would use, or Refused."""
-    r = o.get("reduction", "mean")
-    if "size_average" in o or "reduce" in o:
-        if loss in NO_DEPRECATED:
-            raise Refused("invalid_option",
-                          f"{loss} has no size_average/reduce")
-        if o.get("reduce") is False:
-            r = "none"
-        elif o.get("size_average") is False:
-            r = "sum"
-        else:
-            r = "mean"
-    if r == "elementwise_mean" and loss not in NO_ALIAS:
-        r = "mean"
-    allowed = {"none", "mean", "sum"} | (
-        {"batchmean"} if loss == "KLDivLoss" else set())
-    if r not in allowed:
-        raise Refused("invalid_option",
-                      f"{r} is not a valid value for reduction")
-    return r
 
 
 def reduce(v, r):
@@ -275,25 +215,9 @@ KIND_RULES = [
 ]
 
 
-def kind_of(e):
-    text = f"{type(e).__name__}: {e}"
-    for pattern, kind in KIND_RULES:
-        if re.search(pattern, text, re.IGNORECASE):
-            return kind
-    return "invalid_option"
-
-
 def evaluate(case):
-    loss = case["loss"]
-    if loss not in LOSSES:
-        raise Unsupported(f"optax has no {loss}")
     jax.config.update("jax_enable_x64", case["dtype"] == "float64")
-    opts = {k: option(v) for k, v in (case.get("options") or {}).items()}
-    r = reduction(loss, opts)
-    x = {k: tensor(v) if isinstance(v, dict) else v
-         for k, v in case["inputs"].items()}
-    fn = LOSSES[loss](opts, r, x)
-    wrt = case.get("grad_wrt") or []
+    fn, x, wrt = bind(case, LOSSES, tensor, "optax")
     if not wrt:
         return {"id": case["id"], "output": encode(fn(x))}
 
@@ -313,26 +237,8 @@ def evaluate(case):
             "grads": {n: encode(gr) for n, gr in zip(wrt, grads)}}
 
 
-def answer(line):
-    cid = ""
-    try:
-        case = json.loads(line)
-        cid = case.get("id", "")
-        return evaluate(case)
-    except Unsupported as e:
-        return {"id": cid, "unsupported": str(e)}
-    except Refused as e:
-        return {"id": cid, "error": {"kind": e.kind, "message": str(e)}}
-    except Exception as e:  # optax or JAX refused the call: an error result
-        message = f"{type(e).__name__}: {e}"
-        return {"id": cid, "error": {"kind": kind_of(e), "message": message}}
-
-
 def main():
-    for line in sys.stdin:
-        if line.strip():
-            sys.stdout.write(json.dumps(answer(line)) + "\n")
-            sys.stdout.flush()
+    serve_adapter(evaluate, KIND_RULES)
 
 
 if __name__ == "__main__":

@@ -40,58 +40,19 @@ be equal, the case is unsupported (an input form MLX lacks); where both
 refuse, the MLX exception becomes an error result with LossCheck's kind.
 """
 
-import json
-import math
-import re
-import sys
-
 import mlx.core as mx
 import mlx.nn.losses as L
 import numpy as np
 
+from exec_adapter import Unsupported, array, bind, num, serve_adapter
+
 DTYPES = {"float64": mx.float64, "float32": mx.float32, "int64": mx.int64}
-NP = {"float64": np.float64, "float32": np.float32, "int64": np.int64}
 NAMES = {mx.float64: "float64", mx.float32: "float32", mx.int64: "int64",
          mx.float16: "float16", mx.bfloat16: "bfloat16", mx.int32: "int32"}
-# Losses without the deprecated size_average/reduce, and those that refuse
-# the deprecated 'elementwise_mean' spelling of 'mean'.
-NO_DEPRECATED = {"HuberLoss", "GaussianNLLLoss",
-                 "TripletMarginWithDistanceLoss", "CTCLoss"}
-NO_ALIAS = {"PoissonNLLLoss", "GaussianNLLLoss", "MultiLabelSoftMarginLoss",
-            "TripletMarginWithDistanceLoss"}
-
-
-class Unsupported(Exception):
-    """MLX cannot express this case."""
-
-
-class Refused(Exception):
-    """The PyTorch API refuses the call (kind is LossCheck's error kind)."""
-
-    def __init__(self, kind, message):
-        super().__init__(message)
-        self.kind = kind
 
 
 def tensor(t):
-    data = [float(x) if isinstance(x, str) else x for x in t["data"]]
-    a = np.array(data, dtype=NP[t["dtype"]]).reshape(t["shape"])
-    return mx.array(a, dtype=DTYPES[t["dtype"]])
-
-
-def option(v):
-    """A tensor option as an array; a non-finite float option is a string."""
-    if isinstance(v, dict):
-        return tensor(v)
-    return float(v) if v in ("nan", "inf", "-inf") else v
-
-
-def num(x):
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
+    return mx.array(array(t), dtype=DTYPES[t["dtype"]])
 
 
 def encode(a):
@@ -101,29 +62,6 @@ def encode(a):
     if name == "int64":
         data = [int(x) for x in values.reshape(-1).tolist()]
     return {"dtype": name, "shape": list(a.shape), "data": data}
-
-
-def reduction(loss, o):
-    """The reduction torch.nn would use, or Refused."""
-    r = o.get("reduction", "mean")
-    if "size_average" in o or "reduce" in o:
-        if loss in NO_DEPRECATED:
-            raise Refused("invalid_option",
-                          f"{loss} has no size_average/reduce")
-        if o.get("reduce") is False:
-            r = "none"
-        elif o.get("size_average") is False:
-            r = "sum"
-        else:
-            r = "mean"
-    if r == "elementwise_mean" and loss not in NO_ALIAS:
-        r = "mean"
-    allowed = {"none", "mean", "sum"} | (
-        {"batchmean"} if loss == "KLDivLoss" else set())
-    if r not in allowed:
-        raise Refused("invalid_option",
-                      f"{r} is not a valid value for reduction")
-    return r
 
 
 def broadcastable(*arrays, same_ndim=False):
@@ -265,24 +203,8 @@ KIND_RULES = [
 ]
 
 
-def kind_of(e):
-    text = f"{type(e).__name__}: {e}"
-    for pattern, kind in KIND_RULES:
-        if re.search(pattern, text, re.IGNORECASE):
-            return kind
-    return "invalid_option"
-
-
 def evaluate(case):
-    loss = case["loss"]
-    if loss not in LOSSES:
-        raise Unsupported(f"mlx.nn.losses has no {loss}")
-    opts = {k: option(v) for k, v in (case.get("options") or {}).items()}
-    r = reduction(loss, opts)
-    x = {k: tensor(v) if isinstance(v, dict) else v
-         for k, v in case["inputs"].items()}
-    fn = LOSSES[loss](opts, r, x)
-    wrt = case.get("grad_wrt") or []
+    fn, x, wrt = bind(case, LOSSES, tensor, "mlx.nn.losses")
     if not wrt:
         out = fn(x)
         mx.eval(out)
@@ -299,26 +221,8 @@ def evaluate(case):
             "grads": {n: encode(gr) for n, gr in zip(wrt, grads)}}
 
 
-def answer(line):
-    cid = ""
-    try:
-        case = json.loads(line)
-        cid = case.get("id", "")
-        return evaluate(case)
-    except Unsupported as e:
-        return {"id": cid, "unsupported": str(e)}
-    except Refused as e:
-        return {"id": cid, "error": {"kind": e.kind, "message": str(e)}}
-    except Exception as e:  # MLX refused the call: an error result
-        message = f"{type(e).__name__}: {e}"
-        return {"id": cid, "error": {"kind": kind_of(e), "message": message}}
-
-
 def main():
-    for line in sys.stdin:
-        if line.strip():
-            sys.stdout.write(json.dumps(answer(line)) + "\n")
-            sys.stdout.flush()
+    serve_adapter(evaluate, KIND_RULES)
 
 
 if __name__ == "__main__":

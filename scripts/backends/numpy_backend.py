@@ -13,6 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from exec_adapter import serve  # noqa: E402
 from reference import core, evaluate_case  # noqa: E402
 
 
@@ -21,16 +22,7 @@ def evaluate(case):
 
 
 def main():
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            case = json.loads(line)
-            text = core.dumps(evaluate_case(case))
-        except Exception as e:  # a line that is not JSON: an error result
-            text = core.dumps({"id": "", "error": {"kind": "invalid_option", "message": f"{type(e).__name__}: {e}"}})
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
+    serve(evaluate_case, core.dumps)
 
 
 if __name__ == "__main__":

@@ -166,4 +166,22 @@ import Testing
       table.split(separator: "\n").first { $0.hasPrefix("L1Loss") })
     #expect(row.hasSuffix("—"))
   }
+
+  /// A NaN or infinity against a finite value has no meaningful ratio to
+  /// the tolerance: the problem line shows a dash, not "inf" or "nan".
+  @Test(arguments: [Double.nan, .infinity, -.infinity])
+  func aNonFiniteRatioReadsAsADash(got: Double) throws {
+    let c = Case(
+      id: "c", loss: "L1Loss", dtype: .float64, inputs: [:],
+      expected: .value(output: try Self.tensor([2], [1, 2]), grads: [:]))
+    let r = CaseResult(
+      id: "c",
+      outcome: .value(output: try Self.tensor([2], [1, got]), grads: [:]))
+    let v = Judge.verdict(c, r, tolerance: tol)
+    #expect(v.status == .failed)
+    let line = try #require(v.problems.first)
+    #expect(line.hasPrefix("output: 1/2 out of tolerance; worst [1]"))
+    #expect(line.hasSuffix("(—x tol)"))
+    #expect(!line.contains("infx") && !line.contains("nanx"))
+  }
 }

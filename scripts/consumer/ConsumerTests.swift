@@ -38,6 +38,28 @@ import Testing
     for i in grad.indices { #expect(abs(r.dInput[i] - grad[i]) <= 1e-12) }
   }
 
+  /// The README's "A Swift type" example as written there (the backend
+  /// forwards to the reference), on MSELoss's goldens.
+  @Test func theReadmeBackendExampleRuns() throws {
+    struct MyBackend: LossBackend {
+      let name = "mine"
+      let reference: ReferenceBackend
+      func evaluate(_ c: Case) -> CaseResult { reference.evaluate(c) }
+    }
+    let corpus = try GoldenCorpus.load(directory: GoldenCorpus.locate())
+    let cases = corpus.cases.filter { $0.loss == "MSELoss" }
+    let backend = MyBackend(reference: ReferenceBackend(spec: corpus.spec))
+    let verdicts = Runner.run(cases, spec: corpus.spec, backend: backend)
+    let problems = corpus.problems.map {
+      RunProblem(.goldenFile, message: $0.description)
+    }
+    let report = RunReport(
+      backend: "mine", verdicts: verdicts, problems: problems)
+    #expect(ReportFormat.table(report).contains("MSELoss"))
+    #expect(report.passed == cases.count && report.failed == 0)
+    #expect(cases.count > 100)
+  }
+
   @Test func theBundledGoldenCorpusPasses() throws {
     // This package has no golden/ folder, so locate() must find the bundle.
     let dir = GoldenCorpus.locate()

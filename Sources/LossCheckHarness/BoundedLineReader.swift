@@ -30,6 +30,9 @@ public struct BoundedLineReader {
   var start = 0
   var end = 0
   var finished = false
+  /// False when the last line returned had no "\n" (the input ended
+  /// inside it): a truncated file.
+  public private(set) var lastLineEndedWithNewline = true
 
   /// A reader of `source` (see ``source``) with chunks of `chunkSize`.
   public init(
@@ -73,7 +76,9 @@ public struct BoundedLineReader {
       }
       start = end
     }
-    return sawBytes ? finish(line, length) : nil
+    guard sawBytes else { return nil }
+    lastLineEndedWithNewline = false
+    return finish(line, length)
   }
 
   /// The index of the first "\n" in `chunk[start..<end]` (memchr: fast

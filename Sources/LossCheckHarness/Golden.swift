@@ -177,7 +177,7 @@ public struct GoldenCorpus: Sendable {
         return n
       }
     }
-    var (cases, problems) = read(&reader, path: path)
+    var (cases, problems) = readCases(&reader, path: path)
     if failure != 0 {
       let reason = String(cString: strerror(failure))
       problems.append(LoadProblem(file: path, message: "unreadable: \(reason)"))
@@ -202,13 +202,13 @@ public struct GoldenCorpus: Sendable {
       offset += n
       return n
     }
-    return read(&reader, path: path)
+    return readCases(&reader, path: path)
   }
 
   /// Reads the cases of a golden file line by line from `reader`.
-  static func read(_ reader: inout BoundedLineReader, path: String) -> (
-    [Case], [LoadProblem]
-  ) {
+  static func readCases(_ reader: inout BoundedLineReader, path: String)
+    -> ([Case], [LoadProblem])
+  {
     var cases: [Case] = []
     var problems: [LoadProblem] = []
     var seen = Set<String>()

@@ -40,6 +40,12 @@ public struct JSONObject: Sendable, Equatable {
     for (k, v) in pairs { self[k] = v }
   }
 
+  /// An object of `keys` (which must be distinct) and their `values`.
+  init(uniqueKeys keys: [String], values: [JSONValue]) {
+    self.keys = keys
+    self.values = values
+  }
+
   public subscript(key: String) -> JSONValue? {
     get {
       guard let i = keys.firstIndex(of: key) else { return nil }
@@ -254,9 +260,9 @@ public struct JSONParser {
       }
       guard try another(closing: "}", in: "object") else { break }
     }
-    var o = JSONObject()
-    for (k, v) in zip(keys, values) { o[k] = v }
-    return .object(o)
+    // The keys are unique (checked above), so no search per key: that
+    // would cost n^2/2 comparisons for an object of n keys.
+    return .object(JSONObject(uniqueKeys: keys, values: values))
   }
 
   /// After an element of an array or object: skips space, then a `,`
@@ -351,14 +357,19 @@ public struct JSONParser {
     return JSONNumbers(values: values, exceptions: exceptions)
   }
 
-  /// One more than the commas between `from` and the next ']'.
+  /// One more than the commas between `from` and the next bracket. It
+  /// stops at a '[' or '{' too: an array holding one is not read as
+  /// numbers, and looking past it would scan each nested level's text once
+  /// per enclosing level.
   mutating func elementBound(from: Int) -> Int {
     var commas = 0
     var k = from
-    while k < bytes.count {
-      let b = bytes[k]
-      if b == UInt8(ascii: "]") { break }
-      if b == UInt8(ascii: ",") { commas += 1 }
+    scan: while k < bytes.count {
+      switch bytes[k] {
+      case UInt8(ascii: "]"), UInt8(ascii: "["), UInt8(ascii: "{"): break scan
+      case UInt8(ascii: ","): commas += 1
+      default: break
+      }
       k += 1
     }
     extraWork += k - from

@@ -121,8 +121,9 @@ import Testing
   func goldenFile(padding: Int) throws -> (path: String, dir: TempDir) {
     let source = GoldenCorpus.locate() + "/L1Loss.jsonl"
     let text = try String(contentsOfFile: source, encoding: .utf8)
-    let lines = text.split(separator: "\n").prefix(3).map(String.init)
-    try #require(lines.count == 3 && lines.allSatisfy { $0.count < 1000 })
+    let lines = text.split(separator: "\n").filter { $0.count < 1000 }
+      .prefix(3).map(String.init)
+    try #require(lines.count == 3)
     let padded = "{" + String(repeating: " ", count: padding)
       + lines[1].dropFirst()
     let dir = try TempDir()

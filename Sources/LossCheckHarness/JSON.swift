@@ -387,78 +387,11 @@ public struct JSONParser {
     return (d, exact)
   }
 
-  /// The double nearest to a valid JSON number's text: exactly computed
-  /// from its digits when that is one correctly rounded operation
-  /// (``exactDouble(_:)``), else by the standard library's reader.
+  /// The double nearest to a valid JSON number's text.
   static func double(_ text: UnsafeBufferPointer<UInt8>) -> Double {
-    if let d = exactDouble(text) { return d }
-    return Double(String(decoding: text, as: UTF8.self)) ?? .nan
-  }
-
-  /// Exact powers of ten as doubles: 10^0 ... 10^22 (5^22 < 2^53).
-  static let powersOfTen: [Double] = (0...22).map { k in
-    (0..<k).reduce(1.0) { p, _ in p * 10 }
-  }
-
-  /// A valid JSON number's double when its significant digits, as an
-  /// integer w, are at most 2^53 and its decimal exponent q is within
-  /// ±22: then w and 10^|q| are exact doubles and w × 10^q or w / 10^-q is
-  /// one IEEE operation, rounded correctly (Clinger's fast path). Nil for
-  /// any other number (more digits, a larger exponent), which the caller
-  /// reads the slow way.
-  static func exactDouble(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
-    var k = 0
-    let n = text.count
-    let negative = n > 0 && text[0] == UInt8(ascii: "-")
-    if negative { k += 1 }
-    var w: UInt64 = 0
-    var digits = 0
-    var exponent = 0
-    var inFraction = false
-    while k < n {
-      let b = text[k]
-      if b == UInt8(ascii: ".") {
-        inFraction = true
-      } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
-        // Leading zeros are not significant digits.
-        if w != 0 || b != UInt8(ascii: "0") {
-          digits += 1
-          // 16 digits always fit in w; 2^53 is checked below.
-          guard digits <= 16 else { return nil }
-          w = w * 10 + UInt64(b - UInt8(ascii: "0"))
-        }
-        if inFraction { exponent -= 1 }
-      } else {
-        break
-      }
-      k += 1
-    }
-    if k < n {
-      // 'e' or 'E', an optional sign, digits (as the grammar checked).
-      guard text[k] | 0x20 == UInt8(ascii: "e"), k + 1 < n else { return nil }
-      k += 1
-      var sign = 1
-      if text[k] == UInt8(ascii: "-") {
-        sign = -1
-        k += 1
-      } else if text[k] == UInt8(ascii: "+") {
-        k += 1
-      }
-      var e = 0
-      while k < n {
-        e = e * 10 + Int(text[k] - UInt8(ascii: "0"))
-        guard e < 1000 else { return nil }
-        k += 1
-      }
-      exponent += sign * e
-    }
-    if w == 0 { return negative ? -0.0 : 0.0 }
-    guard w <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
-    let m = Double(w)
-    let d =
-      exponent >= 0
-      ? m * powersOfTen[exponent] : m / powersOfTen[-exponent]
-    return negative ? -d : d
+    // Short texts (all but very long mantissas) are small strings: no
+    // allocation.
+    Double(String(decoding: text, as: UTF8.self)) ?? .nan
   }
 
   mutating func number() throws -> String {

@@ -68,7 +68,8 @@ import Testing
     for line in sys.stdin:
         i = json.loads(line)["id"]
         m = "x" * (4 << 20) if i == "big" else str(os.getpid())
-        sys.stdout.write(json.dumps({"id": i, "error": {"kind": "shape_mismatch", "message": m}}) + "\\n")
+        e = {"kind": "shape_mismatch", "message": m}
+        sys.stdout.write(json.dumps({"id": i, "error": e}) + "\\n")
         sys.stdout.flush()'
     """
 
@@ -124,11 +125,13 @@ import Testing
     let lines = text.split(separator: "\n").filter { $0.count < 1000 }
       .prefix(3).map(String.init)
     try #require(lines.count == 3)
-    let padded = "{" + String(repeating: " ", count: padding)
+    let padded =
+      "{" + String(repeating: " ", count: padding)
       + lines[1].dropFirst()
     let dir = try TempDir()
     let path = try dir.write(
-      "L1Loss.jsonl", [lines[0], padded, lines[2]].joined(separator: "\n")
+      "L1Loss.jsonl",
+      [lines[0], padded, lines[2]].joined(separator: "\n")
         + "\n")
     return (path, dir)
   }
@@ -165,7 +168,8 @@ import Testing
     let path = dir + "/MSELoss.jsonl"
     var lines = try String(contentsOfFile: path, encoding: .utf8)
       .split(separator: "\n").map(String.init)
-    lines[4] = "{" + String(repeating: " ", count: 300_000)
+    lines[4] =
+      "{" + String(repeating: " ", count: 300_000)
       + lines[4].dropFirst()
     try (lines.joined(separator: "\n") + "\n").write(
       toFile: path, atomically: false, encoding: .utf8)

@@ -10,8 +10,9 @@
 /// too long with its full length.
 ///
 /// Memory is the chunk plus at most `maxLineBytes` (never a whole
-/// over-long line), and each byte is looked at once, so any input runs in
-/// linear time.
+/// over-long line, and never an old and a new copy of more than that
+/// while the line's buffer grows), and each byte is looked at once, so
+/// any input runs in linear time.
 public struct BoundedLineReader {
   /// One line of input.
   public enum Line: Equatable, Sendable {
@@ -30,6 +31,9 @@ public struct BoundedLineReader {
   var start = 0
   var end = 0
   var finished = false
+  /// False when the last line returned had no "\n" (the input ended
+  /// inside it): a truncated file.
+  public private(set) var lastLineEndedWithNewline = true
 
   /// A reader of `source` (see ``source``) with chunks of `chunkSize`.
   public init(
@@ -73,7 +77,9 @@ public struct BoundedLineReader {
       }
       start = end
     }
-    return sawBytes ? finish(line, length) : nil
+    guard sawBytes else { return nil }
+    lastLineEndedWithNewline = false
+    return finish(line, length)
   }
 
   /// The index of the first "\n" in `chunk[start..<end]` (memchr: fast
@@ -110,9 +116,14 @@ public struct BoundedLineReader {
       return
     }
     if line.count + range.count > line.capacity {
-      // Grow by doubling, but never past the limit.
+      // Grow by doubling, but once that passes half the limit, straight to
+      // the limit: a growth copies the old buffer into the new one while
+      // both exist, so the last copy moves at most half the limit and the
+      // two never hold more than the limit together (doubling up to just
+      // below the limit and then to it would hold about twice the limit).
+      let doubled = max(2 * line.capacity, line.count + range.count)
       line.reserveCapacity(
-        min(max(2 * line.capacity, line.count + range.count), maxLineBytes))
+        doubled > maxLineBytes / 2 ? maxLineBytes : doubled)
     }
     line.append(contentsOf: chunk[range])
   }

@@ -24,6 +24,10 @@ import Foundation
 ///   JSON, has no id or an id never sent makes the case
 ///   `backend_bad_answer`, and the program is restarted so later cases
 ///   stay aligned;
+/// - an answer line longer than `maxLineBytes` is read past and dropped
+///   as it streams (never held whole) and makes the case
+///   `resource_limit`; the next line is read as usual, so later cases stay
+///   aligned;
 /// - after SIGINT/SIGTERM (``Interruption``) the program's group is killed
 ///   and every case gets an `interrupted` error result at once.
 ///
@@ -41,6 +45,13 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
   public let maxRestarts: Int
   /// Variables set in the program's environment.
   public let environment: [String: String]
+  /// The longest answer line read; a longer one is the case's
+  /// `resource_limit` (see ``WorkBudget/maxLineBytes``). A change applies
+  /// from the next (re)start of the program.
+  public var maxLineBytes: Int {
+    get { lock.withLock { lineLimit } }
+    set { lock.withLock { lineLimit = max(0, newValue) } }
+  }
 
   private let lock = NSLock()
   private var process: SupervisedProcess?
@@ -49,30 +60,37 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
   private var sentIDs: Set<String> = []
   private var restarts = 0
   private var resolved: String?
+  private var lineLimit: Int
 
   /// A backend running `command`, split on spaces with single or double
   /// quotes grouping (see ``split(_:)``). Nothing is started until the
   /// first case; call ``checkProgram()`` to find a missing program early.
+  /// Answer lines over `maxLineBytes` are refused (by default the limit of
+  /// the default work budget).
   public convenience init(
     command: String, timeout: Double = 10, startupTimeout: Double = 10,
-    maxRestarts: Int = 20
+    maxRestarts: Int = 20, maxLineBytes: Int = WorkBudget().maxLineBytes
   ) {
     self.init(
       arguments: ExecBackend.split(command), name: "exec:\(command)",
       timeout: timeout, startupTimeout: startupTimeout,
-      maxRestarts: maxRestarts)
+      maxRestarts: maxRestarts, maxLineBytes: maxLineBytes)
   }
 
   /// A backend running `arguments` (program first, looked up on PATH when
   /// it has no `/`), reported as `name`, with `environment`'s variables
-  /// set on top of this process's environment.
+  /// set on top of this process's environment. Answer lines over
+  /// `maxLineBytes` are refused (by default the limit of the default work
+  /// budget).
   public init(
     arguments: [String], name: String, timeout: Double = 10,
     startupTimeout: Double = 10, maxRestarts: Int = 20,
-    environment: [String: String] = [:]
+    environment: [String: String] = [:],
+    maxLineBytes: Int = WorkBudget().maxLineBytes
   ) {
     self.command = arguments
     self.environment = environment
+    self.lineLimit = max(0, maxLineBytes)
     self.name = name
     self.timeout = timeout
     self.startupTimeout = startupTimeout
@@ -174,6 +192,11 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
           continue
         }
         if let result = judgeLine(bytes, id: id) { return result }
+      case .tooLong(let count):
+        // The rest of the line is already dropped: the stream is in step.
+        starting = false
+        return WorkBudget.answerTooLong(
+          id: id, byteCount: count, limit: reader.maxLineBytes)
       case .timeout: return timedOut(id, allowance)
       case .stopped: return stopForInterruption(id)
       case .closed:
@@ -257,7 +280,8 @@ public final class ExecBackend: LossBackend, @unchecked Sendable {
     argv[0] = try program()
     let p = try SupervisedProcess.spawn(argv, environment: environment)
     process = p
-    reader = LineReader(fd: p.stdoutFD, drainFD: p.stderrFD)
+    reader = LineReader(
+      fd: p.stdoutFD, drainFD: p.stderrFD, maxLineBytes: lineLimit)
     starting = true
     sentIDs = []
   }

@@ -1,6 +1,12 @@
 import Foundation
 import LossCheckGoldens
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A golden file that could not be read whole: the file, and where known
 /// the line and case. Each one counts as a failure in a run; every
 /// `CorpusProblem` has this flat form too (`CorpusProblem.loadProblem`).
@@ -84,7 +90,15 @@ public struct GoldenCorpus: Sendable {
   /// be read, a loss of the spec with no golden case (file missing or
   /// empty), no case at all, a grid point no value case covers, and, when
   /// every loss is loaded, a golden file whose loss has no spec.
-  public static func load(directory: String, losses: Set<String>? = nil)
+  ///
+  /// Files are read as a stream of lines; a line longer than
+  /// `maxLineBytes` (by default the limit of the default work budget,
+  /// ``WorkBudget/maxLineBytes``) is read past, never held whole, and is a
+  /// problem naming its file and line.
+  public static func load(
+    directory: String, losses: Set<String>? = nil,
+    maxLineBytes: Int = WorkBudget().maxLineBytes
+  )
     throws(SpecError) -> GoldenCorpus
   {
     let spec = try Spec.load(goldenDirectory: directory)
@@ -98,7 +112,7 @@ public struct GoldenCorpus: Sendable {
         problems.append(.noGoldenCases(loss: loss, file: path, missing: true))
         continue
       }
-      let (c, p) = loadFile(path)
+      let (c, p) = loadFile(path, maxLineBytes: maxLineBytes)
       cases += c
       problems += p.map { .unreadable($0) }
       for bad in c where bad.loss != loss {
@@ -142,35 +156,75 @@ public struct GoldenCorpus: Sendable {
 
   /// Reads one golden file: each line a case; an unreadable line is a
   /// problem naming the file, line and (when it can be read) the case id.
-  public static func loadFile(_ path: String) -> ([Case], [LoadProblem]) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      return (
-        [],
-        [
-          LoadProblem(
-            file: path, line: nil, caseID: nil, message: "missing or unreadable"
-          )
-        ]
-      )
+  /// The file is read in chunks; a line over `maxLineBytes` is dropped as
+  /// it streams past and is a problem of its own.
+  public static func loadFile(
+    _ path: String, maxLineBytes: Int = WorkBudget().maxLineBytes
+  ) -> ([Case], [LoadProblem]) {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+      return ([], [LoadProblem(file: path, message: "missing or unreadable")])
     }
-    return parse([UInt8](data), path: path)
+    defer { close(fd) }
+    var failure: Int32 = 0
+    var reader = BoundedLineReader(maxLineBytes: maxLineBytes) { buffer in
+      while true {
+        let n = read(fd, buffer.baseAddress, buffer.count)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { failure = errno }
+        return n
+      }
+    }
+    var (cases, problems) = readCases(&reader, path: path)
+    if failure != 0 {
+      let reason = String(cString: strerror(failure))
+      problems.append(LoadProblem(file: path, message: "unreadable: \(reason)"))
+    }
+    return (cases, problems)
   }
 
-  /// Reads golden-file bytes (`path` names them in problems).
-  public static func parse(_ bytes: [UInt8], path: String) -> (
-    [Case], [LoadProblem]
-  ) {
+  /// Reads golden-file bytes (`path` names them in problems), with the
+  /// same line limit as ``loadFile(_:maxLineBytes:)``.
+  public static func parse(
+    _ bytes: [UInt8], path: String,
+    maxLineBytes: Int = WorkBudget().maxLineBytes
+  ) -> ([Case], [LoadProblem]) {
+    var offset = 0
+    var reader = BoundedLineReader(maxLineBytes: maxLineBytes) { buffer in
+      let n = min(buffer.count, bytes.count - offset)
+      guard n > 0, let base = buffer.baseAddress else { return 0 }
+      bytes.withUnsafeBytes { source in
+        guard let from = source.baseAddress else { return }
+        base.copyMemory(from: from + offset, byteCount: n)
+      }
+      offset += n
+      return n
+    }
+    return readCases(&reader, path: path)
+  }
+
+  /// Reads the cases of a golden file line by line from `reader`.
+  static func readCases(_ reader: inout BoundedLineReader, path: String)
+    -> ([Case], [LoadProblem])
+  {
     var cases: [Case] = []
     var problems: [LoadProblem] = []
     var seen = Set<String>()
     var lineNo = 0
-    var start = 0
-    while start < bytes.count {
-      var end = start
-      while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+    while let next = reader.next() {
       lineNo += 1
-      let line = bytes[start..<end]
-      start = end + 1
+      let line: [UInt8]
+      switch next {
+      case .line(let bytes): line = bytes
+      case .tooLong(let count):
+        problems.append(
+          LoadProblem(
+            file: path, line: lineNo,
+            message: "a line of \(count) bytes, longer than the limit of "
+              + "\(reader.maxLineBytes) bytes (32 bytes per element of the "
+              + "work budget, --max-elements, plus 1 MiB)"))
+        continue
+      }
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
         continue
       }
@@ -206,7 +260,7 @@ public struct GoldenCorpus: Sendable {
             message: error.description))
       }
     }
-    if bytes.last != 0x0A && !bytes.isEmpty {
+    if !reader.lastLineEndedWithNewline {
       problems.append(
         LoadProblem(
           file: path, line: lineNo, caseID: nil,

@@ -40,6 +40,12 @@ public struct JSONObject: Sendable, Equatable {
     for (k, v) in pairs { self[k] = v }
   }
 
+  /// An object of `keys` (which must be distinct) and their `values`.
+  init(uniqueKeys keys: [String], values: [JSONValue]) {
+    self.keys = keys
+    self.values = values
+  }
+
   public subscript(key: String) -> JSONValue? {
     get {
       guard let i = keys.firstIndex(of: key) else { return nil }
@@ -138,6 +144,24 @@ public struct JSONParser {
   let maxDepth: Int
   let numberArrayKeys: Set<String>
   var i = 0
+  /// Bytes examined besides the one forward pass: the look-ahead that
+  /// sizes a number array, and the elements read again when an array
+  /// under a number-array key turns out to hold something else. At most
+  /// about twice the text whatever it nests, so parsing stays linear (a
+  /// test checks this count rather than a time).
+  var extraWork = 0
+
+  /// ``extraWork`` after parsing `bytes` with the default limits.
+  static func extraWork(parsing bytes: [UInt8]) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
+      var p = JSONParser(
+        bytes: buffer, maxDepth: defaultMaxDepth,
+        numberArrayKeys: defaultNumberArrayKeys)
+      p.skipSpace()
+      _ = try? p.value(depth: 0)
+      return p.extraWork
+    }
+  }
 
   init(
     bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int,
@@ -234,21 +258,30 @@ public struct JSONParser {
       } else {
         values.append(try value(depth: depth))
       }
-      skipSpace()
-      guard i < bytes.count else { throw fail("unterminated object") }
-      if bytes[i] == UInt8(ascii: ",") {
-        i += 1
-        continue
-      }
-      if bytes[i] == UInt8(ascii: "}") {
-        i += 1
-        break
-      }
-      throw fail("expected ',' or '}'")
+      guard try another(closing: "}", in: "object") else { break }
     }
-    var o = JSONObject()
-    for (k, v) in zip(keys, values) { o[k] = v }
-    return .object(o)
+    // The keys are unique (checked above), so no search per key: that
+    // would cost n^2/2 comparisons for an object of n keys.
+    return .object(JSONObject(uniqueKeys: keys, values: values))
+  }
+
+  /// After an element of an array or object: skips space, then a `,`
+  /// (true: another element follows) or the `closing` bracket (false).
+  /// Anything else, or the end of the text, throws.
+  mutating func another(closing: Unicode.Scalar, in what: String) throws
+    -> Bool
+  {
+    skipSpace()
+    guard i < bytes.count else { throw fail("unterminated \(what)") }
+    if bytes[i] == UInt8(ascii: ",") {
+      i += 1
+      return true
+    }
+    guard bytes[i] == UInt8(ascii: closing) else {
+      throw fail("expected ',' or '\(closing)'")
+    }
+    i += 1
+    return false
   }
 
   mutating func array(depth: Int) throws -> JSONValue {
@@ -259,21 +292,10 @@ public struct JSONParser {
       i += 1
       return .array(items)
     }
-    while true {
+    repeat {
       skipSpace()
       items.append(try value(depth: depth))
-      skipSpace()
-      guard i < bytes.count else { throw fail("unterminated array") }
-      if bytes[i] == UInt8(ascii: ",") {
-        i += 1
-        continue
-      }
-      if bytes[i] == UInt8(ascii: "]") {
-        i += 1
-        break
-      }
-      throw fail("expected ',' or ']'")
-    }
+    } while try another(closing: "]", in: "array")
     return .array(items)
   }
 
@@ -284,17 +306,24 @@ public struct JSONParser {
     let start = i
     i += 1
     var values: [Double] = []
-    // Sized from the commas before the first ']' (an upper bound when the
-    // array is flat, which it must be to be read here), so that the array
-    // never grows by doubling.
+    // Sized from the commas before the first bracket (an upper bound when
+    // the array is flat, which it must be to be read here), so that the
+    // array never grows by doubling.
     values.reserveCapacity(elementBound(from: i))
     var exceptions: [Int: JSONValue] = [:]
+    // Not numbers after all: back to the '[', to be read as a plain array
+    // (what was read so far is read again).
+    func giveUp(_ p: inout JSONParser) -> JSONNumbers? {
+      p.extraWork += p.i - start
+      p.i = start
+      return nil
+    }
     skipSpace()
     if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
       i += 1
       return JSONNumbers(values: [], exceptions: [:])
     }
-    while true {
+    repeat {
       skipSpace()
       guard i < bytes.count else { throw fail("unexpected end of text") }
       let b = bytes[i]
@@ -317,41 +346,33 @@ public struct JSONParser {
         case "nan": v = .nan
         case "inf": v = .infinity
         case "-inf": v = -.infinity
-        default:
-          i = start
-          return nil
+        default: return giveUp(&self)
         }
         exceptions[values.count] = .string(s)
         values.append(v)
       } else {
-        i = start
-        return nil
+        return giveUp(&self)
       }
-      skipSpace()
-      guard i < bytes.count else { throw fail("unterminated array") }
-      if bytes[i] == UInt8(ascii: ",") {
-        i += 1
-        continue
-      }
-      if bytes[i] == UInt8(ascii: "]") {
-        i += 1
-        break
-      }
-      throw fail("expected ',' or ']'")
-    }
+    } while try another(closing: "]", in: "array")
     return JSONNumbers(values: values, exceptions: exceptions)
   }
 
-  /// One more than the commas between `from` and the next ']'.
-  func elementBound(from: Int) -> Int {
+  /// One more than the commas between `from` and the next bracket. It
+  /// stops at a '[' or '{' too: an array holding one is not read as
+  /// numbers, and looking past it would scan each nested level's text once
+  /// per enclosing level.
+  mutating func elementBound(from: Int) -> Int {
     var commas = 0
     var k = from
-    while k < bytes.count {
-      let b = bytes[k]
-      if b == UInt8(ascii: "]") { break }
-      if b == UInt8(ascii: ",") { commas += 1 }
+    scan: while k < bytes.count {
+      switch bytes[k] {
+      case UInt8(ascii: "]"), UInt8(ascii: "["), UInt8(ascii: "{"): break scan
+      case UInt8(ascii: ","): commas += 1
+      default: break
+      }
       k += 1
     }
+    extraWork += k - from
     return commas + 1
   }
 

@@ -13,6 +13,13 @@
 /// bytes are dropped only when they are at least half the buffer (amortised
 /// O(1) per byte).
 ///
+/// A line longer than `maxLineBytes` is never held whole: once the bytes
+/// of a line without a newline pass the limit they are dropped, the rest
+/// of the line is counted and dropped as it arrives, and the line comes
+/// back as `.tooLong` with its length, so the next line is read as usual.
+/// The buffer then holds at most about twice `maxLineBytes` plus one read
+/// (64 KiB) (``peakBufferedBytes``).
+///
 /// While waiting it also drains a second descriptor (a backend's standard
 /// error) into a bounded tail, so a chatty program cannot block on a full
 /// pipe while we wait for its answer.
@@ -21,6 +28,9 @@ public struct LineReader {
   public enum Outcome: Equatable {
     /// A line, without its `\n` (a trailing `\r` is kept).
     case line([UInt8])
+    /// A line longer than `maxLineBytes`, read past and dropped: its length
+    /// without the `\n`.
+    case tooLong(byteCount: Int)
     /// The deadline passed with no complete line.
     case timeout
     /// End of file or a read error before a complete line.
@@ -37,6 +47,9 @@ public struct LineReader {
   public private(set) var stderrTail: [UInt8] = []
   /// How many bytes of `drainFD` output `stderrTail` keeps.
   public let tailLimit: Int
+  /// Lines longer than this (without their `\n`) are dropped as they
+  /// stream past and reported as `.tooLong`.
+  public let maxLineBytes: Int
 
   /// Bytes this reader has examined or moved so far: searched for a
   /// newline, plus copied when the buffer is compacted. Linear in the
@@ -44,16 +57,30 @@ public struct LineReader {
   /// test checks instead of timing the reader.
   public private(set) var bytesTouched = 0
 
+  /// The most bytes the buffer has held at once (which a test checks to
+  /// see that an over-long line is never held whole).
+  public private(set) var peakBufferedBytes = 0
+
   private var buffer: [UInt8] = []
   private var head = 0
   private var scanned = 0
   private var drainOpen: Bool
+  /// Bytes of an over-long line dropped so far (its start is gone).
+  private var dropped = 0
+  /// Whether the line being read is over the limit and being dropped.
+  private var dropping = false
 
-  /// A reader of `fd`; `drainFD` (or -1) is drained while waiting.
-  public init(fd: Int32, drainFD: Int32 = -1, tailLimit: Int = 4096) {
+  /// A reader of `fd`; `drainFD` (or -1) is drained while waiting. Lines
+  /// longer than `maxLineBytes` (values below 0 are read as 0) come back
+  /// as `.tooLong`.
+  public init(
+    fd: Int32, drainFD: Int32 = -1, tailLimit: Int = 4096,
+    maxLineBytes: Int = .max
+  ) {
     self.fd = fd
     self.drainFD = drainFD
     self.tailLimit = tailLimit
+    self.maxLineBytes = max(0, maxLineBytes)
     self.drainOpen = drainFD >= 0
   }
 
@@ -66,7 +93,7 @@ public struct LineReader {
   ) -> Outcome {
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      if let line = takeLine() { return .line(line) }
+      if let line = takeLine() { return line }
       if shouldStop() { return .stopped }
       let remaining = deadline - LineReader.monotonicSeconds()
       // `!(… > 0)`: a NaN deadline is a timeout, not an endless wait.
@@ -91,6 +118,7 @@ public struct LineReader {
       if n <= 0 { return .closed }
       compactIfWorthIt()
       buffer.append(contentsOf: chunk[0..<n])
+      peakBufferedBytes = max(peakBufferedBytes, buffer.count)
     }
   }
 
@@ -120,8 +148,9 @@ public struct LineReader {
     }
   }
 
-  /// A complete line from the buffer, scanning only bytes not yet scanned.
-  private mutating func takeLine() -> [UInt8]? {
+  /// A complete line from the buffer (or the end of an over-long one),
+  /// scanning only bytes not yet scanned; nil when no line is complete.
+  private mutating func takeLine() -> Outcome? {
     let from = max(scanned, head)
     let found = buffer.withUnsafeBufferPointer { b -> Int? in
       guard from < b.count, let base = b.baseAddress,
@@ -132,10 +161,16 @@ public struct LineReader {
     guard let nl = found else {
       bytesTouched += max(0, buffer.count - from)
       scanned = buffer.count
+      dropIfTooLong()
       return nil
     }
     bytesTouched += nl + 1 - from
-    let line = Array(buffer[head..<nl])
+    let length = dropped + nl - head
+    let line: Outcome =
+      dropping || length > maxLineBytes
+      ? .tooLong(byteCount: length) : .line(Array(buffer[head..<nl]))
+    dropping = false
+    dropped = 0
     head = nl + 1
     scanned = head
     if head == buffer.count {
@@ -144,6 +179,18 @@ public struct LineReader {
       scanned = 0
     }
     return line
+  }
+
+  /// Drops the unread bytes (a line with no newline yet) once they are
+  /// over the limit, counting them, so an over-long line is never held.
+  private mutating func dropIfTooLong() {
+    let pending = buffer.count - head
+    guard dropping || pending > maxLineBytes else { return }
+    dropping = true
+    dropped += pending
+    buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+    head = 0
+    scanned = 0
   }
 
   /// Drops consumed bytes once they are at least half the buffer, so the

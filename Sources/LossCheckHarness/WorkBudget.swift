@@ -32,9 +32,14 @@ public struct WorkBudget: Sendable, Equatable {
   }
 
   /// `backend` evaluating under this budget: the reference backends get
-  /// it; any other backend (a separate process, embedded Python) is
-  /// returned unchanged.
+  /// it; an exec backend (a program, or a Python worker) gets the
+  /// budget's answer line limit (``maxLineBytes``) before its first case;
+  /// any other backend is returned unchanged.
   public func applied(to backend: any LossBackend) -> any LossBackend {
+    if let exec = backend as? ExecBackend {
+      exec.maxLineBytes = maxLineBytes
+      return exec
+    }
     if var r = backend as? ReferenceBackend {
       r.budget = self
       return r

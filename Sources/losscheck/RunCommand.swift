@@ -163,7 +163,8 @@ extension LossCheckCommand {
       }
       let dir = GoldenCorpus.locate(goldenOptions.golden)
       let corpus = try GoldenCorpus.load(
-        directory: dir, losses: loss.isEmpty ? nil : Set(loss))
+        directory: dir, losses: loss.isEmpty ? nil : Set(loss),
+        maxLineBytes: budgetOptions.budget.maxLineBytes)
       let cases: [Case]
       do {
         try selection.validate(spec: corpus.spec)

@@ -115,6 +115,8 @@ import Testing
   @Test(arguments: hostile)
   func eachHostileLineGetsOneErrorResult(_ what: String, _ line: String) throws
   {
+    // The clock times the answer, not the first load of the corpus.
+    _ = try #require(Fixtures.spec)
     let start = Date()
     let r = try answer(line)
     #expect(

@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 flags=(-c release --product losscheck-fuzz --scratch-path .build-fuzz
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -DLOSSCHECK_LIBFUZZER)
 swift build "${flags[@]}" >/tmp/losscheck-fuzz-build.log 2>&1 || true
+# SwiftPM 6.3 can fail here with "unknown build description" when a stale
+# cached description is left in the folder: remove it and build once more.
+if grep -q "unknown build description" /tmp/losscheck-fuzz-build.log; then
+  rm -f .build-fuzz/build.db .build-fuzz/*/release/description.json
+  swift build "${flags[@]}" >/tmp/losscheck-fuzz-build.log 2>&1 || true
+fi
 bin=$(swift build "${flags[@]}" --show-bin-path)
 list="$bin/losscheck-fuzz.product/Objects.LinkFileList"
 if [ ! -f "$list" ]; then

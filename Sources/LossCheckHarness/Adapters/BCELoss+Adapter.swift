@@ -7,10 +7,9 @@ struct BCELossAdapter: ReferenceAdapter {
     var loss = BCELoss(
       weight: try call.weightOption("weight", as: T.self),
       reduction: try call.reduction())
-    if call.testCase.dtype.isHalf {
-      loss.gradientClamp = call.constantInCaseDType(
-        Double(Float.pytorchEpsilon1e12))
-    }
+    // PyTorch's Float(1e-12), rounded to the dtype in a half case.
+    loss.gradientClamp = call.constantInCaseDType(
+      Double(Float.pytorchEpsilon1e12))
     return try loss.valueWithGradient(
       call.input("input", as: T.self), call.input("target", as: T.self),
       gradOutput: call.gradOutput(as: T.self), wrt: call.wrt)

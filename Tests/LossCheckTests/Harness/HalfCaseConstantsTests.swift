@@ -25,20 +25,15 @@ import Testing
     return (output.doubles, grads.values.first?.doubles ?? [])
   }
 
-  func tensor(_ dtype: String, _ data: [Double]) -> String {
-    let values = data.map { "\($0)" }.joined(separator: ",")
-    return
-      #"{"dtype":"\#(dtype)","shape":[\#(data.count)],"data":[\#(values)]}"#
-  }
-
   func line(
-    _ loss: String, _ dtype: String, options: String = #"{"reduction":"none"}"#,
+    _ loss: String, _ dtype: String,
+    options: String = #"{"reduction":"none"}"#,
     _ inputs: [(String, [Double])], wrt: String = "input"
   ) -> String {
-    let ins = inputs.map { #""\#($0.0)":\#(tensor(dtype, $0.1))"# }
-      .joined(separator: ",")
-    return #"{"id":"t","loss":"\#(loss)","dtype":"\#(dtype)","options":"#
-      + #"\#(options),"inputs":{\#(ins)},"grad_wrt":["\#(wrt)"]}"#
+    CaseLines.line(
+      id: "t", loss: loss, dtype: dtype,
+      inputs.map { ($0.0, CaseLines.tensor(dtype, $0.1)) }, options: options,
+      wrt: wrt)
   }
 
   @Test func theOverflowThresholdIsWhereRoundingGivesInfinity() throws {

@@ -10,17 +10,16 @@ import Testing
   static func tensor(_ dtype: String, _ shape: [Int], _ data: String = "")
     -> String
   {
-    let dims = shape.map(String.init).joined(separator: ",")
-    return #"{"dtype":"\#(dtype)","shape":[\#(dims)],"data":[\#(data)]}"#
+    CaseLines.tensor(dtype, shape, data)
   }
 
   static func line(
     _ loss: String, _ inputs: [(String, String)], options: String = "{}",
     wrt: String = "input"
   ) -> String {
-    let ins = inputs.map { #""\#($0.0)":\#($0.1)"# }.joined(separator: ",")
-    return #"{"id":"big/\#(loss)","loss":"\#(loss)","dtype":"float64","#
-      + #""options":\#(options),"grad_wrt":["\#(wrt)"],"inputs":{\#(ins)}}"#
+    CaseLines.line(
+      id: "big/\(loss)", loss: loss, dtype: "float64", inputs,
+      options: options, wrt: wrt)
   }
 
   /// A batch of no rows with 2^31 − 1 classes: the tensors are empty, the

@@ -391,3 +391,26 @@ func checkTripletRanks(_ shapes: [[Int]]) throws(LossError) {
     )
   }
 }
+
+/// The triplet losses' hinge on z = margin + d(a, p) − d(a, n):
+/// max(z, 0) per triplet (NaN kept, as PyTorch's `clamp_min`), reduced.
+/// When `wrt` asks for any of the anchor, positive or negative, it checks
+/// `gradOutput` against the output's shape and also returns each
+/// triplet's cotangent; otherwise the cotangents are nil.
+///
+/// - Throws: `shape_mismatch` for a `gradOutput` not shaped like the
+///   output.
+func tripletHinge<T: LossScalar>(
+  _ z: [T], shape: [Int], reduction: Reduction, gradOutput: Tensor<T>?,
+  wrt: GradientRequest
+) throws(LossError) -> (output: Tensor<T>, cotangents: [T]?) {
+  let names: [LossInput] = [.anchor, .positive, .negative]
+  let wantGrad = names.contains(where: wrt.contains)
+  if wantGrad {
+    try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
+  }
+  let (output, g) = reduction.reduce(
+    z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape,
+    gradOutput: gradOutput, cotangents: wantGrad)
+  return (output, wantGrad ? g : nil)
+}

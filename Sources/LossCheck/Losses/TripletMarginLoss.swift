@@ -110,16 +110,10 @@ public struct TripletMarginLoss: Sendable {
       let dneg = swap ? minimumPropagatingNaN(dAN, pn.norms[ipn?[i] ?? i]) : dAN
       z[i] = m + ap.norms[iap?[i] ?? i] - dneg
     }
-    let names: [LossInput] = [.anchor, .positive, .negative]
-    let wantGrad = names.contains(where: wrt.contains)
-    if wantGrad {
-      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
-    }
-    let (output, g) = reduction.reduce(
-      z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape,
-      gradOutput: gradOutput, cotangents: wantGrad)
+    let (output, cotangents) = try tripletHinge(
+      z, shape: shape, reduction: reduction, gradOutput: gradOutput, wrt: wrt)
     var result = LossValue(value: output)
-    guard wantGrad else { return result }
+    guard let g = cotangents else { return result }
     // The cotangent of each distance, gathered from the output elements.
     var cAP = [T](repeating: 0, count: ap.rows)
     var cAN = [T](repeating: 0, count: an.rows)
@@ -153,6 +147,7 @@ public struct TripletMarginLoss: Sendable {
       for k in 0..<gp2.count { grads[1][k] += gp2[k] }
       for k in 0..<gn2.count { grads[2][k] += gn2[k] }
     }
+    let names: [LossInput] = [.anchor, .positive, .negative]
     for (k, name) in names.enumerated() where wrt.contains(name) {
       result.gradients[name] = try Tensor(shape: shapes[k], scalars: grads[k])
     }

@@ -108,16 +108,10 @@ public struct TripletMarginWithDistanceLoss<Distance: TripletDistance>: Sendable
       let dneg = swap ? minimumPropagatingNaN(an[i], pn[i]) : an[i]
       z[i] = m + ap[i] - dneg
     }
-    let wantGrad = ([.anchor, .positive, .negative] as [LossInput]).contains(
-      where: wrt.contains)
-    if wantGrad {
-      try checkGradOutput(gradOutput, outputShape: reduction.outputShape(shape))
-    }
-    let (output, g) = reduction.reduce(
-      z.map { $0.isNaN ? $0 : max($0, 0) }, shape: shape,
-      gradOutput: gradOutput, cotangents: wantGrad)
+    let (output, cotangents) = try tripletHinge(
+      z, shape: shape, reduction: reduction, gradOutput: gradOutput, wrt: wrt)
     var result = LossValue(value: output)
-    guard wantGrad else { return result }
+    guard let g = cotangents else { return result }
     var gap = [T](repeating: 0, count: n)
     var gan = [T](repeating: 0, count: n)
     var gpn = [T](repeating: 0, count: n)

@@ -29,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from bench_compare import REUSE_TUNABLES, last_json, workload_losses  # noqa: E402
+from bench_compare import REUSE_TUNABLES, alternate, last_json, print_summary, workload_losses  # noqa: E402
 
 
 def package_dir(binary):
@@ -67,29 +67,27 @@ def main():
           f"thread(s), {args.rounds} alternating rounds of {args.reps} reps)")
     ratios = []
     for row in args.loss or workload_losses():
-        times = {"old": [], "new": []}
-        failed = None
-        for _ in range(max(1, args.rounds)):
-            for side in order:
-                binary, cwd = sides[side]
-                run = subprocess.run([binary, "bench", "--loss", row] + common, capture_output=True,
+        def runner(side):
+            binary, cwd = sides[side]
+
+            def run():
+                out = subprocess.run([binary, "bench", "--loss", row] + common, capture_output=True,
                                      text=True, cwd=cwd, env=env)
-                value = last_json(run.stdout).get(row)
+                value = last_json(out.stdout).get(row)
                 if value is None:
-                    failed = f"{side}: " + ((run.stdout + run.stderr).strip().splitlines() or ["no answer"])[-1]
-                    break
-                times[side].append(value)
-            if failed:
-                break
+                    return f"{side}: " + ((out.stdout + out.stderr).strip().splitlines() or ["no answer"])[-1]
+                return value
+            return run
+
+        times, failed = alternate([runner(side) for side in order], args.rounds)
         if failed:
             print(f"{row:32s} {'-':>9s} {'-':>9s} {'-':>8s}   {failed}")
             continue
-        old, new = statistics.median(times["old"]), statistics.median(times["new"])
+        median = {side: statistics.median(t) for side, t in zip(order, times)}
+        old, new = median["old"], median["new"]
         ratios.append(new / old)
         print(f"{row:32s} {old * 1e3:9.3f} {new * 1e3:9.3f} {new / old:8.3f}")
-    if ratios:
-        print(f"median new/old {statistics.median(ratios):.3f}, worst {max(ratios):.3f} over {len(ratios)} rows")
-
+    print_summary(ratios, "new/old")
 
 if __name__ == "__main__":
     main()

@@ -72,6 +72,28 @@ def build_native():
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=sys.stderr)
 
 
+def alternate(runners, rounds):
+    """Calls each of `runners` in turn, `rounds` times (at least once), so
+    that they all see the machine as it is at that moment. A runner returns
+    a time in seconds, or a string saying why there is none, which stops
+    the row. Returns (a list of times per runner, None) or (empty lists,
+    the reason)."""
+    times = [[] for _ in runners]
+    for _ in range(max(1, rounds)):
+        for k, run in enumerate(runners):
+            value = run()
+            if isinstance(value, str):
+                return [[] for _ in runners], value
+            times[k].append(value)
+    return times, None
+
+
+def print_summary(ratios, what):
+    """The last line: the median and the worst of the rows' ratios."""
+    if ratios:
+        print(f"median {what} {statistics.median(ratios):.3f}, worst {max(ratios):.3f} over {len(ratios)} rows")
+
+
 def last_json(text):
     for line in reversed(text.strip().splitlines()):
         line = line.strip()
@@ -111,23 +133,21 @@ def main():
           f"   ({args.dtype}, {args.threads} thread(s), {args.rounds} rounds of {args.reps} reps, "
           f"allocator {args.allocator})")
     for row in args.loss or workload_losses():
-        sws, tos, why = [], [], None
-        for _ in range(max(1, args.rounds)):
+        def swift():
             s = subprocess.run([args.losscheck, "bench", "--loss", row] + common, capture_output=True, text=True,
                                cwd=ROOT, env=env)
+            value = last_json(s.stdout).get(row)
+            return value if value is not None else ((s.stdout + s.stderr).strip().splitlines() or ["no answer"])[-1]
+
+        def torch():
             t = subprocess.run([sys.executable, os.path.join(HERE, "bench_torch.py"), "--loss", row] + common,
                                capture_output=True, text=True, env=env)
-            sv = last_json(s.stdout).get(row)
-            tj = last_json(t.stdout)
-            tv = tj.get(row)
-            if sv is not None and row in tj and tv is None:
-                why = "n/a: PyTorch CPU does not implement it in " + args.dtype
-                break
-            if sv is None or tv is None:
-                why = (s.stdout + s.stderr).strip().splitlines()[-1:] if sv is None else t.stderr.strip()[-200:]
-                break
-            sws.append(sv)
-            tos.append(tv)
+            answer = last_json(t.stdout)
+            if row in answer and answer[row] is None:
+                return "n/a: PyTorch CPU does not implement it in " + args.dtype
+            return answer[row] if answer.get(row) is not None else t.stderr.strip()[-200:]
+
+        (sws, tos), why = alternate([swift, torch], args.rounds)
         if why is not None:
             print(f"{row:32s} {'-':>10s} {'-':>10s} {'-':>7s}   {why}")
             continue
@@ -135,9 +155,7 @@ def main():
         each = [a / b for a, b in zip(sws, tos)]
         ratios.append(sv / tv)
         print(f"{row:32s} {sv * 1e3:10.3f} {tv * 1e3:10.3f} {sv / tv:7.3f} {min(each):6.3f}-{max(each):6.3f}")
-    if ratios:
-        print(f"median ratio {statistics.median(ratios):.3f}, worst {max(ratios):.3f} over {len(ratios)} rows")
-
+    print_summary(ratios, "ratio")
 
 if __name__ == "__main__":
     main()
